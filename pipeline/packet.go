@@ -1,0 +1,263 @@
+package pipeline
+
+import (
+	"net/netip"
+	"sync/atomic"
+)
+
+// CaptureInfo is what the capture file (or live source) says about one frame.
+type CaptureInfo struct {
+	// Timestamp is the capture time in nanoseconds since the Unix epoch.
+	Timestamp int64
+	// Offset is the byte offset of the frame's record in its (decompressed) input.
+	Offset int64
+	// Frame is the 1-based number of the frame in its input, as tshark counts.
+	Frame uint64
+	// CapLen is the number of bytes captured; OrigLen the length on the wire.
+	CapLen, OrigLen uint32
+	// Input identifies the input in the run's Inputs table.
+	Input InputID
+	// Interface is the pcapng interface index (0 for pcap).
+	Interface uint32
+	// LinkType is the frame's link-layer header type (LINKTYPE_* number).
+	LinkType uint16
+	// TsDigits is the timestamp resolution of the input as decimal digits
+	// after the second: 6 for microseconds, 9 for nanoseconds.
+	TsDigits uint8
+}
+
+// Packet is one frame of a Batch: capture information, where its bytes sit in
+// the batch arena, and what the decode stage found in it.
+type Packet struct {
+	CaptureInfo
+	start, end uint32
+	// Decoded is filled by the decode stage; zero before it runs.
+	Decoded Decoded
+}
+
+// Layers is a bit set of the headers a packet was found to carry.
+type Layers uint32
+
+// Layer bits. Outer headers have plain names; headers inside a tunnel
+// (GTP-U G-PDU) are the Inner* bits.
+const (
+	LayerEthernet Layers = 1 << iota
+	LayerVLAN
+	LayerLinuxSLL
+	LayerLinuxSLL2
+	LayerLoopback
+	LayerARP
+	LayerIPv4
+	LayerIPv6
+	LayerFragment // the outer IP packet is a fragment (first or not)
+	LayerTCP
+	LayerUDP
+	LayerICMPv4
+	LayerICMPv6
+	LayerSCTP
+	LayerGTPU
+	LayerGTPC
+	LayerPFCP
+	LayerInnerIPv4
+	LayerInnerIPv6
+	LayerInnerTCP
+	LayerInnerUDP
+	LayerInnerICMP
+)
+
+// Has reports whether every bit of x is set in l.
+func (l Layers) Has(x Layers) bool { return l&x == x }
+
+// DecodeFlags record problems and facts the decoder met; they never stop a run.
+type DecodeFlags uint16
+
+// Decode flags.
+const (
+	// FlagTruncated: the frame was cut by the snap length (CapLen < OrigLen)
+	// before the end of a header the decoder needed.
+	FlagTruncated DecodeFlags = 1 << iota
+	// FlagMalformed: a header was inconsistent (bad length, bad version...).
+	FlagMalformed
+	// FlagUnknownLink: the link type is not one pcapflow decodes.
+	FlagUnknownLink
+	// FlagNonFirstFragment: the IP packet is a fragment with offset > 0, so it
+	// carries no transport header.
+	FlagNonFirstFragment
+	// FlagInICMPError: the transport header seen belongs to a packet quoted
+	// inside an ICMP error (kept in Quoted, not in IP).
+	FlagInICMPError
+)
+
+// Has reports whether every bit of x is set in f.
+func (f DecodeFlags) Has(x DecodeFlags) bool { return f&x == x }
+
+// Flow is an addressed, directed transport tuple. Ports are zero when the
+// protocol has none (ICMP, non-first fragments).
+type Flow struct {
+	Src, Dst         netip.Addr
+	SrcPort, DstPort uint16
+	// Proto is the IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6...).
+	Proto uint8
+}
+
+// Reverse returns the flow seen from the other end.
+func (f Flow) Reverse() Flow {
+	return Flow{Src: f.Dst, Dst: f.Src, SrcPort: f.DstPort, DstPort: f.SrcPort, Proto: f.Proto}
+}
+
+// Decoded is the per-packet summary the decode stage fills in. It is a plain
+// value: no pointers into the arena, no heap allocation per packet.
+type Decoded struct {
+	Layers Layers
+	Flags  DecodeFlags
+
+	EthSrc, EthDst [6]byte
+	// EtherType is the type of the payload after link and VLAN headers.
+	EtherType uint16
+	// VLAN holds up to two VLAN ids, outermost first; NumVLAN says how many
+	// tags were present (it may exceed 2; only the first two are kept).
+	VLAN    [2]uint16
+	NumVLAN uint8
+
+	// IP is the outermost IP header's tuple with the transport ports.
+	IP  Flow
+	TTL uint8
+	// IPID is the IPv4 identification or the IPv6 fragment identification.
+	IPID uint32
+	// FragOffset is the fragment offset in bytes; MoreFragments the MF bit.
+	FragOffset    uint16
+	MoreFragments bool
+
+	// TCP fields (valid with LayerTCP).
+	TCPFlags  uint16 // FIN=0x01 SYN=0x02 RST=0x04 PSH=0x08 ACK=0x10 URG=0x20 ECE=0x40 CWR=0x80 NS=0x100
+	TCPSeq    uint32
+	TCPAck    uint32
+	TCPWindow uint16
+
+	// ICMP type and code (valid with LayerICMPv4 or LayerICMPv6).
+	ICMPType, ICMPCode uint8
+
+	// PayloadOffset and PayloadLen locate the outermost transport payload in
+	// the frame (after TCP/UDP/ICMP headers), clipped to the captured bytes.
+	PayloadOffset, PayloadLen uint32
+
+	// Tunnel fields (GTP-U). Inner is the tunnelled packet's tuple.
+	TEID    uint32
+	GTPType uint8
+	Inner   Flow
+
+	// PFCP header fields (valid with LayerPFCP).
+	PFCPType    uint8
+	PFCPHasSEID bool
+	PFCPSEID    uint64
+	PFCPSeq     uint32
+}
+
+// Reset clears every field so the struct can be decoded into again.
+func (d *Decoded) Reset() { *d = Decoded{} }
+
+// TCP flag bits as they appear in Decoded.TCPFlags.
+const (
+	TCPFin uint16 = 1 << iota
+	TCPSyn
+	TCPRst
+	TCPPsh
+	TCPAck
+	TCPUrg
+	TCPEce
+	TCPCwr
+	TCPNs
+)
+
+// Batch is the unit of work of the graph: up to a fixed number of packets
+// whose bytes sit back to back in one reusable arena.
+//
+// A Batch belongs to the graph: sources get empty ones from the free list and
+// fill them; stages change them in place; sinks read them and must not keep a
+// reference to any part of a batch after Consume returns.
+type Batch struct {
+	// Seq is the batch's position in the source's output, from 0. Order is
+	// restored by Seq before ordered stages and sinks.
+	Seq uint64
+	// Packets are the batch's frames in capture order.
+	Packets []Packet
+	arena   []byte
+	refs    atomic.Int32
+	home    *freeList
+}
+
+// NewBatch returns an empty batch with room for maxPackets packets and
+// arenaBytes bytes of frame data. The graph makes its own; tests and
+// generators may use this.
+func NewBatch(maxPackets, arenaBytes int) *Batch {
+	return &Batch{
+		Packets: make([]Packet, 0, maxPackets),
+		arena:   make([]byte, 0, arenaBytes),
+	}
+}
+
+// Reset empties the batch, keeping its memory.
+func (b *Batch) Reset() {
+	b.Packets = b.Packets[:0]
+	b.arena = b.arena[:0]
+	b.Seq = 0
+}
+
+// Len returns the number of packets in the batch.
+func (b *Batch) Len() int { return len(b.Packets) }
+
+// Full reports whether the batch cannot take another packet of n bytes
+// without growing. An empty batch is never full: it grows for an oversized frame.
+func (b *Batch) Full(n int) bool {
+	if len(b.Packets) == 0 {
+		return false
+	}
+	return len(b.Packets) == cap(b.Packets) || len(b.arena)+n > cap(b.arena)
+}
+
+// Data returns the captured bytes of packet i. The slice aliases the arena.
+func (b *Batch) Data(i int) []byte {
+	p := &b.Packets[i]
+	return b.arena[p.start:p.end:p.end]
+}
+
+// Bytes returns the captured bytes of p, which must be a packet of b.
+func (b *Batch) Bytes(p *Packet) []byte { return b.arena[p.start:p.end:p.end] }
+
+// Add appends a packet of n bytes with capture info ci and returns the arena
+// slice its bytes must be written to (for example with io.ReadFull). The
+// caller checks Full first; Add grows the arena if it must.
+// ci.CapLen is set to n.
+func (b *Batch) Add(ci CaptureInfo, n int) []byte {
+	start := len(b.arena)
+	if start+n > cap(b.arena) {
+		grown := make([]byte, start, 2*cap(b.arena)+n)
+		copy(grown, b.arena)
+		b.arena = grown
+	}
+	b.arena = b.arena[:start+n]
+	ci.CapLen = uint32(n)
+	b.Packets = append(b.Packets, Packet{CaptureInfo: ci, start: uint32(start), end: uint32(start + n)})
+	return b.arena[start : start+n : start+n]
+}
+
+// AddCopy appends a packet whose bytes are copied from data.
+func (b *Batch) AddCopy(ci CaptureInfo, data []byte) {
+	copy(b.Add(ci, len(data)), data)
+}
+
+// Truncate drops the last packet (for a source that failed to read its bytes).
+func (b *Batch) Truncate(n int) {
+	if n >= len(b.Packets) {
+		return
+	}
+	b.arena = b.arena[:b.Packets[n].start]
+	b.Packets = b.Packets[:n]
+}
+
+// Release gives up one reference; the last one returns the batch to its free list.
+func (b *Batch) Release() {
+	if b.refs.Add(-1) == 0 && b.home != nil {
+		b.home.put(b)
+	}
+}
