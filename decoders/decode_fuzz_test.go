@@ -1,0 +1,52 @@
+package decoders
+
+import (
+	"testing"
+
+	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// FuzzDecode decodes arbitrary bytes on any link type: it must never panic,
+// must give the same result from a fresh Decoder and from one that has just
+// decoded something else, and must locate the payload inside the frame.
+func FuzzDecode(f *testing.F) {
+	for _, fx := range fixtures(f) {
+		f.Add(fx.data, fx.link)
+	}
+	// Whole capture files (their headers exercise the decoder as garbage)
+	// and their first frames with the real link types.
+	corpus.Seed(func(b []byte) { f.Add(b, uint16(LinkEthernet)) }, 4096)
+	if corpus.Find() != "" {
+		for _, path := range corpus.Captures(f) {
+			for i, fr := range readCapture(f, path) {
+				if i == 8 {
+					break
+				}
+				f.Add(fr.data, fr.link)
+			}
+		}
+	}
+	warm := fixtures(f)[0]
+	f.Fuzz(func(t *testing.T, data []byte, link uint16) {
+		for _, orig := range []uint32{uint32(len(data)), uint32(len(data)) + 100} {
+			var a, b pipeline.Decoded
+			NewDecoder(Options{}).Decode(data, link, orig, &a)
+			d := NewDecoder(Options{})
+			d.Decode(warm.data, warm.link, warm.origLen(), &b)
+			d.Decode(data, link, orig, &b)
+			if a != b {
+				t.Fatalf("reused decoder differs:\n%s", diffDecoded(a, b))
+			}
+			if uint64(a.PayloadOffset)+uint64(a.PayloadLen) > uint64(len(data)) {
+				t.Fatalf("payload [%d,+%d) outside a %d-byte frame", a.PayloadOffset, a.PayloadLen, len(data))
+			}
+			if a.Flags.Has(pipeline.FlagTruncated) && orig == uint32(len(data)) {
+				t.Fatalf("truncated reported for an uncut frame")
+			}
+			if a.Flags.Has(pipeline.FlagUnknownLink) && a.Layers != 0 {
+				t.Fatalf("unknown link type %d but layers %b", link, a.Layers)
+			}
+		}
+	})
+}
