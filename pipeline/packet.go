@@ -63,6 +63,7 @@ const (
 	LayerInnerTCP
 	LayerInnerUDP
 	LayerInnerICMP
+	LayerInnerSCTP
 )
 
 // Has reports whether every bit of x is set in l.
@@ -83,8 +84,8 @@ const (
 	// FlagNonFirstFragment: the IP packet is a fragment with offset > 0, so it
 	// carries no transport header.
 	FlagNonFirstFragment
-	// FlagInICMPError: the transport header seen belongs to a packet quoted
-	// inside an ICMP error (kept in Quoted, not in IP).
+	// FlagInICMPError: the packet is an ICMP or ICMPv6 error quoting an IP
+	// packet; IP holds the outer (ICMP) tuple with ports 0, never the quoted one.
 	FlagInICMPError
 )
 
@@ -141,16 +142,27 @@ type Decoded struct {
 	// the frame (after TCP/UDP/ICMP headers), clipped to the captured bytes.
 	PayloadOffset, PayloadLen uint32
 
-	// Tunnel fields (GTP-U). Inner is the tunnelled packet's tuple.
+	// GTP-U fields (valid with LayerGTPU). TEID and GTPType come from the
+	// GTPv1-U header; QFI from a PDU Session Container extension (0 when
+	// absent). Inner is the tunnelled packet's tuple (G-PDU only).
 	TEID    uint32
 	GTPType uint8
+	QFI     uint8
 	Inner   Flow
 
-	// PFCP header fields (valid with LayerPFCP).
-	PFCPType    uint8
-	PFCPHasSEID bool
-	PFCPSEID    uint64
-	PFCPSeq     uint32
+	// GTPv2-C header fields (valid with LayerGTPC).
+	GTPCType    uint8
+	GTPCHasTEID bool
+	GTPCTEID    uint32
+	GTPCSeq     uint32
+
+	// PFCP header fields (valid with LayerPFCP), of the first message when
+	// a datagram holds several (PFCPMessages counts them).
+	PFCPMessages uint8
+	PFCPType     uint8
+	PFCPHasSEID  bool
+	PFCPSEID     uint64
+	PFCPSeq      uint32
 }
 
 // Reset clears every field so the struct can be decoded into again.

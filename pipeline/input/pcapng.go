@@ -15,6 +15,10 @@ const (
 	blockPB  = 2          // obsolete packet block
 	blockSPB = 3          // simple packet block
 	blockEPB = 6          // enhanced packet block
+
+	blockSystemdJournal = 9          // systemd journal export entry
+	blockCustomCopy     = 0x00000BAD // custom block, may be copied
+	blockCustomNoCopy   = 0x40000BAD // custom block, must not be copied
 )
 
 const (
@@ -99,8 +103,16 @@ func (r *Reader) nextPcapng(b *pipeline.Batch, id pipeline.InputID) error {
 			if err := r.readIDB(total); err != nil {
 				return err
 			}
+		case blockCustomCopy, blockCustomNoCopy, blockSystemdJournal:
+			// Wireshark shows these blocks as frames of their own, so they
+			// take a frame number (keeping pcapflow's numbers equal to
+			// tshark's) although they carry no packet.
+			if err := r.skipBlock(total); err != nil {
+				return err
+			}
+			r.frame++
 		default:
-			// NRB, ISB, DSB, custom and unknown blocks carry no frames.
+			// NRB, ISB, DSB and unknown blocks carry no frames.
 			if err := r.skipBlock(total); err != nil {
 				return err
 			}

@@ -243,8 +243,9 @@ func pcapngCases() []readerCase {
 		pb(1, 3_000_000, d2)
 	spbWant := []want{
 		{ts: 0, frame: 1, off: spb.offs[0], link: 1, digits: 6, orig: 20, data: d1[:8]},
-		{ts: 0, frame: 2, off: spb.offs[1], link: 1, digits: 6, orig: 5, data: d2[:5]},
-		{ts: 3e9, frame: 3, off: spb.offs[2], iface: 1, link: 101, digits: 6, orig: 33, data: d2},
+		// The two custom blocks take frame numbers 2 and 3, as in Wireshark.
+		{ts: 0, frame: 4, off: spb.offs[1], link: 1, digits: 6, orig: 5, data: d2[:5]},
+		{ts: 3e9, frame: 5, off: spb.offs[2], iface: 1, link: 101, digits: 6, orig: 33, data: d2},
 	}
 
 	base := (&ngFile{}).shb(le).idb(1, 0).epb(0, 1e6, d1, 60).epb(0, 2e6, d2, 33)
