@@ -1,0 +1,32 @@
+package main
+
+import (
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// inputSummary is one input's line in a --json run summary.
+type inputSummary struct {
+	Name        string   `json:"name"`
+	Format      string   `json:"format"`
+	Compression string   `json:"compression,omitempty"`
+	Packets     int64    `json:"packets"`
+	Bytes       int64    `json:"bytes"`
+	LinkTypes   []uint16 `json:"link_types"`
+	Status      string   `json:"status"` // "ok" or "damaged"
+	Damage      string   `json:"damage,omitempty"`
+}
+
+func summarizeInput(in pipeline.Input) inputSummary {
+	s := inputSummary{
+		Name: in.Name, Format: in.Format, Compression: in.Compression,
+		Packets: in.Packets, Bytes: in.Bytes, LinkTypes: in.LinkTypes, Status: "ok",
+	}
+	if s.LinkTypes == nil {
+		s.LinkTypes = []uint16{}
+	}
+	if in.Damage != nil {
+		s.Status = "damaged"
+		s.Damage = in.Damage.Error()
+	}
+	return s
+}
