@@ -58,23 +58,60 @@
 //
 // An ICMP or ICMPv6 error that quotes an IP packet sets
 // pipeline.FlagInICMPError. Its tuple is the ICMP packet's own, with ports 0;
-// the quoted packet is not decoded into the tuple.
+// the quoted packet is not decoded into the tuple. A GTP or PFCP message
+// quoted by an ICMP error is therefore never marked LayerGTPU, LayerGTPC or
+// LayerPFCP: only datagrams carried directly count.
+//
+// # Mobile core
+//
+// UDP datagrams to or from the GTP-U, GTP-C and PFCP ports (Options; the
+// destination port is tried first) are decoded by the header decoders of
+// decoders/gtpu, decoders/gtpc and decoders/pfcp, without allocating:
+//   - GTP-U (2152): LayerGTPU, TEID, GTPType and, from a PDU Session
+//     Container, QFI. A G-PDU (type 255, the only message that carries user
+//     traffic) has its tunnelled IPv4/IPv6 packet decoded into Inner and the
+//     Inner* layer bits; other payloads (PPP, Ethernet PDU sessions) are left
+//     alone.
+//   - GTP-C (2123): a GTPv2-C header sets LayerGTPC, GTPCType, GTPCHasTEID,
+//     GTPCTEID and GTPCSeq. A GTPv1-C header (TS 29.060, same port) sets the
+//     same fields (GTPCHasTEID is always true in v1, GTPCSeq is 0 without the
+//     S flag) and, to tell it from v2, also GTPType = its message type, which
+//     a GTPv2-C packet leaves 0 and no GTPv1 message type is: GTPCVersion
+//     reads that convention.
+//   - PFCP (8805): LayerPFCP, PFCPType, PFCPHasSEID, PFCPSEID and PFCPSeq of
+//     the first message, PFCPMessages the number of messages chained with
+//     the FO flag. The layer is set once the whole header (8 or 16 bytes) is
+//     present, even if it then proves inconsistent.
+//
+// A message that ends early is FlagTruncated when the UDP datagram itself
+// was cut by the snap length, FlagMalformed when the datagram was complete
+// (the message's length field is wrong), and neither when the datagram is a
+// first IP fragment (the rest is in the next fragment). A bad version, a
+// length field smaller than the header or trailing bytes after the last
+// PFCP message are FlagMalformed. The decode stage counts these packets in
+// Counts.TunnelMalformed and Counts.TunnelTruncated.
 package decoders
 
 import (
 	"encoding/binary"
 
 	"github.com/gopacket/gopacket/layers"
+	"github.com/pcapflow/pcapflow/decoders/gtpc"
+	"github.com/pcapflow/pcapflow/decoders/gtpu"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // Options configures a Decoder. The zero value uses the standard ports.
 type Options struct {
-	// GTPUPort, GTPCPort and PFCPPort are the UDP ports whose payloads go to
-	// the GTP-U, GTP-C and PFCP decoders of the mobile-core packages; zero
-	// selects the IANA port (2152, 2123 and 8805). Until those decoders are
-	// wired into the UDP payload hook, the ports only classify datagrams.
+	// GTPUPort, GTPCPort and PFCPPort are the main UDP ports whose payloads
+	// go to the GTP-U, GTP-C and PFCP decoders; zero selects the IANA port
+	// (2152, 2123 and 8805).
 	GTPUPort, GTPCPort, PFCPPort uint16
+	// GTPUPorts, GTPCPorts and PFCPPorts are extra ports for the same
+	// decoders, in addition to the main ones (the --gtpu-port, --gtpc-port
+	// and --pfcp-port flags). A port listed for several protocols goes to
+	// the first of GTP-U, GTP-C, PFCP; a zero entry is ignored.
+	GTPUPorts, GTPCPorts, PFCPPorts []uint16
 }
 
 // Standard UDP ports of the mobile-core protocols.
@@ -101,7 +138,12 @@ func (o Options) withDefaults() Options {
 // layer decoders, so each worker needs its own; it is not safe for
 // concurrent use.
 type Decoder struct {
-	opts Options
+	opts  Options
+	ports portTable
+
+	// Mobile-core header decoders, reused for every packet.
+	gtpuHdr gtpu.Header
+	gtpcHdr gtpc.Header
 
 	eth   layers.Ethernet
 	dot1q layers.Dot1Q
@@ -118,11 +160,15 @@ type Decoder struct {
 	// fragment (offset 0, more fragments follow), whose length fields may
 	// describe more bytes than the fragment holds.
 	firstFragment bool
+	// tunnel records problems of the current frame's GTP-U, GTP-C or PFCP
+	// content, for the stage's counters.
+	tunnel tunnelProblem
 }
 
 // NewDecoder returns a Decoder configured by opts.
 func NewDecoder(opts Options) *Decoder {
-	return &Decoder{opts: opts.withDefaults()}
+	o := opts.withDefaults()
+	return &Decoder{opts: o, ports: newPortTable(o)}
 }
 
 // Link types decoded (LINKTYPE_* numbers).
@@ -145,6 +191,7 @@ const (
 // truncated rather than malformed. Decode never panics and never allocates.
 func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipeline.Decoded) {
 	out.Reset()
+	d.tunnel = 0
 	d.cut = uint64(origLen) > uint64(len(data))
 	switch linkType {
 	case LinkEthernet:

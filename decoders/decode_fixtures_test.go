@@ -33,6 +33,9 @@ type fixture struct {
 	// orig is the wire length; 0 means len(data).
 	orig uint32
 	want pipeline.Decoded
+	// tunnel is the GTP/PFCP problem the decoder must record (tunnel
+	// fixtures only).
+	tunnel tunnelProblem
 }
 
 func (f *fixture) origLen() uint32 {
@@ -497,7 +500,7 @@ func fixtures(tb testing.TB) []fixture {
 		p.Flags |= pipeline.FlagTruncated
 		add(fixture{name: "eth-ipv4-tcp-cut-after-ports", link: 1, data: full[:14+20+6], orig: uint32(len(full)), want: p})
 	}
-	return fs
+	return append(fs, tunnelFixtures(tb)...)
 }
 
 // diffDecoded lists the fields that differ between want and got.

@@ -15,6 +15,9 @@ func TestDecodeFixtures(t *testing.T) {
 			if got != f.want {
 				t.Errorf("decode %x:\n%s", f.data, diffDecoded(f.want, got))
 			}
+			if d.tunnel != f.tunnel {
+				t.Errorf("tunnel problem %b, want %b", d.tunnel, f.tunnel)
+			}
 		})
 	}
 }
@@ -128,26 +131,34 @@ func TestNullType(t *testing.T) {
 }
 
 func TestClassifyUDP(t *testing.T) {
-	def := NewDecoder(Options{}).opts
-	custom := NewDecoder(Options{GTPUPort: 3386, PFCPPort: 9000}).opts
+	def := NewDecoder(Options{}).ports
+	custom := NewDecoder(Options{GTPUPort: 3386, PFCPPort: 9000}).ports
+	extra := NewDecoder(Options{GTPUPorts: []uint16{3386, 0}, GTPCPorts: []uint16{2124}, PFCPPorts: []uint16{8806, 2152}}).ports
 	for _, c := range []struct {
-		opts     Options
+		name     string
+		table    portTable
 		src, dst uint16
 		want     udpApp
 	}{
-		{def, 40000, 2152, appGTPU},
-		{def, 2152, 2152, appGTPU},
-		{def, 2123, 40000, appGTPC},
-		{def, 8805, 8805, appPFCP},
-		{def, 53, 5353, appNone},
-		{def, 2152, 8805, appPFCP}, // destination port wins
-		{custom, 1, 3386, appGTPU},
-		{custom, 1, 2152, appNone},
-		{custom, 9000, 1, appPFCP},
-		{custom, 2123, 1, appGTPC},
+		{"def", def, 40000, 2152, appGTPU},
+		{"def", def, 2152, 2152, appGTPU},
+		{"def", def, 2123, 40000, appGTPC},
+		{"def", def, 8805, 8805, appPFCP},
+		{"def", def, 53, 5353, appNone},
+		{"def", def, 2152, 8805, appPFCP}, // destination port wins
+		{"custom", custom, 1, 3386, appGTPU},
+		{"custom", custom, 1, 2152, appNone},
+		{"custom", custom, 9000, 1, appPFCP},
+		{"custom", custom, 2123, 1, appGTPC},
+		{"extra", extra, 1, 2152, appGTPU}, // defaults stay
+		{"extra", extra, 1, 3386, appGTPU},
+		{"extra", extra, 2124, 1, appGTPC},
+		{"extra", extra, 1, 8806, appPFCP},
+		{"extra", extra, 1, 8805, appPFCP},
+		{"extra", extra, 1, 0, appNone}, // a zero entry is ignored
 	} {
-		if got := c.opts.classifyUDP(c.src, c.dst); got != c.want {
-			t.Errorf("%+v classifyUDP(%d, %d) = %d, want %d", c.opts, c.src, c.dst, got, c.want)
+		if got := c.table.classify(c.src, c.dst); got != c.want {
+			t.Errorf("%s: classify(%d, %d) = %d, want %d", c.name, c.src, c.dst, got, c.want)
 		}
 	}
 }

@@ -21,6 +21,16 @@ type Counts struct {
 	Fragments, NonFirstFragments uint64
 	// ICMPErrors counts ICMP errors that quote an IP packet.
 	ICMPErrors uint64
+	// GTPU, GTPC and PFCP count packets carrying a GTP-U, GTP-C (v1 or v2)
+	// or PFCP header; GTPUInner the GTP-U packets with a decoded inner IP
+	// packet.
+	GTPU, GTPC, PFCP, GTPUInner uint64
+	// TunnelMalformed and TunnelTruncated count packets whose GTP-U, GTP-C
+	// or PFCP content was inconsistent (bad version, wrong length, trailing
+	// bytes) or cut by the snap length. These packets also carry
+	// FlagMalformed or FlagTruncated and are counted in Malformed or
+	// Truncated.
+	TunnelMalformed, TunnelTruncated uint64
 }
 
 // count tallies one decoded packet.
@@ -47,6 +57,30 @@ func (c *Counts) count(dec *pipeline.Decoded) {
 	if f.Has(pipeline.FlagInICMPError) {
 		c.ICMPErrors++
 	}
+	l := dec.Layers
+	if l.Has(pipeline.LayerGTPU) {
+		c.GTPU++
+		if l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 {
+			c.GTPUInner++
+		}
+	}
+	if l.Has(pipeline.LayerGTPC) {
+		c.GTPC++
+	}
+	if l.Has(pipeline.LayerPFCP) {
+		c.PFCP++
+	}
+}
+
+// countTunnel tallies the mobile-core problems the decoder met in the
+// frame it decoded last.
+func (c *Counts) countTunnel(d *Decoder) {
+	if d.tunnel&tunnelMalformed != 0 {
+		c.TunnelMalformed++
+	}
+	if d.tunnel&tunnelTruncated != 0 {
+		c.TunnelTruncated++
+	}
 }
 
 // Stage is the parallel "decode" pipeline.Stage: every worker decodes the
@@ -56,6 +90,8 @@ type Stage struct {
 	tot  struct {
 		packets, truncated, malformed, unknownLink, nonIP atomic.Uint64
 		fragments, nonFirst, icmpErrors                   atomic.Uint64
+		gtpu, gtpc, pfcp, gtpuInner                       atomic.Uint64
+		tunnelMalformed, tunnelTruncated                  atomic.Uint64
 	}
 }
 
@@ -84,6 +120,12 @@ func (s *Stage) Counts() Counts {
 		Fragments:         s.tot.fragments.Load(),
 		NonFirstFragments: s.tot.nonFirst.Load(),
 		ICMPErrors:        s.tot.icmpErrors.Load(),
+		GTPU:              s.tot.gtpu.Load(),
+		GTPC:              s.tot.gtpc.Load(),
+		PFCP:              s.tot.pfcp.Load(),
+		GTPUInner:         s.tot.gtpuInner.Load(),
+		TunnelMalformed:   s.tot.tunnelMalformed.Load(),
+		TunnelTruncated:   s.tot.tunnelTruncated.Load(),
 	}
 }
 
@@ -96,6 +138,12 @@ func (s *Stage) publish(c *Counts) {
 	s.tot.fragments.Add(c.Fragments)
 	s.tot.nonFirst.Add(c.NonFirstFragments)
 	s.tot.icmpErrors.Add(c.ICMPErrors)
+	s.tot.gtpu.Add(c.GTPU)
+	s.tot.gtpc.Add(c.GTPC)
+	s.tot.pfcp.Add(c.PFCP)
+	s.tot.gtpuInner.Add(c.GTPUInner)
+	s.tot.tunnelMalformed.Add(c.TunnelMalformed)
+	s.tot.tunnelTruncated.Add(c.TunnelTruncated)
 }
 
 type processor struct {
@@ -110,6 +158,7 @@ func (p *processor) Process(b *pipeline.Batch) error {
 		pk := &b.Packets[i]
 		p.dec.Decode(b.Bytes(pk), pk.LinkType, pk.OrigLen, &pk.Decoded)
 		c.count(&pk.Decoded)
+		c.countTunnel(p.dec)
 	}
 	p.stage.publish(&c)
 	return nil

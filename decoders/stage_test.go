@@ -23,11 +23,14 @@ func wantCounts(fs []fixture, times uint64) Counts {
 	var c Counts
 	for i := range fs {
 		c.count(&fs[i].want)
+		c.countTunnel(&Decoder{tunnel: fs[i].tunnel})
 	}
 	return Counts{
 		Packets: c.Packets * times, Truncated: c.Truncated * times, Malformed: c.Malformed * times,
 		UnknownLink: c.UnknownLink * times, NonIP: c.NonIP * times, Fragments: c.Fragments * times,
 		NonFirstFragments: c.NonFirstFragments * times, ICMPErrors: c.ICMPErrors * times,
+		GTPU: c.GTPU * times, GTPC: c.GTPC * times, PFCP: c.PFCP * times, GTPUInner: c.GTPUInner * times,
+		TunnelMalformed: c.TunnelMalformed * times, TunnelTruncated: c.TunnelTruncated * times,
 	}
 }
 
@@ -58,7 +61,9 @@ func TestStageProcess(t *testing.T) {
 	// The counts the fixtures exercise must all be non-zero, or this test
 	// would not check their accounting.
 	if want.Truncated == 0 || want.Malformed == 0 || want.UnknownLink == 0 || want.NonIP == 0 ||
-		want.Fragments == 0 || want.NonFirstFragments == 0 || want.ICMPErrors == 0 {
+		want.Fragments == 0 || want.NonFirstFragments == 0 || want.ICMPErrors == 0 ||
+		want.GTPU == 0 || want.GTPC == 0 || want.PFCP == 0 || want.GTPUInner == 0 ||
+		want.TunnelMalformed == 0 || want.TunnelTruncated == 0 {
 		t.Errorf("fixtures leave a counter at zero: %+v", want)
 	}
 }

@@ -12,38 +12,102 @@ const (
 	appPFCP
 )
 
-// classifyUDP picks the application protocol of a datagram from its ports,
-// preferring the destination port (the service being addressed) over the
-// source port.
-func (o *Options) classifyUDP(src, dst uint16) udpApp {
-	if a := o.appOf(dst); a != appNone {
-		return a
-	}
-	return o.appOf(src)
+// portTable maps the configured mobile-core ports to their protocol. It is
+// built once per Decoder; a lookup scans a handful of entries and never
+// allocates.
+type portTable struct {
+	ports []uint16
+	apps  []udpApp
 }
 
-func (o *Options) appOf(port uint16) udpApp {
-	switch port {
-	case o.GTPUPort:
-		return appGTPU
-	case o.GTPCPort:
-		return appGTPC
-	case o.PFCPPort:
-		return appPFCP
+// newPortTable lists the main ports first, then the extra ones, GTP-U
+// before GTP-C before PFCP; a port already listed keeps its first protocol.
+func newPortTable(o Options) portTable {
+	var t portTable
+	add := func(p uint16, a udpApp) {
+		if p == 0 || t.lookup(p) != appNone {
+			return
+		}
+		t.ports = append(t.ports, p)
+		t.apps = append(t.apps, a)
+	}
+	add(o.GTPUPort, appGTPU)
+	add(o.GTPCPort, appGTPC)
+	add(o.PFCPPort, appPFCP)
+	for _, p := range o.GTPUPorts {
+		add(p, appGTPU)
+	}
+	for _, p := range o.GTPCPorts {
+		add(p, appGTPC)
+	}
+	for _, p := range o.PFCPPorts {
+		add(p, appPFCP)
+	}
+	return t
+}
+
+func (t *portTable) lookup(port uint16) udpApp {
+	for i, p := range t.ports {
+		if p == port {
+			return t.apps[i]
+		}
 	}
 	return appNone
 }
 
+// classify picks the application protocol of a datagram from its ports,
+// preferring the destination port (the service being addressed) over the
+// source port.
+func (t *portTable) classify(src, dst uint16) udpApp {
+	if a := t.lookup(dst); a != appNone {
+		return a
+	}
+	return t.lookup(src)
+}
+
+// datagram says whether a UDP datagram's payload is all present, and if
+// not, why.
+type datagram uint8
+
+const (
+	// dgComplete: every byte the UDP length announces was captured.
+	dgComplete datagram = iota
+	// dgSnapCut: the frame was cut by the snap length inside the datagram.
+	dgSnapCut
+	// dgFragment: the datagram continues in later IP fragments.
+	dgFragment
+	// dgBadLength: the UDP length runs past its IP packet (already flagged
+	// malformed by decodeUDP).
+	dgBadLength
+)
+
 // udpPayload is the hook run after the outermost UDP header: data[start:]
-// is the datagram's captured payload. The mobile-core decoders attach here:
-// GTP-U decodes its header and hands the G-PDU's inner packet to
-// decodeIPv4/decodeIPv6 with inner=true (filling out.Inner and the Inner*
-// layer bits); GTP-C and PFCP fill their header fields. None of them is
-// wired in yet, so the hook only classifies the datagram.
+// is the datagram's captured payload (clipped to the UDP length), and the
+// UDP header sits in the 8 bytes before start. It hands the payload to the
+// GTP-U, GTP-C or PFCP decoder when a port matches.
 func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipeline.Decoded) {
-	switch d.opts.classifyUDP(src, dst) {
-	case appGTPU, appGTPC, appPFCP:
-		// Header decoders of decoders/gtpu, decoders/gtpc and decoders/pfcp
-		// are called from here once they exist.
+	app := d.ports.classify(src, dst)
+	if app == appNone || start < udpLen || start > len(data) {
+		return
+	}
+	p := data[start:]
+	dg := dgComplete
+	if ulen := int(be16(data[start-4 : start-2])); ulen != 0 && ulen-udpLen > len(p) {
+		switch {
+		case d.firstFragment:
+			dg = dgFragment
+		case d.cut:
+			dg = dgSnapCut
+		default:
+			dg = dgBadLength
+		}
+	}
+	switch app {
+	case appGTPU:
+		d.decodeGTPU(p, dg, out)
+	case appGTPC:
+		d.decodeGTPC(p, dg, out)
+	case appPFCP:
+		d.decodePFCP(p, dg, out)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/flowkey"
 	"github.com/pcapflow/pcapflow/pipeline"
 	"github.com/pcapflow/pcapflow/pipeline/input"
@@ -78,6 +77,7 @@ type splitSummary struct {
 	Malformed   int64   `json:"malformed_packets"`
 	Truncated   int64   `json:"truncated_packets"`
 	UnknownLink int64   `json:"unknown_link_packets"`
+	FilteredOut int64   `json:"filtered_out"`
 	Seconds     float64 `json:"seconds"`
 	MBPerSecond float64 `json:"mb_per_second"`
 	MaxRSS      int64   `json:"max_rss_bytes"`
@@ -85,10 +85,6 @@ type splitSummary struct {
 
 func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	expanded, err := input.Expand(paths)
-	if err != nil {
-		return err
-	}
-	src, err := input.NewSource(expanded, input.Options{Merge: in.merge, Strict: in.strict, Stdin: e.stdin})
 	if err != nil {
 		return err
 	}
@@ -105,6 +101,10 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 		return usagef("--format must be pcap or pcapng, not %q", o.format)
 	}
 	inputs := &pipeline.Inputs{}
+	g, err := in.graph(e, expanded, inputs)
+	if err != nil {
+		return err
+	}
 	sink, err := split.New(split.Options{
 		Dir: o.dir, Spec: o.spec, Format: o.format, MaxOpen: o.maxOpen,
 		MinPackets: o.minPackets, DropOther: o.dropOther, Inputs: inputs,
@@ -112,15 +112,8 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	if err != nil {
 		return err
 	}
-	dec := decoders.NewStage(decoders.Options{})
-	g := &pipeline.Graph{
-		Source:   src,
-		Stages:   []pipeline.Stage{dec},
-		Sinks:    []pipeline.Sink{sink},
-		Inputs:   inputs,
-		Workers:  in.workers,
-		Progress: in.progress(e),
-	}
+	g.Sinks = []pipeline.Sink{sink}
+	dec := in.decode
 	st, runErr := g.Run(e.ctx)
 	sum := splitSummary{
 		Key: o.spec.String(), Dir: o.dir, Packets: st.Packets, Bytes: st.Bytes,
@@ -128,6 +121,10 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	}
 	c := dec.Counts()
 	sum.Malformed, sum.Truncated, sum.UnknownLink = int64(c.Malformed), int64(c.Truncated), int64(c.UnknownLink)
+	if in.fstage != nil {
+		_, dropped := in.fstage.Counts()
+		sum.FilteredOut = int64(dropped)
+	}
 	if s := st.Elapsed.Seconds(); s > 0 {
 		sum.MBPerSecond = float64(inputs.ReadBytes.Load()) / 1e6 / s
 	}
@@ -140,6 +137,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	if runErr != nil {
 		return runErr
 	}
+	in.warnFilter(e.stderr, inputs)
 	if o.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -162,6 +160,9 @@ func printSplitSummary(e *env, s *splitSummary, elapsed time.Duration) {
 		fmt.Fprintf(w, " (%d dropped)", s.Dropped)
 	}
 	fmt.Fprintln(w)
+	if s.FilteredOut > 0 {
+		fmt.Fprintf(w, "  -f filter dropped %s\n", plural(s.FilteredOut, "packet", "packets"))
+	}
 	if s.Malformed+s.Truncated+s.UnknownLink > 0 {
 		fmt.Fprintf(w, "  decode: %d malformed, %d truncated by snaplen, %d of unknown link type (all kept)\n",
 			s.Malformed, s.Truncated, s.UnknownLink)

@@ -67,8 +67,13 @@ type TransactionStats struct {
 // every datagram in capture order with Add. Its memory grows with the
 // number of sessions, transactions and assigned messages.
 type Correlator struct {
-	pending  map[pendingKey]*pendingEst
-	bySEID   map[seidKey]*Session
+	pending map[pendingKey]*pendingEst
+	bySEID  map[seidKey]*Session
+	// byPair holds the latest session created for each (CP, UP, CP SEID,
+	// UP SEID): a repeated establishment response joins it while it is
+	// not deleted. (A map, not a scan of every session: the scan made
+	// correlation quadratic in the number of sessions.)
+	byPair   map[pairKey]*Session
 	sessions []*Session
 	assigned map[uint64]int
 	txs      map[txKey]*transaction
@@ -83,6 +88,11 @@ type pendingKey struct {
 type pendingEst struct {
 	cpSEID OptSEID
 	refs   []uint64
+}
+
+type pairKey struct {
+	cp, up         netip.Addr
+	cpSEID, upSEID OptSEID
 }
 
 type seidKey struct {
@@ -105,6 +115,7 @@ func NewCorrelator() *Correlator {
 	return &Correlator{
 		pending:  make(map[pendingKey]*pendingEst),
 		bySEID:   make(map[seidKey]*Session),
+		byPair:   make(map[pairKey]*Session),
 		assigned: make(map[uint64]int),
 		txs:      make(map[txKey]*transaction),
 	}
@@ -135,17 +146,17 @@ func (c *Correlator) Add(m Message) {
 			return
 		}
 		up := firstSEID(s)
-		var sess *Session
-		for _, x := range c.sessions {
-			if x.CP == dst && x.UP == src && x.CPSEID == p.cpSEID && x.UPSEID == up && x.Deleted == 0 {
-				sess = x
-			}
+		pk := pairKey{cp: dst, up: src, cpSEID: p.cpSEID, upSEID: up}
+		sess := c.byPair[pk]
+		if sess != nil && sess.Deleted != 0 {
+			sess = nil
 		}
 		if sess == nil {
 			sess = &Session{ID: len(c.sessions) + 1, CP: dst, UP: src, CPSEID: p.cpSEID, UPSEID: up,
 				EstRequest: p.refs[0], EstResponse: m.Ref, EstCause: s.Cause, HasEstCause: s.HasCause,
 				First: p.refs[0], Last: m.Ref}
 			c.sessions = append(c.sessions, sess)
+			c.byPair[pk] = sess
 		}
 		for _, r := range p.refs {
 			if _, done := c.assigned[r]; !done {

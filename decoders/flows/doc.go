@@ -1,0 +1,47 @@
+// Package flows turns decoded packets, seen in capture order, into one
+// Record per bidirectional flow, modelled on Zeek's conn.log: originator and
+// responder endpoints, packet and byte counts per direction, Zeek's
+// conn_state and history letters, the Community ID, a service guess, and TCP
+// analysis counters close to tshark's tcp.analysis flags.
+//
+// # Flows
+//
+// A flow is keyed by the outer IP tuple (addresses, protocol, ports; ICMP
+// types and codes stand in for ports the way Community ID and Zeek map them),
+// ordered canonically so both directions meet. A TCP tuple starts a new flow
+// (a new generation) when a SYN without ACK arrives after the flow saw a FIN
+// or RST, or when the same side sends a SYN with a new initial sequence
+// number. Flows end when idle for longer than their protocol's inactivity
+// timeout (packet time, never the wall clock), when an optional active
+// timeout is reached, when the table is full (the least recently seen flow is
+// evicted), or at Flush. Tunnelled traffic is attributed to its outer tuple.
+//
+// # Originator
+//
+// The originator is the sender of the first packet, except that, like Zeek,
+// a flow whose first packet is a SYN+ACK, or (without a SYN) goes from a
+// well-known service port to a port that is not one, is flipped and its
+// history starts with '^'.
+//
+// # History and conn_state
+//
+// History letters follow Zeek: upper case for the originator, lower case
+// for the responder; s SYN, h SYN+ACK, a pure ACK, d payload, f FIN, r RST,
+// q SYN with FIN or RST, i FIN with RST, t retransmitted payload, w zero
+// window. Each letter is recorded once per direction, except t and w, which
+// are recorded again when their count reaches 10, 100, 1000... conn_state is
+// derived from a per-endpoint state machine after Zeek's TCP analyzer
+// (inactive, SYN sent, SYN+ACK sent, partial, established, closed, reset).
+//
+// # TCP analysis
+//
+// Per direction, the table keeps the next expected sequence number, the last
+// acknowledgement and window, and flags segments after tshark's rules:
+// retransmission (including fast and spurious ones, as tshark's
+// tcp.analysis.retransmission filter counts them), out-of-order (within the
+// handshake RTT, or 3 ms when unknown), duplicate ACK, zero window and
+// keep-alive. Differences from tshark: no reassembly-based checks, no window
+// scaling (the zero-window test uses the raw field, as tshark does), no
+// lost-segment, window-full or ACKed-unseen analysis; tshark's stream
+// numbering can differ on odd port reuse.
+package flows

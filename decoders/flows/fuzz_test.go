@@ -1,0 +1,57 @@
+package flows
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// FuzzObserve decodes arbitrary frames (Ethernet, raw IP) and feeds them to
+// one table: it must never panic, and every packet with an IP header must
+// land in a flow whose counters add up.
+func FuzzObserve(f *testing.F) {
+	corpus.Seed(func(b []byte) {
+		// Skip the 24-byte pcap header and the first record header.
+		if len(b) > 40 {
+			f.Add(b[40:], uint16(1))
+		}
+	}, 4096)
+	frame := make([]byte, 54)
+	binary.BigEndian.PutUint16(frame[12:], 0x0800)
+	frame[14] = 0x45
+	binary.BigEndian.PutUint16(frame[16:], 40)
+	frame[23] = 6
+	copy(frame[26:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+	frame[46] = 0x50
+	frame[47] = 0x02
+	f.Add(frame, uint16(1))
+	f.Add(frame[14:], uint16(101))
+	f.Fuzz(func(t *testing.T, data []byte, link uint16) {
+		var total uint64
+		tab := NewTable(Options{MaxFlows: 4, Emit: func(r *Record) {
+			total += r.OrigSide.Packets + r.RespSide.Packets
+		}})
+		dec := decoders.NewDecoder(decoders.Options{})
+		var withFlow uint64
+		// The same frame three times, then a few mutations of it.
+		for i := 0; i < 6; i++ {
+			var p pipeline.Packet
+			p.Timestamp = int64(i) * 1e9
+			p.CapLen, p.OrigLen, p.LinkType = uint32(len(data)), uint32(len(data)), link
+			dec.Decode(data, link, p.OrigLen, &p.Decoded)
+			if id, _ := tab.Observe(&p, data); id != 0 {
+				withFlow++
+			}
+			if i >= 3 && len(data) > 0 {
+				data[(i*7)%len(data)] ^= byte(i)
+			}
+		}
+		tab.Flush()
+		if total != withFlow {
+			t.Errorf("records hold %d packets, %d packets had a flow", total, withFlow)
+		}
+	})
+}

@@ -1,0 +1,167 @@
+package parquet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// bucketOf returns the partition bucket of a timestamp: the UTC day or hour
+// number since the epoch, or 0 without partitioning.
+func bucketOf(scheme string, ts int64) int64 {
+	var unit int64
+	switch scheme {
+	case PartitionDate:
+		unit = int64(24 * time.Hour)
+	case PartitionHour:
+		unit = int64(time.Hour)
+	default:
+		return 0
+	}
+	b := ts / unit
+	if ts < 0 && ts%unit != 0 {
+		b--
+	}
+	return b
+}
+
+// partitionDir returns the Hive-style directory of a bucket ("" for none).
+func partitionDir(scheme string, bucket int64) string {
+	switch scheme {
+	case PartitionDate:
+		t := time.Unix(0, bucket*int64(24*time.Hour)).UTC()
+		return "date=" + t.Format("2006-01-02")
+	case PartitionHour:
+		t := time.Unix(0, bucket*int64(time.Hour)).UTC()
+		return filepath.Join("date="+t.Format("2006-01-02"), fmt.Sprintf("hour=%02d", t.Hour()))
+	}
+	return ""
+}
+
+// tableWriter writes one table into its partitions, keeping at most
+// MaxOpenFiles files open (filling); older ones are finished and wait for
+// commit.
+type tableWriter struct {
+	t       Table
+	o       *Options
+	open    map[int64]*file
+	done    []*file
+	seq     map[string]int
+	clock   uint64
+	last    *file
+	lastKey int64
+	rows    int64
+}
+
+func newTableWriter(t Table, o *Options) *tableWriter {
+	return &tableWriter{t: t, o: o, open: make(map[int64]*file), seq: make(map[string]int)}
+}
+
+// fileFor returns the file that takes rows of timestamp ts.
+func (w *tableWriter) fileFor(ts int64) (*file, error) {
+	bk := bucketOf(w.o.Partition, ts)
+	w.clock++
+	if w.last != nil && w.lastKey == bk {
+		w.last.lastUse = w.clock
+		return w.last, nil
+	}
+	f, ok := w.open[bk]
+	if !ok {
+		if len(w.open) >= w.o.MaxOpenFiles {
+			if err := w.retireOldest(); err != nil {
+				return nil, err
+			}
+		}
+		dir := filepath.Join(w.o.Dir, w.t.Name(), partitionDir(w.o.Partition, bk))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		n := w.seq[dir]
+		w.seq[dir] = n + 1
+		var err error
+		f, err = newFile(filepath.Join(dir, fmt.Sprintf("%s-%06d.parquet", w.o.Prefix, n)), w.t.Schema(), w.o)
+		if err != nil {
+			return nil, err
+		}
+		switch t := w.t.(type) {
+		case PacketTable:
+			f.packets = t.BindPackets(f.b)
+		case FlowTable:
+			f.flows = t.BindFlows(f.b)
+		}
+		w.open[bk] = f
+	}
+	f.lastUse = w.clock
+	w.last, w.lastKey = f, bk
+	return f, nil
+}
+
+func (w *tableWriter) retireOldest() error {
+	var oldest int64
+	var of *file
+	for k, f := range w.open {
+		if of == nil || f.lastUse < of.lastUse {
+			oldest, of = k, f
+		}
+	}
+	delete(w.open, oldest)
+	if w.last == of {
+		w.last = nil
+	}
+	w.done = append(w.done, of)
+	return of.finish()
+}
+
+// commit finishes and renames every file; with no rows at all and no
+// partitioning it writes one empty file so the table always exists.
+func (w *tableWriter) commit() error {
+	if w.rows == 0 && len(w.open) == 0 && len(w.done) == 0 && w.o.Partition == PartitionNone {
+		if _, err := w.fileFor(0); err != nil {
+			return err
+		}
+	}
+	var errs []error
+	for _, f := range w.done {
+		if err := f.commit(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, f := range w.sorted() {
+		if err := f.commit(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	w.open, w.done, w.last = nil, nil, nil
+	return joinErrs(errs)
+}
+
+// abort removes every file of the table.
+func (w *tableWriter) abort() error {
+	var errs []error
+	for _, f := range append(w.done, w.sorted()...) {
+		if err := f.abort(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	w.open, w.done, w.last = nil, nil, nil
+	return joinErrs(errs)
+}
+
+// sorted returns the open files in a deterministic order.
+func (w *tableWriter) sorted() []*file {
+	keys := make([]int64, 0, len(w.open))
+	for k := range w.open {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	out := make([]*file, len(keys))
+	for i, k := range keys {
+		out[i] = w.open[k]
+	}
+	return out
+}

@@ -1,0 +1,294 @@
+package parquet
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+func TestRoundTrip(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	dir := t.TempDir()
+	inputs := &pipeline.Inputs{}
+	in := inputs.Add(&pipeline.Input{Name: "synthetic.pcap"})
+	const n = 250
+	ts0 := time.Date(2026, 11, 21, 10, 0, 0, 123456789, time.UTC).UnixNano()
+	s, err := New(Options{Dir: dir, Inputs: inputs, RowsPerRowGroup: 100, Allocator: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Consume(context.Background(), synthBatch(n, ts0, 1001, in)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(false); err != nil {
+		t.Fatal(err)
+	}
+	files := parquetFiles(t, dir)
+	want := []string{filepath.Join(dir, "flows", "part-000000.parquet"), filepath.Join(dir, "packets", "part-000000.parquet")}
+	if strings.Join(files, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("files:\n%s\nwant:\n%s", strings.Join(files, "\n"), strings.Join(want, "\n"))
+	}
+
+	tbl, rdr := readTable(t, want[1], mem)
+	defer tbl.Release()
+	if tbl.NumRows() != n {
+		t.Errorf("packets rows = %d, want %d", tbl.NumRows(), n)
+	}
+	if rdr.NumRowGroups() != 3 {
+		t.Errorf("row groups = %d, want 3 (100 rows each)", rdr.NumRowGroups())
+	}
+	if cc := rdr.MetaData().RowGroup(0).NumRows(); cc != 100 {
+		t.Errorf("first row group has %d rows", cc)
+	}
+	// The timestamp column is TIMESTAMP(NANOS, isAdjustedToUTC=true).
+	col := rdr.MetaData().Schema.Column(0)
+	ts, ok := col.LogicalType().(schema.TimestampLogicalType)
+	if !ok || ts.TimeUnit() != schema.TimeUnitNanos || !ts.IsAdjustedToUTC() {
+		t.Errorf("ts logical type = %v", col.LogicalType())
+	}
+	if cm, _ := rdr.MetaData().RowGroup(0).ColumnChunk(0); cm.Compression() != compress.Codecs.Zstd {
+		t.Errorf("compression = %v, want zstd", cm.Compression())
+	}
+	row := 0
+	for _, c := range column(t, tbl, "ts") {
+		for i := 0; i < c.Len(); i++ {
+			if got := int64(c.(*array.Timestamp).Value(i)); got != ts0+int64(row)*1001 {
+				t.Fatalf("row %d ts = %d, want %d", row, got, ts0+int64(row)*1001)
+			}
+			row++
+		}
+	}
+	checks := []struct {
+		col  string
+		want string
+	}{
+		{"src_ip", "10.0.0.1"}, {"dst_ip", "10.0.0.2"}, {"source_file", "synthetic.pcap"},
+		{"eth_src", "00:01:02:03:04:05"}, {"direction", "orig"}, {"community_id", "1:"},
+	}
+	for _, c := range checks {
+		a := column(t, tbl, c.col)[0].(*array.String)
+		if !strings.HasPrefix(a.Value(0), c.want) {
+			t.Errorf("%s[0] = %q, want %q", c.col, a.Value(0), c.want)
+		}
+	}
+	flowIDs := column(t, tbl, "flow_id")[0].(*array.Uint64)
+	if flowIDs.Value(0) != 1 || flowIDs.Value(1) != 2 || flowIDs.Value(3) != 1 {
+		t.Errorf("flow ids %v %v %v, want 1 2 1", flowIDs.Value(0), flowIDs.Value(1), flowIDs.Value(3))
+	}
+	if !column(t, tbl, "vlan_outer")[0].IsNull(0) || column(t, tbl, "tcp_seq")[0].IsNull(0) {
+		t.Errorf("nullability of vlan_outer/tcp_seq wrong")
+	}
+
+	ft, _ := readTable(t, want[0], mem)
+	defer ft.Release()
+	if ft.NumRows() != 3 {
+		t.Fatalf("flows rows = %d, want 3", ft.NumRows())
+	}
+	pk := column(t, ft, "orig_pkts")[0].(*array.Uint64)
+	var total uint64
+	for i := 0; i < pk.Len(); i++ {
+		total += pk.Value(i)
+	}
+	if total != n {
+		t.Errorf("flow packets sum = %d, want %d", total, n)
+	}
+	if st := column(t, ft, "conn_state")[0].(*array.String).Value(0); st != "OTH" {
+		t.Errorf("conn_state = %s, want OTH (midstream ACKs)", st)
+	}
+}
+
+func TestAbortLeavesNothing(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	for _, part := range []string{PartitionNone, PartitionHour} {
+		t.Run(part, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := New(Options{Dir: dir, Partition: part, RowsPerRowGroup: 50, MaxOpenFiles: 1, Allocator: mem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// 3 hours of packets: with one open file, two are finished
+			// (footer written) before the abort; none may stay.
+			if err := s.Consume(context.Background(), synthBatch(300, 0, int64(36*time.Second), 0)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(true); err != nil {
+				t.Fatal(err)
+			}
+			var left []string
+			filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					left = append(left, p)
+				}
+				return err
+			})
+			if len(left) != 0 {
+				t.Errorf("aborted run left files: %v", left)
+			}
+		})
+	}
+}
+
+func TestPartitioning(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	day := time.Date(2026, 11, 21, 22, 30, 0, 0, time.UTC).UnixNano()
+	tests := []struct {
+		part string
+		want []string // packets files relative to DIR/packets
+	}{
+		{PartitionNone, []string{"part-000000.parquet"}},
+		{PartitionDate, []string{"date=2026-11-21/part-000000.parquet", "date=2026-11-22/part-000000.parquet"}},
+		{PartitionHour, []string{"date=2026-11-21/hour=22/part-000000.parquet", "date=2026-11-21/hour=23/part-000000.parquet", "date=2026-11-22/hour=00/part-000000.parquet"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.part, func(t *testing.T) {
+			dir := t.TempDir()
+			// 150 packets 1 minute apart from 22:30: 22:30..00:59.
+			s, err := New(Options{Dir: dir, Partition: tt.part, Tables: []string{"packets"}, MaxOpenFiles: 1, Allocator: mem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Consume(context.Background(), synthBatch(150, day, int64(time.Minute), 0)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(false); err != nil {
+				t.Fatal(err)
+			}
+			files := parquetFiles(t, filepath.Join(dir, "packets"))
+			var rel []string
+			var rows int64
+			for _, f := range files {
+				r, _ := filepath.Rel(filepath.Join(dir, "packets"), f)
+				rel = append(rel, filepath.ToSlash(r))
+				tbl, _ := readTable(t, f, mem)
+				rows += tbl.NumRows()
+				// Every row of a partition lies in it.
+				for _, c := range column(t, tbl, "ts") {
+					for i := 0; i < c.Len(); i++ {
+						ts := int64(c.(*array.Timestamp).Value(i))
+						if d := partitionDir(tt.part, bucketOf(tt.part, ts)); !strings.HasPrefix(filepath.ToSlash(r), filepath.ToSlash(d)) {
+							t.Errorf("%s holds a row of %s", r, d)
+						}
+					}
+				}
+				tbl.Release()
+			}
+			if strings.Join(rel, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("files %v, want %v", rel, tt.want)
+			}
+			if rows != 150 {
+				t.Errorf("rows = %d, want 150", rows)
+			}
+		})
+	}
+}
+
+func TestOptionsErrors(t *testing.T) {
+	tests := []Options{
+		{Dir: "x", Partition: "week"},
+		{Dir: "x", Tables: []string{"nope"}},
+		{},
+	}
+	for _, o := range tests {
+		if _, err := New(o); err == nil {
+			t.Errorf("New(%+v) succeeded", o)
+		}
+	}
+}
+
+func TestEmptyTableStillWritten(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(false); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"packets", "flows"} {
+		tbl, _ := readTable(t, filepath.Join(dir, name, "part-000000.parquet"), memory.DefaultAllocator)
+		if tbl.NumRows() != 0 || !sameFields(tbl.Schema(), mustSchema(name)) {
+			t.Errorf("%s: %d rows, schema %v", name, tbl.NumRows(), tbl.Schema())
+		}
+		tbl.Release()
+	}
+}
+
+// sameFields compares names, types and nullability (not field metadata,
+// which the Parquet round trip adds).
+func sameFields(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.Fields() {
+		x, y := a.Field(i), b.Field(i)
+		if x.Name != y.Name || !arrow.TypeEqual(x.Type, y.Type) || x.Nullable != y.Nullable {
+			return false
+		}
+	}
+	return true
+}
+
+func mustSchema(name string) *arrow.Schema { return tableMakers[name]().Schema() }
+
+func BenchmarkSinkPackets(b *testing.B) {
+	dir := b.TempDir()
+	s, err := New(Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := synthBatch(1024, 0, 1000, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range batch.Packets {
+			batch.Packets[j].Timestamp += 1024 * 1000
+		}
+		if err := s.Consume(context.Background(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*1024)/b.Elapsed().Seconds(), "rows/s")
+	if err := s.Close(false); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func TestConsumeAllocs(t *testing.T) {
+	s, err := New(Options{Dir: t.TempDir(), RowsPerRowGroup: MaxRowsPerRowGroup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(true)
+	batch := synthBatch(1024, 0, 1000, 0)
+	ctx := context.Background()
+	if err := s.Consume(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	// Builders grow by doubling, so appending rows allocates O(log rows)
+	// times per row group: amortized, far below one allocation per packet.
+	allocs := testing.AllocsPerRun(64, func() {
+		for j := range batch.Packets {
+			batch.Packets[j].Timestamp += 1024 * 1000
+		}
+		if err := s.Consume(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if perPacket := allocs / 1024; perPacket > 0.01 {
+		t.Errorf("%.3f allocations per packet appended", perPacket)
+	}
+}

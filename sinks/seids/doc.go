@@ -1,0 +1,27 @@
+// Package seids is the report sink of `pcapflow seids`: one line per PFCP
+// datagram (text, JSON lines or CSV), or with Options.Sessions one row per
+// PFCP session and per node pair, written when the run closes.
+//
+// The sink reads packets in capture order. For each packet the decode stage
+// marked LayerPFCP it re-parses the UDP payload with pfcp.Summarize into a
+// reused Summary and feeds pfcp's Correlator, which groups both directions
+// of a session (the header SEID differs by direction) under one session id.
+//
+// # Deciding session ids
+//
+// The Correlator numbers a session when its Session Establishment Response
+// arrives, so the request (and its retransmissions) cannot be labelled when
+// it is read. Message lines are therefore queued in capture order and the
+// queue is written up to the first establishment request still waiting for
+// its response. A request is given up on, and written with no session, once
+// a packet more than Options.Timeout younger (packet time, never the wall
+// clock; default 60 s) has been read, or when more than Options.MaxPending
+// lines (default 65536) wait behind it: a response arriving later still
+// creates its session, but the request's line has already been written
+// with session "-". Every other message is decided when it is read.
+//
+// A datagram holding several messages (FO flag) is one line, describing the
+// first message, with "messages" saying how many there were; such datagrams
+// take part in no session. PFCP quoted inside ICMP errors is not PFCP on the
+// wire and is not reported.
+package seids

@@ -1,0 +1,113 @@
+package seids
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// Options configure a Sink.
+type Options struct {
+	// Format is "text" (aligned columns; the default), "json" (one JSON
+	// object per line) or "csv" (a header row, then one row per line).
+	Format string
+	// Sessions writes the session table (and node-pair table) at Close
+	// instead of one line per message.
+	Sessions bool
+	// Inputs names the files frames come from; nil leaves names empty.
+	Inputs *pipeline.Inputs
+	// Out receives the report.
+	Out io.Writer
+	// Timeout and MaxPending bound how long an establishment request's line
+	// waits for its response (see the package documentation); zero picks
+	// 60 s and 65536.
+	Timeout    time.Duration
+	MaxPending int
+}
+
+// Output formats.
+const (
+	FormatText = "text"
+	FormatJSON = "json"
+	FormatCSV  = "csv"
+)
+
+// Sink is the seids report, a pipeline.Sink. It is used by one goroutine.
+type Sink struct {
+	opts   Options
+	w      *bufio.Writer
+	format uint8
+	corr   *pfcp.Correlator
+	sum    pfcp.Summary
+	ref    uint64
+	queue  queue
+	line   []byte
+	// headerDone says the CSV header (or text title) was written; lastInput
+	// is the input of the last text line, to mark where files change.
+	headerDone bool
+	lastInput  pipeline.InputID
+	anyLine    bool
+	names      map[pipeline.InputID]string
+	sess       *tracker
+	closed     bool
+}
+
+const (
+	fmtText uint8 = iota
+	fmtJSON
+	fmtCSV
+)
+
+// New returns a Sink writing to opts.Out.
+func New(opts Options) (*Sink, error) {
+	if opts.Out == nil {
+		return nil, errors.New("seids: no output writer")
+	}
+	s := &Sink{opts: opts, corr: pfcp.NewCorrelator(), names: map[pipeline.InputID]string{}}
+	switch opts.Format {
+	case "", FormatText:
+		s.format = fmtText
+	case FormatJSON:
+		s.format = fmtJSON
+	case FormatCSV:
+		s.format = fmtCSV
+	default:
+		return nil, fmt.Errorf("seids: unknown format %q (want text, json or csv)", opts.Format)
+	}
+	if opts.Timeout < 0 || opts.MaxPending < 0 {
+		return nil, errors.New("seids: timeout and max pending must not be negative")
+	}
+	if s.opts.Timeout == 0 {
+		s.opts.Timeout = 60 * time.Second
+	}
+	if s.opts.MaxPending == 0 {
+		s.opts.MaxPending = 1 << 16
+	}
+	s.w = bufio.NewWriterSize(opts.Out, 64<<10)
+	s.line = make([]byte, 0, 512)
+	if opts.Sessions {
+		s.sess = newTracker()
+	}
+	return s, nil
+}
+
+// Name returns "seids".
+func (s *Sink) Name() string { return "seids" }
+
+// inputName returns the name of input id, cached.
+func (s *Sink) inputName(id pipeline.InputID) string {
+	if n, ok := s.names[id]; ok {
+		return n
+	}
+	n := ""
+	if s.opts.Inputs != nil {
+		n = s.opts.Inputs.Name(id)
+	}
+	s.names[id] = n
+	return n
+}
