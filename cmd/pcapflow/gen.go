@@ -13,7 +13,6 @@ import (
 
 	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/flowkey"
-	"github.com/pcapflow/pcapflow/generators"
 	"github.com/pcapflow/pcapflow/pipeline"
 	"github.com/pcapflow/pcapflow/sinks/pcapout"
 	"github.com/pcapflow/pcapflow/sinks/split"
@@ -29,10 +28,20 @@ type generator struct {
 	flags func(fs *pflag.FlagSet) func() (genSource, error)
 }
 
-// genSource is a configured generator.
-type genSource interface {
+// genSource is a configured generator: its Source and its expected-result
+// summary (any JSON-encodable value, for --expect).
+type genSource struct {
 	pipeline.Source
-	Expect() generators.Expectation
+	expect func() any
+}
+
+// gen pairs a generator config with its Expect method for genSource.
+func gen[E any](src interface {
+	pipeline.Source
+	Validate() error
+	Expect() E
+}) (genSource, error) {
+	return genSource{src, func() any { return src.Expect() }}, src.Validate()
 }
 
 var generatorList = map[string]*generator{}
@@ -144,7 +153,7 @@ func runGen(e *env, src genSource, out, format, expectPath, splitDir, by string)
 		return err
 	}
 	if expectPath != "" {
-		b, err := json.MarshalIndent(src.Expect(), "", "  ")
+		b, err := json.MarshalIndent(src.expect(), "", "  ")
 		if err != nil {
 			return err
 		}
@@ -152,7 +161,7 @@ func runGen(e *env, src genSource, out, format, expectPath, splitDir, by string)
 			return err
 		}
 	}
-	if ws, ok := src.(interface{ Warnings() []string }); ok {
+	if ws, ok := src.Source.(interface{ Warnings() []string }); ok {
 		for _, m := range ws.Warnings() {
 			fmt.Fprintf(e.stderr, "pcapflow gen: warning: %s\n", m)
 		}

@@ -19,7 +19,7 @@ func init() {
 			fs.Float64Var(&c.Rate, "rate", 100000, "packets per second of capture time")
 			fs.Var(startFlag{&c.Start}, "start", "first timestamp (RFC 3339)")
 			fs.Uint64Var(&c.Seed, "seed", 0, "random seed (same seed, same bytes)")
-			return func() (genSource, error) { return c, c.Validate() }
+			return func() (genSource, error) { return gen(c) }
 		},
 	})
 }

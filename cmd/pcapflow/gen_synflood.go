@@ -28,7 +28,7 @@ func init() {
 			fs.BoolVar(&c.TCPOptions, "tcp-options", false, "add a Linux SYN's options: MSS, SACK-permitted, timestamps, window scale")
 			fs.Uint8Var(&c.TTL, "ttl", 64, "IPv4 TTL or IPv6 hop limit")
 			fs.Uint16Var(&c.Window, "window", 64240, "TCP window")
-			return func() (genSource, error) { return c, c.Validate() }
+			return func() (genSource, error) { return gen(c) }
 		},
 	})
 }

@@ -34,7 +34,7 @@ func init() {
 				fs.Uint16Var(&c.VLAN, "vlan", 0, "add an 802.1Q tag with this VLAN id")
 				fs.Var(macFlag{&c.ClientMAC}, "client-mac", "client MAC (default 00:00:01:00:00:01)")
 				fs.Var(macFlag{&c.ServerMAC}, "server-mac", "server MAC (default 00:00:01:00:00:02)")
-				return func() (genSource, error) { return c, c.Validate() }
+				return func() (genSource, error) { return gen(c) }
 			},
 		})
 	}

@@ -35,11 +35,11 @@ func init() {
 				for _, h := range hops {
 					a, err := netip.ParseAddr(h)
 					if err != nil {
-						return nil, err
+						return genSource{}, err
 					}
 					c.Hops = append(c.Hops, a)
 				}
-				return c, c.Validate()
+				return gen(c)
 			}
 		},
 	})
