@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,11 +27,19 @@ type inputFlags struct {
 	gtpuPorts []uint16
 	gtpcPorts []uint16
 	pfcpPorts []uint16
+	jobs      int
+	shard     string
+	failOn    []string
+
+	// orderFree is set by commands whose output does not depend on the
+	// order of packets across inputs (stats); only they accept --jobs.
+	orderFree bool
 
 	// Set by graph.
 	decode *decoders.Stage
 	filt   *filter.Filter
 	fstage *filter.Stage
+	src    *input.Source
 }
 
 func (f *inputFlags) declare(fs *pflag.FlagSet) {
@@ -43,19 +52,62 @@ func (f *inputFlags) declare(fs *pflag.FlagSet) {
 	fs.Var(portsFlag{&f.gtpuPorts}, "gtpu-port", "also decode GTP-U on this UDP `PORT` (repeatable; 2152 always)")
 	fs.Var(portsFlag{&f.gtpcPorts}, "gtpc-port", "also decode GTP-C on this UDP `PORT` (repeatable; 2123 always)")
 	fs.Var(portsFlag{&f.pfcpPorts}, "pfcp-port", "also decode PFCP on this UDP `PORT` (repeatable; 8805 always)")
+	fs.IntVar(&f.jobs, "jobs", 1, "read `N` inputs at once (only for commands whose output does not depend on the order across files, such as stats)")
+	fs.StringVar(&f.shard, "shard", "", "read only shard `K/N` of the inputs: a file belongs to shard hash(key) mod N + 1, key = its path below the directory argument (see docs/archive.md)")
+	fs.StringSliceVar(&f.failOn, "fail-on", []string{"damaged"}, "conditions that make the exit status 1: any of damaged, malformed, truncated, unknown-link, or none (`LIST`)")
+}
+
+// failConditions are the values --fail-on accepts.
+var failConditions = []string{"damaged", "malformed", "truncated", "unknown-link", "none"}
+
+// checkFlags validates the archive flags.
+func (f *inputFlags) checkFlags() error {
+	for _, c := range f.failOn {
+		if !slices.Contains(failConditions, c) {
+			return usagef("--fail-on: unknown condition %q (want %s)", c, strings.Join(failConditions, ", "))
+		}
+	}
+	if f.jobs < 1 {
+		return usagef("--jobs must be at least 1")
+	}
+	if f.jobs > 1 && f.merge {
+		return usagef("--jobs and --merge exclude each other: merging reads every input at once in time order")
+	}
+	if f.jobs > 1 && !f.orderFree {
+		return usagef("--jobs applies only to commands whose output does not depend on the order of packets across inputs (stats)")
+	}
+	return nil
 }
 
 // graph returns a graph reading paths through the decode stage (and the
 // filter, when -f was given), ready for sinks. inputs is the run's table.
 func (f *inputFlags) graph(e *env, paths []string, inputs *pipeline.Inputs) (*pipeline.Graph, error) {
-	expanded, err := input.Expand(paths)
+	if err := f.checkFlags(); err != nil {
+		return nil, err
+	}
+	entries, err := input.ExpandEntries(paths)
 	if err != nil {
 		return nil, err
 	}
-	src, err := input.NewSource(expanded, input.Options{Merge: f.merge, Strict: f.strict, Stdin: e.stdin})
-	if err != nil {
-		return nil, err
+	if len(entries) == 0 {
+		return nil, errors.New("no capture files in the given paths")
 	}
+	if f.shard != "" {
+		spec, err := input.ParseShard(f.shard)
+		if err != nil {
+			return nil, usagef("--shard: %v", err)
+		}
+		// An empty shard is not an error: N may exceed the number of files.
+		if entries, err = input.Shard(entries, spec); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
+	files := make([]string, len(entries))
+	for i, en := range entries {
+		files[i] = en.Path
+	}
+	src := input.NewSourceFiles(files, input.Options{Merge: f.merge, Strict: f.strict, Stdin: e.stdin, Jobs: f.jobs})
+	f.src = src
 	f.decode = decoders.NewStage(decoders.Options{GTPUPorts: f.gtpuPorts, GTPCPorts: f.gtpcPorts, PFCPPorts: f.pfcpPorts})
 	stages := []pipeline.Stage{f.decode}
 	if f.filter != "" {
@@ -97,7 +149,12 @@ func (f *inputFlags) warnFilter(w io.Writer, inputs *pipeline.Inputs) {
 
 type portsFlag struct{ p *[]uint16 }
 
-func (f portsFlag) String() string { return fmt.Sprint(*f.p) }
+func (f portsFlag) String() string {
+	if len(*f.p) == 0 {
+		return ""
+	}
+	return fmt.Sprint(*f.p)
+}
 func (f portsFlag) Set(s string) error {
 	for _, part := range strings.Split(s, ",") {
 		n, err := strconv.ParseUint(strings.TrimSpace(part), 10, 16)
@@ -125,6 +182,64 @@ func (f *inputFlags) progress(e *env) io.Writer {
 		return nil
 	}
 	return e.stderr
+}
+
+// failedError is a run that completed with conditions --fail-on names:
+// exit status 1, after all output was written.
+type failedError struct{ reasons []string }
+
+func (e *failedError) Error() string {
+	return "failing (--fail-on): " + strings.Join(e.reasons, "; ")
+}
+
+// conditions returns, for every --fail-on condition, how many inputs or
+// packets meet it in the finished run.
+func (f *inputFlags) conditions(inputs *pipeline.Inputs) map[string]int64 {
+	m := map[string]int64{"damaged": int64(len(inputs.Damaged()))}
+	if f.decode != nil {
+		c := f.decode.Counts()
+		m["malformed"], m["truncated"], m["unknown-link"] = int64(c.Malformed), int64(c.Truncated), int64(c.UnknownLink)
+	}
+	return m
+}
+
+// failed returns the --fail-on conditions met, in the order given.
+func (f *inputFlags) failed(inputs *pipeline.Inputs) []string {
+	m := f.conditions(inputs)
+	var out []string
+	for _, c := range f.failOn {
+		if m[c] > 0 && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// finish prints one line per damaged input to w and returns a *failedError
+// when a --fail-on condition is met (by default: an input was damaged).
+func (f *inputFlags) finish(w io.Writer, inputs *pipeline.Inputs) error {
+	for _, in := range inputs.Damaged() {
+		fmt.Fprintf(w, "pcapflow: %s: damaged: %v (packets before it were kept)\n", in.Name, in.Damage)
+	}
+	failed := f.failed(inputs)
+	if len(failed) == 0 {
+		return nil
+	}
+	m := f.conditions(inputs)
+	var reasons []string
+	for _, c := range failed {
+		switch c {
+		case "damaged":
+			reasons = append(reasons, plural(m[c], "input was damaged", "inputs were damaged"))
+		case "malformed":
+			reasons = append(reasons, plural(m[c], "packet was malformed", "packets were malformed"))
+		case "truncated":
+			reasons = append(reasons, plural(m[c], "packet had a header cut by the snaplen", "packets had a header cut by the snaplen"))
+		case "unknown-link":
+			reasons = append(reasons, plural(m[c], "packet had an unknown link type", "packets had an unknown link type"))
+		}
+	}
+	return &failedError{reasons}
 }
 
 // reportDamage prints one line per damaged input to w and returns an error

@@ -60,7 +60,7 @@ cause, session; --csv the same columns.`,
 					return err
 				}
 				in.warnFilter(e.stderr, inputs)
-				return reportDamage(e.stderr, inputs)
+				return in.finish(e.stderr, inputs)
 			}
 		},
 	})

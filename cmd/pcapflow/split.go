@@ -32,9 +32,9 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 			in.declare(fs)
 			out := fs.StringP("out", "o", "", "output `DIR` (default: NAME.split beside the first input, or ./split for stdin)")
 			by := fs.String("by", "ip-pair", "grouping `KEY` (see above)")
-			format := fs.String("format", "", "output format pcap or pcapng (default: pcapng when any input is pcapng, else pcap)")
-			maxOpen := fs.Int("max-open", 0, "open output files at most (default: a safe share of ulimit -n)")
-			minPackets := fs.Int("min-packets", 0, "flows with fewer packets go to other (or are dropped with --drop-other)")
+			format := fs.String("format", "", "output format `pcap` or pcapng (default: pcapng when any input is pcapng, else pcap)")
+			maxOpen := fs.Int("max-open", 0, "open output files at most `N` (default: a safe share of ulimit -n)")
+			minPackets := fs.Int("min-packets", 0, "flows with fewer than `N` packets go to other (or are dropped with --drop-other)")
 			dropOther := fs.Bool("drop-other", false, "drop packets that have no key instead of writing other.pcap")
 			asJSON := fs.Bool("json", false, "print the run summary as JSON on stdout")
 			return func(e *env, args []string) error {
@@ -101,7 +101,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 		return usagef("--format must be pcap or pcapng, not %q", o.format)
 	}
 	inputs := &pipeline.Inputs{}
-	g, err := in.graph(e, expanded, inputs)
+	g, err := in.graph(e, paths, inputs)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	} else {
 		printSplitSummary(e, &sum, st.Elapsed)
 	}
-	return reportDamage(e.stderr, inputs)
+	return in.finish(e.stderr, inputs)
 }
 
 func printSplitSummary(e *env, s *splitSummary, elapsed time.Duration) {

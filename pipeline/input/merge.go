@@ -44,6 +44,7 @@ func (s *Source) merge(ctx context.Context, em *pipeline.Emitter, states []*inpu
 			}
 			continue
 		}
+		s.noteSnaplen(st)
 		c := &cursor{st: st, order: i, ahead: pipeline.NewBatch(1, 64<<10)}
 		ok, err := s.advance(c, tab)
 		if err != nil {
@@ -66,7 +67,7 @@ func (s *Source) merge(ctx context.Context, em *pipeline.Emitter, states []*inpu
 			for _, st := range states {
 				st.flush(tab)
 			}
-			if err := nextBatch(ctx, em, &b); err != nil {
+			if err := nextBatch(ctx, em, em.Emit, &b); err != nil {
 				return err
 			}
 		}
@@ -97,6 +98,7 @@ func (s *Source) advance(c *cursor, tab *pipeline.Inputs) (bool, error) {
 	if err == nil {
 		return true, nil
 	}
+	s.noteSnaplen(c.st)
 	c.st.close()
 	if err == io.EOF {
 		c.st.flush(tab)

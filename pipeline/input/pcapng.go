@@ -45,6 +45,8 @@ type ngIface struct {
 type ngState struct {
 	order  binary.ByteOrder
 	ifaces []ngIface
+	// snaplen is the largest interface snap length of the file so far.
+	snaplen uint32
 }
 
 // minBlockLen returns the smallest valid total length of a block type.
@@ -194,6 +196,7 @@ func (r *Reader) readIDB(total uint32) error {
 	parseIDBOptions(o, blk[16:total-4], &ifc)
 	ifc.digits = tsDigits(ifc.tsresol)
 	r.ng.ifaces = append(r.ng.ifaces, ifc)
+	r.ng.snaplen = max(r.ng.snaplen, ifc.snaplen)
 	r.off = start + int64(total)
 	return nil
 }

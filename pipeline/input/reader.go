@@ -102,6 +102,16 @@ func (r *Reader) Format() string { return r.format }
 // Compression returns "", "gzip" or "zstd".
 func (r *Reader) Compression() string { return r.compression }
 
+// Snaplen returns the snap length the file header declares: the pcap
+// header's, or for pcapng the largest of the interfaces described so far
+// (0 when none sets one).
+func (r *Reader) Snaplen() uint32 {
+	if !r.isNG {
+		return r.pcap.snaplen
+	}
+	return r.ng.snaplen
+}
+
 // Frames returns the number of frames read so far.
 func (r *Reader) Frames() uint64 { return r.frame }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
+	"sync"
 
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -18,12 +20,21 @@ type Options struct {
 	Strict bool
 	// Stdin is what "-" reads (os.Stdin when nil).
 	Stdin io.Reader
+	// Jobs, when above 1, reads that many inputs at once (not with Merge).
+	// Each input's frames stay in order and a batch never mixes inputs,
+	// but batches of different inputs interleave in an order that changes
+	// from run to run: use it only for sinks whose output does not depend
+	// on the order across inputs.
+	Jobs int
 }
 
 // Source is a pipeline.Source over capture files.
 type Source struct {
 	paths []string
 	opts  Options
+
+	mu      sync.Mutex
+	snaplen map[pipeline.InputID]uint32
 }
 
 // NewSource returns a Source over the expansion (see Expand) of paths.
@@ -35,11 +46,38 @@ func NewSource(paths []string, opts Options) (*Source, error) {
 	if len(exp) == 0 {
 		return nil, errors.New("no capture files in the given paths")
 	}
-	return &Source{paths: exp, opts: opts}, nil
+	return &Source{paths: exp, opts: opts, snaplen: map[pipeline.InputID]uint32{}}, nil
+}
+
+// NewSourceFiles returns a Source over exactly the given files, in order,
+// without expanding directories, globs or lists (the caller did, for
+// example before sharding). Unlike NewSource it accepts an empty list: the
+// Source then delivers nothing.
+func NewSourceFiles(files []string, opts Options) *Source {
+	return &Source{paths: slices.Clone(files), opts: opts, snaplen: map[pipeline.InputID]uint32{}}
 }
 
 // Paths returns the inputs in run order.
 func (s *Source) Paths() []string { return s.paths }
+
+// Snaplen returns the snap length declared by input id's file header (see
+// Reader.Snaplen), or 0 when it is not set or the input was not opened.
+func (s *Source) Snaplen(id pipeline.InputID) uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snaplen[id]
+}
+
+// noteSnaplen records the snap length of st's open reader.
+func (s *Source) noteSnaplen(st *inputState) {
+	if st.rd == nil {
+		return
+	}
+	n := st.rd.Snaplen()
+	s.mu.Lock()
+	s.snaplen[st.id] = n
+	s.mu.Unlock()
+}
 
 // Run registers every input in em.Inputs(), then reads them one after the
 // other (or merged by time with Options.Merge) into batches.
@@ -63,8 +101,11 @@ func (s *Source) Run(ctx context.Context, em *pipeline.Emitter) error {
 			st.close()
 		}
 	}()
-	if s.opts.Merge {
+	switch {
+	case s.opts.Merge:
 		return s.merge(ctx, em, states)
+	case s.opts.Jobs > 1 && len(states) > 1:
+		return s.parallel(ctx, em, states)
 	}
 	return s.sequential(ctx, em, states)
 }
@@ -83,7 +124,8 @@ func (s *Source) sequential(ctx context.Context, em *pipeline.Emitter, states []
 			}
 			continue
 		}
-		err := s.drain(ctx, em, st, &b)
+		err := s.drain(ctx, em, em.Emit, st, &b)
+		s.noteSnaplen(st)
 		st.close()
 		st.flush(tab)
 		if err != nil {
@@ -94,7 +136,7 @@ func (s *Source) sequential(ctx context.Context, em *pipeline.Emitter, states []
 }
 
 // drain reads one input to its end or its damage, emitting full batches.
-func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, st *inputState, b **pipeline.Batch) error {
+func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, emit emitFunc, st *inputState, b **pipeline.Batch) error {
 	tab := em.Inputs()
 	for {
 		err := st.rd.ReadPacket(*b, st.id)
@@ -103,7 +145,7 @@ func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, st *inputState
 			st.count(&(*b).Packets[(*b).Len()-1])
 		case ErrBatchFull:
 			st.flush(tab)
-			if err := nextBatch(ctx, em, b); err != nil {
+			if err := nextBatch(ctx, em, emit, b); err != nil {
 				return err
 			}
 		case io.EOF:
@@ -114,9 +156,13 @@ func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, st *inputState
 	}
 }
 
+// emitFunc sends a batch down the graph: Emitter.Emit, or a wrapper that
+// serialises it between goroutines.
+type emitFunc func(context.Context, *pipeline.Batch) error
+
 // nextBatch emits *b and replaces it with an empty batch.
-func nextBatch(ctx context.Context, em *pipeline.Emitter, b **pipeline.Batch) error {
-	if err := em.Emit(ctx, *b); err != nil {
+func nextBatch(ctx context.Context, em *pipeline.Emitter, emit emitFunc, b **pipeline.Batch) error {
+	if err := emit(ctx, *b); err != nil {
 		return err
 	}
 	*b = nil
