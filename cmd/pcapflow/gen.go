@@ -52,7 +52,7 @@ func init() {
 	register(&command{
 		name:  "gen",
 		args:  "GENERATOR [flags]",
-		short: "generate a capture: " + strings.Join(generatorNames(), ", "),
+		short: "generate a capture (SYN flood, traffic mix, TCP/HTTP sessions, traceroute, PFCP+GTP-U)",
 		long: `Generates traffic into a capture file (or stdout with -o -), reproducibly:
 the same flags and --seed give byte-identical output. Timestamps start at
 --start (default 2024-01-01T00:00:00Z), never the wall clock.
@@ -62,7 +62,11 @@ Run 'pcapflow gen GENERATOR --help' for a generator's flags.`,
 		flags: func(fs *pflag.FlagSet) func(*env, []string) error {
 			return func(e *env, args []string) error {
 				if len(args) == 0 {
-					return usagef("which generator? one of %s", strings.Join(generatorNames(), ", "))
+					fmt.Fprintln(e.stderr, "generators (pcapflow gen GENERATOR --help for its flags):")
+					for _, n := range generatorNames() {
+						fmt.Fprintf(e.stderr, "  %-12s %s\n", n, generatorList[n].short)
+					}
+					return usagef("which generator?")
 				}
 				g, ok := generatorList[args[0]]
 				if !ok {
@@ -91,11 +95,11 @@ func genCommand(g *generator) *command {
 		short: g.short,
 		flags: func(fs *pflag.FlagSet) func(*env, []string) error {
 			out := fs.StringP("out", "o", g.name+".pcap", "output capture `FILE`, - for stdout")
-			fs.StringVarP(out, "write", "w", g.name+".pcap", "same as --out (tcpdump style)")
-			format := fs.String("format", "", "pcap or pcapng (default: from the file extension, pcap for stdout)")
+			fs.StringVarP(out, "write", "w", g.name+".pcap", "same as --out (tcpdump style) `FILE`")
+			format := fs.String("format", "", "`pcap` or pcapng (default: from the file extension, pcap for stdout)")
 			expect := fs.String("expect", "", "also write the expected-result summary (JSON) to `FILE`")
 			splitDir := fs.String("split", "", "also split the generated traffic into `DIR` (see --by)")
-			by := fs.String("by", "ip-pair", "key for --split")
+			by := fs.String("by", "ip-pair", "`KEY` for --split")
 			build := g.flags(fs)
 			return func(e *env, args []string) error {
 				if len(args) > 0 {

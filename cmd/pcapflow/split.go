@@ -37,6 +37,7 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 			minPackets := fs.Int("min-packets", 0, "flows with fewer than `N` packets go to other (or are dropped with --drop-other)")
 			dropOther := fs.Bool("drop-other", false, "drop packets that have no key instead of writing other.pcap")
 			asJSON := fs.Bool("json", false, "print the run summary as JSON on stdout")
+			pq := declareParquet(fs)
 			return func(e *env, args []string) error {
 				spec, err := flowkey.ParseSpec(*by)
 				if err != nil {
@@ -48,7 +49,7 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 				}
 				return runSplit(e, &in, paths, splitOptions{
 					dir: *out, spec: spec, format: *format, maxOpen: *maxOpen,
-					minPackets: *minPackets, dropOther: *dropOther, json: *asJSON,
+					minPackets: *minPackets, dropOther: *dropOther, json: *asJSON, parquet: pq,
 				})
 			}
 		},
@@ -63,6 +64,7 @@ type splitOptions struct {
 	minPackets int
 	dropOther  bool
 	json       bool
+	parquet    *parquetFlag
 }
 
 // splitSummary is the end-of-run report (--json prints it as is).
@@ -113,6 +115,9 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 		return err
 	}
 	g.Sinks = []pipeline.Sink{sink}
+	if err := o.parquet.attach(g, inputs); err != nil {
+		return err
+	}
 	dec := in.decode
 	st, runErr := g.Run(e.ctx)
 	sum := splitSummary{
@@ -146,6 +151,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 		}
 	} else {
 		printSplitSummary(e, &sum, st.Elapsed)
+		o.parquet.report(e.stderr)
 	}
 	return in.finish(e.stderr, inputs)
 }

@@ -3,6 +3,8 @@ package flowkey
 import (
 	"net/netip"
 	"strconv"
+
+	"github.com/pcapflow/pcapflow/decoders/mobile"
 )
 
 // Key is one group of packets: a kind plus the exact canonical tuple or id.
@@ -16,7 +18,14 @@ type Key struct {
 	macA, macB   [6]byte
 	kind         Kind
 	proto        uint8
+	sub          uint8 // SEID/Session: subSession or subNodes
 }
+
+// Sub-kinds of SEID and Session keys.
+const (
+	subSession uint8 = iota
+	subNodes
+)
 
 // Kind returns the key's kind (0 for the zero Key).
 func (k Key) Kind() Kind { return k.kind }
@@ -33,13 +42,21 @@ func (k Key) Ports() (uint16, uint16) { return k.aPort, k.bPort }
 // Proto returns the IP protocol number for 3-tuple, 5-tuple and port kinds.
 func (k Key) Proto() uint8 { return k.proto }
 
-// Generation returns the connection generation of a 5-tuple key, 0 for the
-// first connection seen on the tuple.
+// Generation returns the connection generation of a 5-tuple key (0 for the
+// first connection seen on the tuple) or of a SEID or Session key (0 for the
+// first session opened with its CP address, UP address and CP SEID).
 func (k Key) Generation() uint32 { return k.gen }
 
-// ID returns the VLAN id of a VLAN key or the 1-based chunk number of a
-// chunk key.
+// ID returns the VLAN id of a VLAN key, the 1-based chunk number of a
+// chunk key, the CP SEID of a SEID or Session key, the TEID of a TEID key.
 func (k Key) ID() uint64 { return k.id }
+
+// NodePair reports whether a SEID or Session key names a PFCP node pair
+// (node messages with Spec.NodePairs) rather than a session.
+func (k Key) NodePair() bool { return (k.kind == SEID || k.kind == Session) && k.sub == subNodes }
+
+// IMSI returns the subscriber of an IMSI key.
+func (k Key) IMSI() mobile.IMSI { return mobile.IMSI{V: k.id, N: uint8(k.gen)} }
 
 // MACs returns the Ethernet addresses of a MACPair key, lower first.
 func (k Key) MACs() ([6]byte, [6]byte) { return k.macA, k.macB }
@@ -94,6 +111,8 @@ func (k Key) String() string {
 	case Count, Size, Time:
 		b = append(b, "chunk "...)
 		b = strconv.AppendUint(b, k.id, 10)
+	case SEID, Session, TEID, Inner5Tuple, UEIP, IMSI:
+		b = k.appendMobileString(b)
 	default:
 		return "invalid key"
 	}
@@ -111,7 +130,8 @@ func (k Key) String() string {
 // "-3"...), "tcp_10.0.0.1_1234_to_10.0.0.2_80" (5-tuple-dir), "src_10.0.0.1",
 // "dst_…", "client_…", "server_…", "server_tcp_80", "client_tcp_51000",
 // "vlan_100", "00-11-22-33-44-55_66-77-88-99-aa-bb" (mac-pair) and
-// "chunk-000001" (count, size, time).
+// "chunk-000001" (count, size, time); mobile kinds are described at
+// appendMobileFileName.
 func (k Key) FileName() string {
 	var buf [200]byte
 	b := buf[:0]
@@ -168,6 +188,8 @@ func (k Key) FileName() string {
 			b = append(b, '0')
 		}
 		b = append(b, s...)
+	case SEID, Session, TEID, Inner5Tuple, UEIP, IMSI:
+		b = k.appendMobileFileName(b)
 	default:
 		return "invalid"
 	}

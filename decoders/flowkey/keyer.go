@@ -62,6 +62,7 @@ type Keyer struct {
 	spec  Spec
 	conns *connTable
 	frags *fragTable
+	mob   *mobileState
 
 	// chunk state
 	count     int64
@@ -78,6 +79,9 @@ func NewKeyer(spec Spec) *Keyer {
 	case FiveTuple, FiveTupleDir, ClientIP, ServerIP, ServerPort, ClientPort:
 		k.conns = newConnTable(int64(DefaultIdleTimeout), DefaultMaxConns)
 		k.frags = newFragTable(FragmentTableSize, int64(FragmentTimeout))
+	}
+	if spec.Kind.IsMobile() {
+		k.mob = newMobileState(spec.Kind)
 	}
 	return k
 }
@@ -102,9 +106,14 @@ func (k *Keyer) Tracked() int {
 
 // Key returns the key of p, or false when p has no key of the Keyer's kind
 // (non-IP packets for IP kinds, untagged packets for VLAN, non-Ethernet
-// packets for MACPair...): such packets belong to "other".
+// packets for MACPair...): such packets belong to "other". Mobile kinds
+// need the packet bytes to read PFCP and GTPv2-C: Key gives those messages
+// no key; use KeyData.
 func (k *Keyer) Key(p *pipeline.Packet) (Key, bool) {
 	d := &p.Decoded
+	if k.spec.Kind.IsMobile() {
+		return k.mobileKey(p, nil)
+	}
 	switch k.spec.Kind {
 	case Count, Size, Time:
 		return k.chunkKey(p), true

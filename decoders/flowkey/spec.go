@@ -1,13 +1,17 @@
 // Package flowkey turns decoded packets into grouping keys: IP pairs,
 // 3-tuples, bidirectional or directed 5-tuples (with TCP connection
 // generations), single addresses, client/server sides, ports, VLAN ids,
-// Ethernet address pairs, and fixed-size chunks by packet count, bytes or time.
+// Ethernet address pairs, fixed-size chunks by packet count, bytes or time,
+// and mobile-core groups: PFCP sessions (alone or with their GTP-U user
+// plane), GTP-U tunnels, flows and UE addresses inside GTP-U, and GTPv2-C
+// subscribers by IMSI with their user plane.
 //
 // A Key is a comparable value holding the exact canonical tuple or id, never a
 // hash alone, so it can be used directly as a map key without collisions. A
 // Keyer computes keys for packets in capture order; it keeps the little state
 // some kinds need (TCP generations, client/server roles, IP fragments, chunk
-// counters), bounded by the number of active flows and expired by packet time.
+// counters, the session tables of package mobile), bounded by the number of
+// active flows (or sessions) and expired by packet time.
 package flowkey
 
 import (
@@ -53,6 +57,23 @@ const (
 	Size
 	// Time cuts the capture into chunks of a fixed duration of packet time.
 	Time
+	// SEID groups PFCP messages by session (both directions, the
+	// establishment request included); see package mobile.
+	SEID
+	// Session groups a PFCP session's messages with the GTP-U packets sent
+	// to the tunnel endpoints it set up.
+	Session
+	// TEID groups GTP-U packets by tunnel: header TEID and outer
+	// destination address.
+	TEID
+	// Inner5Tuple groups GTP-U G-PDUs by the bidirectional 5-tuple of the
+	// tunnelled packet.
+	Inner5Tuple
+	// UEIP groups GTP-U G-PDUs by the UE's address inside the tunnel.
+	UEIP
+	// IMSI groups GTPv2-C messages by subscriber with the GTP-U packets
+	// sent to the bearers' endpoints they set up.
+	IMSI
 )
 
 var kindNames = [...]string{
@@ -71,6 +92,12 @@ var kindNames = [...]string{
 	Count:        "count",
 	Size:         "size",
 	Time:         "time",
+	SEID:         "seid",
+	Session:      "session",
+	TEID:         "teid",
+	Inner5Tuple:  "inner-5-tuple",
+	UEIP:         "ue-ip",
+	IMSI:         "imsi",
 }
 
 // String returns the kind's name as ParseSpec accepts it ("5-tuple", "count"...).
@@ -92,6 +119,10 @@ type Spec struct {
 	N int64
 	// Every is the chunk duration for Time.
 	Every time.Duration
+	// NodePairs, for SEID and Session, keys PFCP node messages (heartbeats,
+	// associations...) by their unordered node pair instead of leaving them
+	// to other. Written "seid:nodes" or "session:nodes".
+	NodePairs bool
 }
 
 // String returns the spec in the form ParseSpec accepts.
@@ -102,6 +133,9 @@ func (s Spec) String() string {
 	case Time:
 		return s.Kind.String() + ":" + s.Every.String()
 	}
+	if s.NodePairs {
+		return s.Kind.String() + ":nodes"
+	}
 	return s.Kind.String()
 }
 
@@ -111,19 +145,27 @@ func Names() []string {
 		"ip-pair", "3-tuple", "5-tuple", "5-tuple-dir", "src-ip", "dst-ip",
 		"client-ip", "server-ip", "server-port", "client-port", "vlan", "mac-pair",
 		"count:N", "size:BYTES", "time:DURATION",
+		"seid", "seid:nodes", "session", "session:nodes", "teid", "inner-5-tuple", "ue-ip", "imsi",
 	}
 }
 
-// ParseSpec parses a key spec: a kind name, or "count:N", "size:BYTES"
+// ParseSpec parses a key spec: a kind name, "seid:nodes" or
+// "session:nodes", or "count:N", "size:BYTES"
 // (a number with an optional unit: B, k/kB, M/MB, G/GB in powers of 1000,
 // KiB, MiB, GiB in powers of 1024) or "time:DURATION" (Go duration syntax,
 // e.g. "1m", "30s", "1h30m").
 func ParseSpec(s string) (Spec, error) {
 	name, arg, hasArg := strings.Cut(strings.TrimSpace(s), ":")
 	name = strings.ToLower(name)
-	for k := IPPair; k <= Time; k++ {
+	for k := IPPair; k <= IMSI; k++ {
 		if kindNames[k] != name {
 			continue
+		}
+		if (k == SEID || k == Session) && hasArg {
+			if strings.ToLower(arg) != "nodes" {
+				return Spec{}, errors.New("key " + strconv.Quote(name) + " takes only the argument \"nodes\"")
+			}
+			return Spec{Kind: k, NodePairs: true}, nil
 		}
 		if !k.IsChunk() {
 			if hasArg {

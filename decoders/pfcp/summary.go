@@ -8,6 +8,7 @@ const (
 	SummaryFSEIDs      = 4
 	SummaryFTEIDs      = 8
 	SummaryUEIPs       = 4
+	SummaryOHCs        = 4
 	SummaryEnterprises = 8
 	// MaxNodeName is the longest dotted FQDN a Summary keeps (a DNS name's limit).
 	MaxNodeName = 255
@@ -49,6 +50,11 @@ type Summary struct {
 	NumFTEIDs int
 	UEIPs     [SummaryUEIPs]UEIPAddress
 	NumUEIPs  int
+	// OHCs are the Outer Header Creation IEs at any depth (Create FAR or
+	// Update FAR > Forwarding Parameters), in order: the remote GTP-U
+	// endpoints (TEID and peer address) the UP function sends to.
+	OHCs    [SummaryOHCs]OuterHeaderCreation
+	NumOHCs int
 
 	// EnterpriseIDs of vendor IEs at any depth, one per IE, in order.
 	EnterpriseIDs [SummaryEnterprises]uint16
@@ -164,6 +170,13 @@ func (s *Summary) walk(body []byte, base int) {
 					s.FTEIDs[s.NumFTEIDs] = f
 				}
 				s.NumFTEIDs++
+			}
+		case IEOuterHeaderCreation:
+			if o, ok := ie.OuterHeaderCreation(); ok {
+				if s.NumOHCs < SummaryOHCs {
+					s.OHCs[s.NumOHCs] = o
+				}
+				s.NumOHCs++
 			}
 		case IEUEIPAddress:
 			if u, ok := ie.UEIPAddress(); ok {

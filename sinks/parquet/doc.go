@@ -6,13 +6,20 @@
 // flow record) into one row; the sink streams rows into Arrow record
 // builders, writes one row group per full builder with pqarrow, and releases
 // it, so memory is bounded by the row-group size and the number of open
-// partitions, never by the input. New tables (pfcp_messages, gtp...) plug in
-// by implementing PacketTable or FlowTable and adding a constructor to
-// tableMakers (see TableNames).
+// partitions, never by the input (the PFCP tables also keep per-session
+// state, which grows with the number of PFCP messages). Tables plug in by
+// implementing PacketTable (packets, gtp), FlowTable (flows),
+// PFCPMessageTable (pfcp_messages, rows released in capture order once the
+// session is decided) or PFCPSessionTable (pfcp_sessions, written at the
+// end), and adding a constructor to tableMakers (see TableNames).
+//
+// A directory that already holds Parquet files of these tables is refused,
+// overwritten after commit, or appended to under a run-unique prefix
+// (Options.IfExists).
 //
 // Files are written under temporary names (sinks/atomicfile) and renamed into
 // place only when the run ends cleanly; an aborted run removes them. The
-// Parquet format version is 2.6, so timestamps keep their nanoseconds and
-// carry TIMESTAMP(NANOS, isAdjustedToUTC=true). Columns are documented in
-// SCHEMA.md.
+// Parquet format version is 2.6, so timestamps keep their nanoseconds:
+// TIMESTAMP(NANOS, isAdjustedToUTC=false) holding UTC, which DuckDB reads as
+// TIMESTAMP_NS (see timestampNS). Columns are documented in SCHEMA.md.
 package parquet

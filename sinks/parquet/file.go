@@ -19,6 +19,8 @@ type file struct {
 	b        *array.RecordBuilder
 	packets  PacketAppender
 	flows    FlowAppender
+	pfcpMsgs PFCPMessageAppender
+	pfcpSess PFCPSessionAppender
 	rows     int // rows in b
 	total    int64
 	maxRows  int
@@ -31,13 +33,20 @@ func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
-	props := parquet.NewWriterProperties(
+	wopts := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6),
 		parquet.WithCompression(o.Compression),
 		parquet.WithMaxRowGroupLength(int64(o.RowsPerRowGroup)),
 		parquet.WithAllocator(o.Allocator),
 		parquet.WithCreatedBy("pcapflow"),
-	)
+	}
+	// No dictionary for high-cardinality columns nor strings (see highCardinality).
+	for _, f := range schema.Fields() {
+		if highCardinality[f.Name] || arrow.TypeEqual(f.Type, arrow.BinaryTypes.String) {
+			wopts = append(wopts, parquet.WithDictionaryFor(f.Name, false))
+		}
+	}
+	props := parquet.NewWriterProperties(wopts...)
 	fw, err := pqarrow.NewFileWriter(schema, af, props,
 		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(o.Allocator)))
 	if err != nil {

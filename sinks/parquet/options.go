@@ -48,6 +48,10 @@ type Options struct {
 	// Prefix starts every file name (default "part"); files are named
 	// PREFIX-NNNNNN.parquet.
 	Prefix string
+	// IfExists says what to do when a table directory already holds
+	// Parquet files: ExistingRefuse (default), ExistingOverwrite or
+	// ExistingAppend.
+	IfExists string
 	// Inputs is the run's input table, for the source_file columns.
 	Inputs *pipeline.Inputs
 	// Flows configures the flow tracker (its Emit is set by the sink).
@@ -77,6 +81,9 @@ func (o *Options) fill() {
 	}
 	if o.Prefix == "" {
 		o.Prefix = "part"
+	}
+	if o.IfExists == "" {
+		o.IfExists = ExistingRefuse
 	}
 	if o.Allocator == nil {
 		o.Allocator = memory.DefaultAllocator

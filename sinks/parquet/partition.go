@@ -89,6 +89,10 @@ func (w *tableWriter) fileFor(ts int64) (*file, error) {
 			f.packets = t.BindPackets(f.b)
 		case FlowTable:
 			f.flows = t.BindFlows(f.b)
+		case PFCPMessageTable:
+			f.pfcpMsgs = t.BindPFCPMessages(f.b)
+		case PFCPSessionTable:
+			f.pfcpSess = t.BindPFCPSessions(f.b)
 		}
 		w.open[bk] = f
 	}
@@ -115,22 +119,20 @@ func (w *tableWriter) retireOldest() error {
 
 // commit finishes and renames every file; with no rows at all and no
 // partitioning it writes one empty file so the table always exists.
-func (w *tableWriter) commit() error {
+// The final paths are added to written.
+func (w *tableWriter) commit(written map[string]bool) error {
 	if w.rows == 0 && len(w.open) == 0 && len(w.done) == 0 && w.o.Partition == PartitionNone {
 		if _, err := w.fileFor(0); err != nil {
 			return err
 		}
 	}
 	var errs []error
-	for _, f := range w.done {
+	for _, f := range append(w.done, w.sorted()...) {
 		if err := f.commit(); err != nil {
 			errs = append(errs, err)
+			continue
 		}
-	}
-	for _, f := range w.sorted() {
-		if err := f.commit(); err != nil {
-			errs = append(errs, err)
-		}
+		written[f.af.Name()] = true
 	}
 	w.open, w.done, w.last = nil, nil, nil
 	return joinErrs(errs)

@@ -16,11 +16,15 @@ type Sink struct {
 	o       Options
 	packets []*tableWriter
 	flowsW  []*tableWriter
+	msgsW   []*tableWriter // pfcp_messages
+	sessW   []*tableWriter // pfcp_sessions
+	pfcp    *pfcpState     // nil unless a PFCP table is written
 	tab     *flows.Table
 	err     error // first error met while emitting flow rows
 	closed  bool
 	ctx     PacketContext
 	names   map[pipeline.InputID]string
+	stale   []string // earlier files an overwrite removes after commit
 }
 
 // New returns a sink writing the tables of opts under opts.Dir.
@@ -36,15 +40,24 @@ func New(opts Options) (*Sink, error) {
 	}
 	s := &Sink{o: opts, names: make(map[pipeline.InputID]string)}
 	seen := map[string]bool{}
+	var tables []string
 	for _, name := range opts.Tables {
-		mk, ok := tableMakers[name]
-		if !ok {
+		if _, ok := tableMakers[name]; !ok {
 			return nil, fmt.Errorf("parquet: unknown table %q (known: %v)", name, TableNames())
 		}
-		if seen[name] {
-			continue
+		if !seen[name] {
+			seen[name] = true
+			tables = append(tables, name)
 		}
-		seen[name] = true
+	}
+	s.o.Tables = tables
+	stale, err := prepareExisting(&s.o)
+	if err != nil {
+		return nil, err
+	}
+	s.stale = stale
+	for _, name := range tables {
+		mk := tableMakers[name]
 		t := mk()
 		w := newTableWriter(t, &s.o)
 		switch t.(type) {
@@ -52,7 +65,14 @@ func New(opts Options) (*Sink, error) {
 			s.packets = append(s.packets, w)
 		case FlowTable:
 			s.flowsW = append(s.flowsW, w)
+		case PFCPMessageTable:
+			s.msgsW = append(s.msgsW, w)
+		case PFCPSessionTable:
+			s.sessW = append(s.sessW, w)
 		}
+	}
+	if len(s.msgsW)+len(s.sessW) > 0 {
+		s.pfcp = newPFCPState(s.emitPFCPMessage)
 	}
 	fo := opts.Flows
 	fo.Emit = s.emitFlow
@@ -97,8 +117,60 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 				return err
 			}
 		}
+		if s.pfcp != nil && p.Decoded.Layers.Has(pipeline.LayerPFCP) && !p.Decoded.Flags.Has(pipeline.FlagInICMPError) {
+			start, end := int(p.Decoded.PayloadOffset), int(p.Decoded.PayloadOffset)+int(p.Decoded.PayloadLen)
+			if start <= end && end <= len(data) {
+				if err := s.pfcp.add(p, data[start:end], &s.ctx); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return ctx.Err()
+}
+
+// emitPFCPMessage writes a PFCP datagram's row, in the partition of its
+// own timestamp.
+func (s *Sink) emitPFCPMessage(m *PFCPMessage) error {
+	for _, w := range s.msgsW {
+		f, err := w.fileFor(m.Time)
+		if err != nil {
+			return err
+		}
+		f.pfcpMsgs.AppendPFCPMessage(m)
+		w.rows++
+		if err := f.added(1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finishPFCP writes the PFCP rows still queued, then one row per session.
+func (s *Sink) finishPFCP() error {
+	if s.pfcp == nil {
+		return nil
+	}
+	if err := s.pfcp.drain(0, true); err != nil {
+		return err
+	}
+	if len(s.sessW) == 0 {
+		return nil
+	}
+	for _, ss := range s.pfcp.sessions(s.sourceName) {
+		for _, w := range s.sessW {
+			f, err := w.fileFor(ss.FirstTime)
+			if err != nil {
+				return err
+			}
+			f.pfcpSess.AppendPFCPSession(&ss)
+			w.rows++
+			if err := f.added(1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // emitFlow writes a finished flow's rows.
@@ -130,15 +202,22 @@ func (s *Sink) Close(aborted bool) error {
 		return nil
 	}
 	s.closed = true
-	all := append(append([]*tableWriter(nil), s.packets...), s.flowsW...)
+	all := s.writers()
 	if !aborted {
 		s.tab.Flush()
 		if s.err == nil {
+			s.err = s.finishPFCP()
+		}
+		if s.err == nil {
 			var errs []error
+			written := map[string]bool{}
 			for _, w := range all {
-				if err := w.commit(); err != nil {
+				if err := w.commit(written); err != nil {
 					errs = append(errs, err)
 				}
+			}
+			if len(errs) == 0 {
+				errs = append(errs, removeStale(s.stale, written))
 			}
 			return joinErrs(errs)
 		}
@@ -155,13 +234,25 @@ func (s *Sink) Close(aborted bool) error {
 	return joinErrs(errs)
 }
 
+// Tables returns the names of the tables the sink writes, in order.
+func (s *Sink) Tables() []string { return append([]string(nil), s.o.Tables...) }
+
 // Rows returns the number of rows written so far per table name.
 func (s *Sink) Rows() map[string]int64 {
 	m := make(map[string]int64)
-	for _, w := range append(append([]*tableWriter(nil), s.packets...), s.flowsW...) {
+	for _, w := range s.writers() {
 		m[w.t.Name()] = w.rows
 	}
 	return m
+}
+
+// writers returns every table writer.
+func (s *Sink) writers() []*tableWriter {
+	var all []*tableWriter
+	for _, ws := range [][]*tableWriter{s.packets, s.flowsW, s.msgsW, s.sessW} {
+		all = append(all, ws...)
+	}
+	return all
 }
 
 func joinErrs(errs []error) error {

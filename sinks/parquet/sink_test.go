@@ -54,7 +54,7 @@ func TestRoundTrip(t *testing.T) {
 	// The timestamp column is TIMESTAMP(NANOS, isAdjustedToUTC=true).
 	col := rdr.MetaData().Schema.Column(0)
 	ts, ok := col.LogicalType().(schema.TimestampLogicalType)
-	if !ok || ts.TimeUnit() != schema.TimeUnitNanos || !ts.IsAdjustedToUTC() {
+	if !ok || ts.TimeUnit() != schema.TimeUnitNanos || ts.IsAdjustedToUTC() {
 		t.Errorf("ts logical type = %v", col.LogicalType())
 	}
 	if cm, _ := rdr.MetaData().RowGroup(0).ColumnChunk(0); cm.Compression() != compress.Codecs.Zstd {

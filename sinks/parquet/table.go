@@ -55,18 +55,77 @@ type FlowAppender interface {
 	AppendFlow(r *flows.Record, sourceFile string)
 }
 
+// PFCPMessageTable is a table with one row per PFCP datagram, appended
+// once the datagram's session is decided (see PFCPMessage).
+type PFCPMessageTable interface {
+	Table
+	// BindPFCPMessages returns an appender writing into b, a builder of Schema.
+	BindPFCPMessages(b *array.RecordBuilder) PFCPMessageAppender
+}
+
+// PFCPMessageAppender appends the row of one PFCP datagram.
+type PFCPMessageAppender interface {
+	// AppendPFCPMessage appends m's row; m is only valid during the call.
+	AppendPFCPMessage(m *PFCPMessage)
+}
+
+// PFCPSessionTable is a table with one row per correlated PFCP session,
+// appended when the run ends.
+type PFCPSessionTable interface {
+	Table
+	// BindPFCPSessions returns an appender writing into b, a builder of Schema.
+	BindPFCPSessions(b *array.RecordBuilder) PFCPSessionAppender
+}
+
+// PFCPSessionAppender appends the row of one PFCP session.
+type PFCPSessionAppender interface {
+	// AppendPFCPSession appends s's row.
+	AppendPFCPSession(s *PFCPSession)
+}
+
 // tableMakers are the tables the sink knows, by name.
 var tableMakers = map[string]func() Table{
-	"packets": func() Table { return packetsTable{} },
-	"flows":   func() Table { return flowsTable{} },
+	"packets":       func() Table { return packetsTable{} },
+	"flows":         func() Table { return flowsTable{} },
+	"pfcp_messages": func() Table { return pfcpMessagesTable{} },
+	"pfcp_sessions": func() Table { return pfcpSessionsTable{} },
+	"gtp":           func() Table { return gtpTable{} },
 }
 
 // TableNames returns the names accepted in Options.Tables.
-func TableNames() []string { return []string{"packets", "flows"} }
+func TableNames() []string {
+	return []string{"packets", "flows", "pfcp_messages", "pfcp_sessions", "gtp"}
+}
 
-// timestampNS is the type of every timestamp column.
-var timestampNS = &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+// timestampNS is the type of every timestamp column: nanoseconds since the
+// Unix epoch in UTC, written without a time zone (Parquet
+// TIMESTAMP(NANOS, isAdjustedToUTC=false)). DuckDB 1.5 maps a UTC-adjusted
+// timestamp to TIMESTAMPTZ, which holds microseconds, and drops the
+// nanoseconds; a plain one becomes TIMESTAMP_NS and keeps them (the DuckDB
+// end-to-end test checks this).
+var timestampNS = &arrow.TimestampType{Unit: arrow.Nanosecond}
 
 func field(name string, t arrow.DataType, nullable bool) arrow.Field {
 	return arrow.Field{Name: name, Type: t, Nullable: nullable}
+}
+
+// highCardinality names the numeric columns written without a dictionary:
+// nearly every row holds a new value (times, offsets, sequence numbers), so
+// a dictionary only costs memory and per-value hashing (and falls back to
+// plain encoding once it grows past its page limit anyway). String columns
+// are never dictionary-encoded either (see newFile): arrow-go v18.8's
+// binary memo table allocates on every lookup, which cost 4-6 allocations
+// per packet row; zstd compresses their repeats instead (files grow ~4%).
+// Other numeric columns (ports, protocols, flags, message types) keep
+// Parquet's dictionary encoding.
+var highCardinality = map[string]bool{
+	"ts": true, "ts_first": true, "ts_last": true, "ts_deleted": true, "duration_ns": true,
+	"frame_no": true, "byte_offset": true, "first_frame": true, "last_frame": true,
+	"src_ip": true, "dst_ip": true, "orig_ip": true, "resp_ip": true,
+	"inner_src_ip": true, "inner_dst_ip": true,
+	"tcp_seq": true, "tcp_ack": true, "ip_id": true,
+	"flow_id": true, "community_id": true,
+	"syn_ack_rtt_ns": true, "ack_rtt_ns": true, "handshake_rtt_ns": true,
+	"orig_bytes": true, "resp_bytes": true, "orig_ip_bytes": true, "resp_ip_bytes": true,
+	"orig_frame_bytes": true, "resp_frame_bytes": true,
 }

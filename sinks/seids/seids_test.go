@@ -98,8 +98,20 @@ func TestScenarioAgainstExpect(t *testing.T) {
 		case "session":
 			states[m["state"].(string)]++
 			retrans += int64(m["retransmissions"].(float64))
-			if m["state"] == StateDeleted && (len(m["ue_ips"].([]any)) != 1 || len(m["fteids"].([]any)) != 1 || m["latency_us"] == nil) {
-				t.Errorf("session %v: ue_ips %v fteids %v latency %v", m["session"], m["ue_ips"], m["fteids"], m["latency_us"])
+			// A deleted session has its UE address, the uplink F-TEID the
+			// UPF allocated and the gNB's downlink Outer Header Creation,
+			// and got the scenario's G-PDUs; a rejected one none.
+			wantG := float64(0)
+			if m["state"] == StateDeleted {
+				wantG = float64(scenario.UserPlane)
+				fts := m["fteids"].([]any)
+				if len(m["ue_ips"].([]any)) != 1 || len(fts) != 2 || m["latency_us"] == nil ||
+					fts[0].(map[string]any)["source"] != SourceFTEID || fts[1].(map[string]any)["source"] != SourceOHC {
+					t.Errorf("session %v: ue_ips %v fteids %v latency %v", m["session"], m["ue_ips"], m["fteids"], m["latency_us"])
+				}
+			}
+			if m["gtpu_packets"].(float64) != wantG || (wantG > 0) != (m["gtpu_bytes"].(float64) > 0) {
+				t.Errorf("session %v (%v): %v G-PDUs, %v bytes; want %v G-PDUs", m["session"], m["state"], m["gtpu_packets"], m["gtpu_bytes"], wantG)
 			}
 		case "node_pair":
 			pairs++

@@ -53,14 +53,27 @@ type SessionRow struct {
 	Latency  *Latency `json:"latency_us"`
 	Retrans  int      `json:"retransmissions"`
 	Unanswer int      `json:"unanswered"`
+	// GTPUPackets and GTPUBytes count the G-PDUs sent to the session's
+	// GTP-U endpoints while it held them (bytes: frame lengths on the wire).
+	GTPUPackets int64 `json:"gtpu_packets"`
+	GTPUBytes   int64 `json:"gtpu_bytes"`
 }
 
-// FTEID is an F-TEID in the sessions table.
+// FTEID is a GTP-U endpoint of a session in the sessions table: a local
+// F-TEID (Source "f-teid": Create PDR PDI, Created PDR...) or the remote
+// peer of an Outer Header Creation (Source "outer-header-creation").
 type FTEID struct {
-	TEID uint32  `json:"teid"`
-	IPv4 *string `json:"ipv4"`
-	IPv6 *string `json:"ipv6"`
+	TEID   uint32  `json:"teid"`
+	IPv4   *string `json:"ipv4"`
+	IPv6   *string `json:"ipv6"`
+	Source string  `json:"source"`
 }
+
+// Sources of an FTEID.
+const (
+	SourceFTEID = "f-teid"
+	SourceOHC   = "outer-header-creation"
+)
 
 // Latency summarises request→response times in microseconds. For node
 // pairs, Median holds the mean.
@@ -189,8 +202,12 @@ func (s *Sink) rows() ([]SessionRow, []PairRow) {
 			row.UEIPs = append(row.UEIPs, a.String())
 		}
 		for _, f := range d.fteids {
-			row.FTEIDs = append(row.FTEIDs, FTEID{TEID: f.TEID, IPv4: addrPtr(f.IPv4), IPv6: addrPtr(f.IPv6)})
+			row.FTEIDs = append(row.FTEIDs, FTEID{TEID: f.TEID, IPv4: addrPtr(f.IPv4), IPv6: addrPtr(f.IPv6), Source: SourceFTEID})
 		}
+		for _, o := range d.ohcs {
+			row.FTEIDs = append(row.FTEIDs, FTEID{TEID: o.TEID, IPv4: addrPtr(o.IPv4), IPv6: addrPtr(o.IPv6), Source: SourceOHC})
+		}
+		row.GTPUPackets, row.GTPUBytes = d.gtpuPackets, d.gtpuBytes
 		if d.answered > 0 {
 			row.Latency = &Latency{Min: us(d.latMin), Median: us(median(d.latencies)), Max: us(d.latMax)}
 		}
@@ -287,7 +304,11 @@ func (r *SessionRow) fteidText() string {
 		} else if f.IPv6 != nil {
 			a = *f.IPv6
 		}
-		parts = append(parts, fmt.Sprintf("0x%x@%s", f.TEID, a))
+		mark := ""
+		if f.Source == SourceOHC {
+			mark = "->"
+		}
+		parts = append(parts, fmt.Sprintf("%s0x%x@%s", mark, f.TEID, a))
 	}
 	return strings.Join(parts, ";")
 }
@@ -301,17 +322,17 @@ func latencyText(l *Latency) string {
 
 func (s *Sink) writeSessionsText(rows []SessionRow, pairs []PairRow) error {
 	tw := tabwriter.NewWriter(s.w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SESSION\tSTATE\tCP F-SEID\tUP F-SEID\tCP NODE\tUP NODE\tESTABLISHED\tLAST\tDELETED\tMSGS\tBY TYPE\tUE IPS\tF-TEIDS\tLATENCY ms (min/med/max)\tRETRANS\tUNANSWERED")
+	fmt.Fprintln(tw, "SESSION\tSTATE\tCP F-SEID\tUP F-SEID\tCP NODE\tUP NODE\tESTABLISHED\tLAST\tDELETED\tMSGS\tBY TYPE\tUE IPS\tF-TEIDS\tLATENCY ms (min/med/max)\tRETRANS\tUNANSWERED\tGTP-U PKTS\tGTP-U BYTES")
 	for i := range rows {
 		r := &rows[i]
 		id := "-"
 		if r.Session > 0 {
 			id = strconv.Itoa(r.Session)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s@%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\n",
+		fmt.Fprintf(tw, "%s\t%s\t%s@%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
 			id, r.State, seidText(r.CPSEID), r.CPAddr, seidText(r.UPSEID), r.UPAddr, orDash(r.CPNode), orDash(r.UPNode),
 			orDash(r.Estab), orDash(r.Last), orDash(r.Deleted), r.Messages, r.ByType.text(),
-			orDash(strings.Join(r.UEIPs, ";")), orDash(r.fteidText()), latencyText(r.Latency), r.Retrans, r.Unanswer)
+			orDash(strings.Join(r.UEIPs, ";")), orDash(r.fteidText()), latencyText(r.Latency), r.Retrans, r.Unanswer, r.GTPUPackets, r.GTPUBytes)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -331,7 +352,7 @@ func (s *Sink) writeSessionsText(rows []SessionRow, pairs []PairRow) error {
 
 // Sessions CSV columns; the node-pair table follows after an empty line.
 const (
-	sessionCSVColumns = "session,state,file,cp_addr,up_addr,cp_seid,up_seid,cp_node,up_node,est_request_frame,est_response_frame,first_frame,last_frame,deletion_response_frame,est_cause,established,last,deleted,messages,messages_by_type,ue_ips,fteids,answered,latency_us_min,latency_us_median,latency_us_max,retransmissions,unanswered\n"
+	sessionCSVColumns = "session,state,file,cp_addr,up_addr,cp_seid,up_seid,cp_node,up_node,est_request_frame,est_response_frame,first_frame,last_frame,deletion_response_frame,est_cause,established,last,deleted,messages,messages_by_type,ue_ips,fteids,answered,latency_us_min,latency_us_median,latency_us_max,retransmissions,unanswered,gtpu_packets,gtpu_bytes\n"
 	pairCSVColumns    = "node_a,node_b,node_ids,messages,association_messages,heartbeat_messages,messages_by_type,requests,answered,retransmissions,unanswered,latency_us_min,latency_us_mean,latency_us_max,first_frame,last_frame\n"
 )
 
@@ -381,7 +402,7 @@ func (s *Sink) writeSessionsCSV(rows []SessionRow, pairs []PairRow) error {
 		}
 		b = append(b, ',')
 		b = append(b, csvLatency(r.Latency)...)
-		b = append(b, fmt.Sprintf(",%d,%d\n", r.Retrans, r.Unanswer)...)
+		b = append(b, fmt.Sprintf(",%d,%d,%d,%d\n", r.Retrans, r.Unanswer, r.GTPUPackets, r.GTPUBytes)...)
 	}
 	if len(pairs) > 0 {
 		b = append(b, '\n')

@@ -14,6 +14,9 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		p := &b.Packets[i]
 		d := &p.Decoded
 		if !d.Layers.Has(pipeline.LayerPFCP) {
+			if s.sess != nil && d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError) {
+				s.sess.gtpu(d, p.OrigLen)
+			}
 			continue
 		}
 		data := b.Bytes(p)

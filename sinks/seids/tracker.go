@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -13,6 +14,7 @@ import (
 const (
 	maxUEIPs     = 8
 	maxFTEIDs    = 8
+	maxOHCs      = 8
 	maxLatencies = 4096 // latencies kept per session for the median (the first ones)
 )
 
@@ -47,12 +49,16 @@ type detail struct {
 	byType         map[pfcp.MessageType]int
 	ueIPs          []netip.Addr
 	fteids         []pfcp.FTEID
-	modified       bool
-	latencies      []time.Duration
-	answered       int
-	latMin, latMax time.Duration
-	retrans        int
-	unanswered     int
+	ohcs           []pfcp.OuterHeaderCreation
+	// gtpuPackets and gtpuBytes count the G-PDUs (and their frame
+	// lengths on the wire) sent to the session's tunnel endpoints.
+	gtpuPackets, gtpuBytes int64
+	modified               bool
+	latencies              []time.Duration
+	answered               int
+	latMin, latMax         time.Duration
+	retrans                int
+	unanswered             int
 }
 
 // estReq is an establishment request whose session is decided at Close.
@@ -64,6 +70,8 @@ type estReq struct {
 	nUE    int
 	fteids [pfcp.SummaryFTEIDs]pfcp.FTEID
 	nFT    int
+	ohcs   [pfcp.SummaryOHCs]pfcp.OuterHeaderCreation
+	nOHC   int
 	cpSEID pfcp.OptSEID
 }
 
@@ -89,10 +97,47 @@ type tracker struct {
 	txList  []*txState
 	pairs   map[pairKey]*pairStats
 	order   []pairKey
+	// mob follows the sessions' GTP-U endpoints in capture order; ids maps
+	// its session index to the Correlator's session id (0: not yet known).
+	mob *mobile.PFCPTable
+	ids []int
 }
 
 func newTracker() *tracker {
-	return &tracker{details: map[int]*detail{}, txs: map[txKey]*txState{}, pairs: map[pairKey]*pairStats{}}
+	return &tracker{details: map[int]*detail{}, txs: map[txKey]*txState{}, pairs: map[pairKey]*pairStats{},
+		mob: mobile.NewPFCPTable()}
+}
+
+// gtpu counts a G-PDU for the session owning its endpoint (outer
+// destination and TEID) at this point of the capture.
+func (t *tracker) gtpu(d *pipeline.Decoded, wire uint32) {
+	if d.GTPType != 255 || d.TEID == 0 {
+		return
+	}
+	i, ok := t.mob.Tunnel(d.IP.Dst, d.TEID)
+	if !ok || int(i) >= len(t.ids) || t.ids[i] == 0 {
+		return
+	}
+	dt := t.detail(t.ids[i])
+	dt.gtpuPackets++
+	dt.gtpuBytes += int64(wire)
+}
+
+// follow feeds m to the endpoint table and links its session to the
+// Correlator's id once the Correlator has one.
+func (t *tracker) follow(c *pfcp.Correlator, m *pfcp.Message) {
+	i, class := t.mob.Add(m.Src.Addr(), m.Dst.Addr(), m.Summary)
+	if class != mobile.ClassSession {
+		return
+	}
+	for int(i) >= len(t.ids) {
+		t.ids = append(t.ids, 0)
+	}
+	if t.ids[i] == 0 {
+		if id, ok := c.SessionOf(m.Ref); ok {
+			t.ids[i] = id
+		}
+	}
 }
 
 func (t *tracker) detail(id int) *detail {
@@ -111,6 +156,7 @@ func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
 	if !s.HeaderOK {
 		return
 	}
+	t.follow(c, m)
 	h := &s.Header
 	t.transact(m)
 	if !h.Type.IsSessionMessage() {
@@ -122,7 +168,7 @@ func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
 	}
 	if h.Type == pfcp.SessionEstablishmentRequest {
 		e := estReq{ref: m.Ref, cp: m.Src.Addr(), up: m.Dst.Addr(), nUE: min(s.NumUEIPs, len(s.UEIPs)), nFT: min(s.NumFTEIDs, len(s.FTEIDs)),
-			ueIPs: s.UEIPs, fteids: s.FTEIDs}
+			ueIPs: s.UEIPs, fteids: s.FTEIDs, ohcs: s.OHCs, nOHC: min(s.NumOHCs, len(s.OHCs))}
 		if s.HasNodeID {
 			e.node = string(s.NodeText(nil))
 		}
@@ -139,6 +185,7 @@ func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
 	d := t.detail(id)
 	d.byType[h.Type]++
 	d.addAddrs(s.UEIPs[:min(s.NumUEIPs, len(s.UEIPs))], s.FTEIDs[:min(s.NumFTEIDs, len(s.FTEIDs))])
+	d.addOHCs(s.OHCs[:min(s.NumOHCs, len(s.OHCs))])
 	switch h.Type {
 	case pfcp.SessionEstablishmentResponse:
 		if s.HasNodeID {
@@ -165,6 +212,16 @@ func (d *detail) addAddrs(ues []pfcp.UEIPAddress, fts []pfcp.FTEID) {
 			continue
 		}
 		d.fteids = append(d.fteids, f)
+	}
+}
+
+// addOHCs keeps the distinct GTP-U Outer Header Creations.
+func (d *detail) addOHCs(os []pfcp.OuterHeaderCreation) {
+	for _, o := range os {
+		if o.Description&(pfcp.OHCGTPUv4|pfcp.OHCGTPUv6) == 0 || len(d.ohcs) >= maxOHCs || slices.Contains(d.ohcs, o) {
+			continue
+		}
+		d.ohcs = append(d.ohcs, o)
 	}
 }
 
@@ -228,6 +285,7 @@ func (t *tracker) finish(c *pfcp.Correlator) {
 			d.cpNode = e.node
 		}
 		d.addAddrs(e.ueIPs[:e.nUE], e.fteids[:e.nFT])
+		d.addOHCs(e.ohcs[:e.nOHC])
 	}
 	for _, tx := range t.txList {
 		if id, ok := c.SessionOf(tx.ref); ok && tx.typ.IsSessionMessage() {

@@ -45,14 +45,14 @@ func (s *Sink) Close(aborted bool) error {
 			complete = false
 		}
 	}
-	entries := s.manifest(complete)
+	items := s.manifest(complete)
 	if complete {
-		if err := writeManifests(s.opts.Dir, entries); err != nil {
+		if err := s.writeManifests(items); err != nil {
 			errs = append(errs, err)
 		} else if err := os.Remove(filepath.Join(s.opts.Dir, PartialManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("split: %w", err))
 		}
-	} else if err := writePartialManifest(s.opts.Dir, entries); err != nil {
+	} else if err := s.writePartialManifest(items); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

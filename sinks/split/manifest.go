@@ -1,6 +1,8 @@
 package split
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -56,95 +58,144 @@ var csvHeader = []string{"file", "key", "kind", "first_ts", "last_ts", "packets"
 
 func formatTs(ts int64) string { return time.Unix(0, ts).UTC().Format(time.RFC3339Nano) }
 
+// manifestItem is one output file of the manifest: its name and flow entry.
+type manifestItem struct {
+	name string
+	idx  int32
+}
+
 // manifest lists the files written, sorted by name, and fills the file
-// counters of the summary. Partial names are used when !complete.
-func (s *Sink) manifest(complete bool) []ManifestEntry {
-	var out []ManifestEntry
+// counters of the summary. Partial names are used when !complete. Only the
+// names are held; entries are built one at a time while writing, so the
+// manifest of a million flows does not need a million entries in memory.
+func (s *Sink) manifest(complete bool) []manifestItem {
+	var out []manifestItem
 	s.sum.Files, s.sum.OutputBytes = 0, 0
 	for i := range s.flows {
 		if !s.written(i) {
 			continue
 		}
-		f := &s.flows[i]
 		name := s.baseName(int32(i))
 		if !complete {
 			name += PartialSuffix
 		}
-		e := ManifestEntry{
-			File:       name,
-			Key:        "other",
-			Kind:       "other",
-			FirstTs:    formatTs(f.firstTs),
-			LastTs:     formatTs(f.lastTs),
-			Packets:    f.packets,
-			Bytes:      f.bytes,
-			WireBytes:  f.wire,
-			FirstFrame: f.firstFrame,
-			LinkType:   f.linkType,
-		}
-		if !f.other {
-			e.Key, e.Kind = f.key.String(), f.key.Kind().String()
-		}
-		if s.opts.Inputs != nil {
-			e.FirstInput = s.opts.Inputs.Name(f.firstInput)
-		}
-		out = append(out, e)
+		out = append(out, manifestItem{name, int32(i)})
 		s.sum.Files++
-		s.sum.OutputBytes += f.written
+		s.sum.OutputBytes += s.flows[i].written
 	}
-	slices.SortFunc(out, func(a, b ManifestEntry) int { return strings.Compare(a.File, b.File) })
+	slices.SortFunc(out, func(a, b manifestItem) int { return strings.Compare(a.name, b.name) })
 	return out
 }
 
-func writeManifests(dir string, entries []ManifestEntry) error {
-	if entries == nil {
-		entries = []ManifestEntry{}
+// entry builds the manifest entry of one item.
+func (s *Sink) entry(it manifestItem) ManifestEntry {
+	f := &s.flows[it.idx]
+	e := ManifestEntry{
+		File:       it.name,
+		Key:        "other",
+		Kind:       "other",
+		FirstTs:    formatTs(f.firstTs),
+		LastTs:     formatTs(f.lastTs),
+		Packets:    f.packets,
+		Bytes:      f.bytes,
+		WireBytes:  f.wire,
+		FirstFrame: f.firstFrame,
+		LinkType:   f.linkType,
 	}
-	js, err := json.MarshalIndent(entries, "", "  ")
+	if !f.other {
+		e.Key, e.Kind = f.key.String(), f.key.Kind().String()
+	}
+	if s.opts.Inputs != nil {
+		e.FirstInput = s.opts.Inputs.Name(f.firstInput)
+	}
+	return e
+}
+
+// writeManifests writes manifest.json (an array, one entry per line) and
+// manifest.csv, streaming the entries.
+func (s *Sink) writeManifests(items []manifestItem) error {
+	err := writeStream(filepath.Join(s.opts.Dir, ManifestJSON), func(w *bufio.Writer) error {
+		return s.writeJSONEntries(w, "", items)
+	})
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(filepath.Join(dir, ManifestJSON), append(js, '\n')); err != nil {
-		return err
-	}
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Write(csvHeader)
-	for _, e := range entries {
-		w.Write([]string{
-			e.File, e.Key, e.Kind, e.FirstTs, e.LastTs,
-			strconv.FormatInt(e.Packets, 10), strconv.FormatInt(e.Bytes, 10), strconv.FormatInt(e.WireBytes, 10),
-			e.FirstInput, strconv.FormatUint(e.FirstFrame, 10), strconv.Itoa(int(e.LinkType)),
-		})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(dir, ManifestCSV), []byte(b.String()))
+	return writeStream(filepath.Join(s.opts.Dir, ManifestCSV), func(w *bufio.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(csvHeader); err != nil {
+			return err
+		}
+		row := make([]string, len(csvHeader))
+		for _, it := range items {
+			e := s.entry(it)
+			row[0], row[1], row[2], row[3], row[4] = e.File, e.Key, e.Kind, e.FirstTs, e.LastTs
+			row[5] = strconv.FormatInt(e.Packets, 10)
+			row[6] = strconv.FormatInt(e.Bytes, 10)
+			row[7] = strconv.FormatInt(e.WireBytes, 10)
+			row[8], row[9], row[10] = e.FirstInput, strconv.FormatUint(e.FirstFrame, 10), strconv.Itoa(int(e.LinkType))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 }
 
-func writePartialManifest(dir string, entries []ManifestEntry) error {
-	if entries == nil {
-		entries = []ManifestEntry{}
-	}
-	js, err := json.MarshalIndent(PartialManifest{
-		Interrupted: true,
-		Note:        "the run did not complete: files keep their .partial names and hold every packet consumed before the interruption",
-		Files:       entries,
-	}, "", "  ")
-	if err != nil {
+// writeJSONEntries writes a JSON array of the items' entries, one per line,
+// each line indented by indent plus two spaces.
+func (s *Sink) writeJSONEntries(w *bufio.Writer, indent string, items []manifestItem) error {
+	if len(items) == 0 {
+		_, err := w.WriteString("[]")
 		return err
 	}
-	return writeAtomic(filepath.Join(dir, PartialManifestName), append(js, '\n'))
+	w.WriteString("[\n")
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	enc.SetEscapeHTML(false)
+	for i, it := range items {
+		line.Reset()
+		if err := enc.Encode(s.entry(it)); err != nil {
+			return err
+		}
+		w.WriteString(indent + "  ")
+		w.Write(bytes.TrimSuffix(line.Bytes(), []byte("\n")))
+		if i < len(items)-1 {
+			w.WriteByte(',')
+		}
+		w.WriteByte('\n')
+	}
+	_, err := w.WriteString(indent + "]")
+	return err
 }
 
-func writeAtomic(path string, data []byte) error {
+// writePartialManifest writes manifest.partial.json after an interrupted run.
+func (s *Sink) writePartialManifest(items []manifestItem) error {
+	return writeStream(filepath.Join(s.opts.Dir, PartialManifestName), func(w *bufio.Writer) error {
+		note, _ := json.Marshal("the run did not complete: files keep their .partial names and hold every packet consumed before the interruption")
+		w.WriteString("{\n  \"interrupted\": true,\n  \"note\": ")
+		w.Write(note)
+		w.WriteString(",\n  \"files\": ")
+		if err := s.writeJSONEntries(w, "  ", items); err != nil {
+			return err
+		}
+		_, err := w.WriteString("\n}\n")
+		return err
+	})
+}
+
+// writeStream writes a file atomically through a buffered writer filled by fill.
+func writeStream(path string, fill func(*bufio.Writer) error) error {
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("split: %w", err)
 	}
-	if _, err := f.Write(data); err != nil {
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = fill(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
 		f.Abort()
 		return fmt.Errorf("split: writing %s: %w", path, err)
 	}

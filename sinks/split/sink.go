@@ -111,7 +111,7 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		s.sum.Bytes += int64(len(data))
 		s.sum.WireBytes += int64(p.OrigLen)
 		var idx int32
-		if key, ok := s.keyer.Key(p); ok {
+		if key, ok := s.keyer.KeyData(p, data); ok {
 			var found bool
 			idx, found = s.index[key]
 			if !found {

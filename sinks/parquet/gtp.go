@@ -1,0 +1,170 @@
+package parquet
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/decoders/gtpc"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// gtpTable is the "gtp" table: one row per GTP packet, user plane
+// (GTPv1-U, with the tunnelled tuple) and control plane (GTPv1-C header
+// fields; GTPv2-C with the subscriber, bearer and tunnel elements).
+type gtpTable struct{}
+
+var gtpSchema = arrow.NewSchema([]arrow.Field{
+	field("ts", timestampNS, false),
+	field("source_file", str, false),
+	field("frame_no", u64, false),
+	field("flow_id", u64, true),
+	field("src_ip", str, false),
+	field("dst_ip", str, false),
+	field("src_port", u16, false),
+	field("dst_port", u16, false),
+	field("plane", str, false),
+	field("version", u8, false),
+	field("msg_type", u8, false),
+	field("msg_type_name", str, true),
+	field("teid", u32, true),
+	field("seq", u32, true),
+	field("qfi", u8, true),
+	field("inner_src_ip", str, true),
+	field("inner_dst_ip", str, true),
+	field("inner_proto", u8, true),
+	field("inner_src_port", u16, true),
+	field("inner_dst_port", u16, true),
+	field("imsi", str, true),
+	field("msisdn", str, true),
+	field("cause", u8, true),
+	field("rat_type", u8, true),
+	field("ebi", u8, true),
+	field("paa_ipv4", str, true),
+	field("paa_ipv6", str, true),
+	field("fteid_teids", arrow.ListOf(u32), false),
+	field("fteid_ips", arrow.ListOf(str), false),
+	field("fteid_interfaces", arrow.ListOf(u8), false),
+	field("piggybacked", boolean, false),
+	field("malformed", boolean, false),
+}, nil)
+
+func (gtpTable) Name() string          { return "gtp" }
+func (gtpTable) Schema() *arrow.Schema { return gtpSchema }
+
+func (gtpTable) BindPackets(b *array.RecordBuilder) PacketAppender {
+	return &gtpAppender{b: b}
+}
+
+type gtpAppender struct {
+	b       *array.RecordBuilder
+	sum     gtpc.Summary
+	scratch [64]byte
+}
+
+func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
+	d := &p.Decoded
+	l := d.Layers
+	if l&(pipeline.LayerGTPU|pipeline.LayerGTPC) == 0 || d.Flags.Has(pipeline.FlagInICMPError) {
+		return 0
+	}
+	w := rowWriter{f: a.b.Fields(), scratch: a.scratch[:0]}
+	w.ts(p.Timestamp)
+	w.str(ctx.SourceFile)
+	w.u64(p.Frame)
+	w.u64If(ctx.FlowID != 0, ctx.FlowID)
+	w.addr(d.IP.Src)
+	w.addr(d.IP.Dst)
+	w.u16(d.IP.SrcPort)
+	w.u16(d.IP.DstPort)
+	v2 := false
+	switch {
+	case l.Has(pipeline.LayerGTPU):
+		w.str("user")
+		w.u8(1)
+		w.u8(d.GTPType)
+		w.null()
+		w.u32(d.TEID)
+		w.null()
+		w.u8If(d.QFI != 0, d.QFI)
+	case decoders.GTPCVersion(d) == 1:
+		w.str("control")
+		w.u8(1)
+		w.u8(d.GTPCType)
+		w.null()
+		w.u32(d.GTPCTEID)
+		w.u32(d.GTPCSeq)
+		w.null()
+	default:
+		v2 = true
+		w.str("control")
+		w.u8(2)
+		w.u8(d.GTPCType)
+		w.strOrNull(gtpc.MessageType(d.GTPCType).String())
+		w.u32If(d.GTPCHasTEID, d.GTPCTEID)
+		w.u32(d.GTPCSeq)
+		w.null()
+	}
+	inner := l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 && d.Inner.Src.IsValid()
+	if inner {
+		w.addr(d.Inner.Src)
+		w.addr(d.Inner.Dst)
+	} else {
+		w.null()
+		w.null()
+	}
+	w.u8If(inner, d.Inner.Proto)
+	ports := inner && l&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0
+	w.u16If(ports, d.Inner.SrcPort)
+	w.u16If(ports, d.Inner.DstPort)
+
+	s := &a.sum
+	*s = gtpc.Summary{}
+	start, end := int(d.PayloadOffset), int(d.PayloadOffset)+int(d.PayloadLen)
+	if v2 && start <= end && end <= len(data) {
+		gtpc.Summarize(data[start:end], s)
+	}
+	if s.HasIMSI {
+		w.bytes(s.IMSI.AppendTo(w.scratch[:0]))
+	} else {
+		w.null()
+	}
+	if s.HasMSISDN {
+		w.bytes(s.MSISDN.AppendTo(w.scratch[:0]))
+	} else {
+		w.null()
+	}
+	w.u8If(s.HasCause, uint8(s.Cause))
+	w.u8If(s.HasRAT, uint8(s.RAT))
+	w.u8If(s.NumEBIs > 0, s.EBIs[0])
+	if s.HasPAA {
+		w.addr(s.PAA.IPv4)
+		w.addr(s.PAA.IPv6)
+	} else {
+		w.null()
+		w.null()
+	}
+	fts := s.StoredFTEIDs()
+	tl := w.next().(*array.ListBuilder)
+	tl.Append(true)
+	il := w.next().(*array.ListBuilder)
+	il.Append(true)
+	fl := w.next().(*array.ListBuilder)
+	fl.Append(true)
+	tb, ib, fb := tl.ValueBuilder().(*array.Uint32Builder), il.ValueBuilder().(*array.StringBuilder), fl.ValueBuilder().(*array.Uint8Builder)
+	for i := range fts {
+		f := &fts[i]
+		tb.Append(f.TEID)
+		switch {
+		case f.IPv4.IsValid():
+			ib.BinaryBuilder.Append(f.IPv4.AppendTo(w.scratch[:0]))
+		case f.IPv6.IsValid():
+			ib.BinaryBuilder.Append(f.IPv6.AppendTo(w.scratch[:0]))
+		default:
+			ib.AppendNull()
+		}
+		fb.Append(uint8(f.Interface))
+	}
+	w.boolean(s.NumMsgs > 1)
+	w.boolean(d.Flags.Has(pipeline.FlagMalformed) || s.Malformed)
+	return 1
+}
