@@ -4,7 +4,7 @@ BIN       := bin/pcapflow
 PKGS      := ./...
 FUZZTIME  ?= 10s
 
-.PHONY: all build test demo bench bench-go bench-split fuzz golden lint check clean
+.PHONY: all build test demo bench bench-go bench-split bench-compare fuzz golden lint check clean
 
 all: build
 
@@ -47,3 +47,11 @@ golden:
 
 clean:
 	rm -rf bin out bench
+
+# Side-by-side figures against the reference tools (need tshark/capinfos, python3-dpkt).
+bench-compare: build
+	./scripts/bench-gen.sh
+	./scripts/bench-stats.sh
+	./scripts/bench-filter.sh
+	./scripts/bench-seids.sh
+	./scripts/bench-parquet.sh

@@ -16,16 +16,20 @@ import (
 // full-size segments and ACKs, and request/response exchanges), DNS
 // queries and answers over UDP, larger UDP media/QUIC-sized datagrams and
 // ICMP echo exchanges. About 10% of address pairs are IPv6 and about 5%
-// carry an 802.1Q tag. Frame sizes run from 60 to 1514 bytes: many
+// carry an 802.1Q tag (IPv6Share, VLANShare). Frame sizes run from 60 to 1514 bytes: many
 // ACK-sized, many full-size, some in between. Zero fields pick defaults;
 // each field maps to one flag of `pcapflow gen mix`.
 //
 // Connections are interleaved: Concurrent of them are open at any time and
 // each packet comes from one picked at random. When a connection ends, a
-// new one takes its place; connection number k uses 5-tuple number
-// k mod Flows, so at most Flows distinct 5-tuples appear (a 5-tuple used
-// again starts a new TCP handshake with new sequence numbers). State is
-// O(Concurrent), whatever the output size.
+// new one takes its place in the same slot. Slot s cycles through the
+// 5-tuples numbered s, s+Concurrent, s+2·Concurrent... below Flows, so at
+// most Flows distinct 5-tuples appear, no 5-tuple ever carries two open
+// connections, and a 5-tuple used again starts a new TCP handshake with
+// new sequence numbers. Client ports are in Linux's ephemeral range
+// 32768..60999. Port-80 request/response connections carry HTTP/1.1
+// requests and responses (with Content-Length); other payloads are random
+// bytes. State is O(Concurrent), whatever the output size.
 type Mix struct {
 	// Bytes stops the output once this many bytes were generated (the last
 	// frame may cross it).
@@ -39,11 +43,18 @@ type Mix struct {
 	// 2001:db8:5::/64.
 	Pairs int
 	// Flows is the number of distinct 5-tuples (default 100,000; at least
-	// Pairs, at most 60,000 per pair).
+	// Pairs, fewer than 28,232 per pair).
 	Flows int
 	// Concurrent is the number of connections open at once (default
-	// min(Flows, 2,000)).
+	// min(Flows, 2,000); more than Flows is lowered to Flows, with a
+	// warning, so that no 5-tuple carries two connections at once).
 	Concurrent int
+	// IPv6Share is the fraction (0..1) of address pairs that use IPv6
+	// (default 0.1; negative: none).
+	IPv6Share float64
+	// VLANShare is the fraction (0..1) of address pairs whose frames carry
+	// an 802.1Q tag, VLAN ids 100..163 (default 0.05; negative: none).
+	VLANShare float64
 	// Rate is the number of packets per second of capture time (default
 	// 100,000); timestamps grow by 1/Rate seconds per packet.
 	Rate float64
@@ -64,8 +75,8 @@ const (
 
 const (
 	mixMaxPairs   = 4_000_000
-	mixPortsStart = 1024
-	mixPorts      = 60_000
+	mixPortsStart = 32768
+	mixPorts      = 60999 - 32768 + 1
 )
 
 // mixPlan is a Mix with defaults applied and validated.
@@ -78,6 +89,10 @@ type mixPlan struct {
 	meanLen                  float64
 	serverMAC                [6]byte
 	dnsQNames                [][]byte
+	// v6Below and vlanBelow are the shares as thresholds over 16 bits of a
+	// pair's hash: a pair is IPv6 (tagged) when its bits are below them.
+	v6Below, vlanBelow uint32
+	warnings           []string
 }
 
 func (c Mix) plan() (mixPlan, error) {
@@ -106,6 +121,17 @@ func (c Mix) plan() (mixPlan, error) {
 	if p.concurrent == 0 {
 		p.concurrent = min(p.flows, 2000)
 	}
+	if p.concurrent > p.flows {
+		p.warnings = append(p.warnings, fmt.Sprintf("mix: %d concurrent connections but only %d 5-tuples: using %d concurrent connections", p.concurrent, p.flows, p.flows))
+		p.concurrent = p.flows
+	}
+	var err error
+	if p.v6Below, err = shareThreshold("IPv6", c.IPv6Share, 0.1); err != nil {
+		return p, err
+	}
+	if p.vlanBelow, err = shareThreshold("VLAN", c.VLANShare, 0.05); err != nil {
+		return p, err
+	}
 	rate, ok := checkRate(c.Rate, 100_000)
 	if !ok {
 		return p, fmt.Errorf("mix: rate %v must be positive", c.Rate)
@@ -123,7 +149,64 @@ func (c Mix) plan() (mixPlan, error) {
 	for _, n := range dnsNames {
 		p.dnsQNames = append(p.dnsQNames, encodeName(n))
 	}
+	p.warnings = append(p.warnings, p.shareWarnings()...)
 	return p, nil
+}
+
+// shareThreshold turns a share (0 picks def, negative means none) into a
+// threshold over 16 hash bits.
+func shareThreshold(what string, share, def float64) (uint32, error) {
+	switch {
+	case share == 0:
+		share = def
+	case share < 0:
+		return 0, nil
+	case share > 1 || math.IsNaN(share):
+		return 0, fmt.Errorf("mix: %s share %v outside 0..1", what, share)
+	}
+	return uint32(math.Round(share * 65536)), nil
+}
+
+// mixShareScan is the most pairs shareWarnings checks one by one.
+const mixShareScan = 1 << 16
+
+// shareWarnings reports an IPv6 or VLAN share that no pair gets (few
+// pairs and a small share), so the user is not surprised by an output
+// without IPv6 or VLAN tags. Beyond mixShareScan pairs a non-zero share
+// always gets some pairs in practice, so they are not checked.
+func (p *mixPlan) shareWarnings() []string {
+	if p.pairs > mixShareScan {
+		return nil
+	}
+	g := mixGen{p: p}
+	v6, vlan := 0, 0
+	for pair := range uint32(p.pairs) {
+		if g.pairV6(pair) {
+			v6++
+		}
+		if g.pairVLAN(pair) {
+			vlan++
+		}
+	}
+	var w []string
+	if p.v6Below > 0 && v6 == 0 {
+		w = append(w, fmt.Sprintf("mix: none of the %d address pairs drew IPv6 (share %.3g): raise --pairs or --ipv6-share", p.pairs, float64(p.v6Below)/65536))
+	}
+	if p.vlanBelow > 0 && vlan == 0 {
+		w = append(w, fmt.Sprintf("mix: none of the %d address pairs drew a VLAN tag (share %.3g): raise --pairs or --vlan-share", p.pairs, float64(p.vlanBelow)/65536))
+	}
+	return w
+}
+
+// Warnings reports configuration facts the user should know: a
+// Concurrent above Flows (lowered), or an IPv6 or VLAN share no address
+// pair draws. An invalid config has no warnings (Validate reports it).
+func (c Mix) Warnings() []string {
+	p, err := c.plan()
+	if err != nil {
+		return nil
+	}
+	return p.warnings
 }
 
 // Run generates the mix into em's graph. It implements pipeline.Source.
@@ -146,12 +229,15 @@ func (c Mix) Expect() Expectation {
 	g := newMixGen(&p)
 	e := dryRun("mix", g)
 	g.finishExpect(&e)
+	e.Warnings = p.warnings
 	return e
 }
 
 // mixFlow is one open connection.
 type mixFlow struct {
 	k           uint64 // connection number, 0 = slot never used
+	uses        uint32 // connections this slot has opened (kept across connections)
+	first       bool   // the connection is the first on its 5-tuple
 	tuple       uint32 // 5-tuple number
 	kind        uint8
 	step, total uint32
@@ -223,8 +309,13 @@ func (g *mixGen) kindOf(t uint32) uint8 {
 	}
 }
 
-// pairV6 reports whether pair uses IPv6 (about 10% of pairs).
-func (g *mixGen) pairV6(pair uint32) bool { return g.pairHash(pair)%10 == 0 }
+// pairV6 reports whether pair uses IPv6 (IPv6Share of the pairs).
+func (g *mixGen) pairV6(pair uint32) bool { return uint32(g.pairHash(pair)>>48) < g.p.v6Below }
+
+// pairVLAN reports whether pair's frames are tagged (VLANShare of the pairs).
+func (g *mixGen) pairVLAN(pair uint32) bool {
+	return uint32(g.pairHash(pair)>>32)&0xffff < g.p.vlanBelow
+}
 
 // rdataLen is the DNS answer's address length: A or AAAA.
 func rdataLen(v6 bool) int {
@@ -239,7 +330,7 @@ func (g *mixGen) path(pair uint32, toServer bool) path {
 	h := g.pairHash(pair)
 	var p path
 	p.v6 = g.pairV6(pair)
-	if (h>>8)%20 == 0 {
+	if g.pairVLAN(pair) {
 		p.vlan = uint16(100 + (h>>16)%64)
 	}
 	client := pair + 1
@@ -272,10 +363,18 @@ func (g *mixGen) expLen(mean float64) uint32 {
 	return uint32(min(1+v, 1e6))
 }
 
-// start opens connection number g.nextK in f.
-func (g *mixGen) start(f *mixFlow) {
+// slotTuples is the number of 5-tuples slot s cycles through: those
+// numbered s, s+Concurrent... below Flows.
+func (g *mixGen) slotTuples(s int) uint32 {
+	return uint32((g.p.flows - s + g.p.concurrent - 1) / g.p.concurrent)
+}
+
+// start opens connection number g.nextK in f, which is slot s.
+func (g *mixGen) start(f *mixFlow, s int) {
 	g.nextK++
-	*f = mixFlow{k: g.nextK, tuple: uint32((g.nextK - 1) % uint64(g.p.flows))}
+	n := g.slotTuples(s)
+	*f = mixFlow{k: g.nextK, uses: f.uses + 1, first: f.uses < n,
+		tuple: uint32(s) + uint32(g.p.concurrent)*(f.uses%n)}
 	f.kind = g.kindOf(f.tuple)
 	m := g.p.meanLen
 	switch f.kind {
@@ -305,9 +404,10 @@ func (g *mixGen) next() (int, int64, bool) {
 	if g.done() {
 		return 0, 0, false
 	}
-	f := &g.slots[g.rng.intn(len(g.slots))]
+	s := g.rng.intn(len(g.slots))
+	f := &g.slots[s]
 	if f.k == 0 || f.step >= f.total {
-		g.start(f)
+		g.start(f, s)
 	}
 	c := &g.cur
 	*c = mixPacket{f: f}
@@ -374,6 +474,9 @@ func (g *mixGen) planTCP(f *mixFlow, c *mixPacket) {
 			c.toServer = j%2 == 0
 			if c.toServer {
 				data = 20 + g.rng.intn(400)
+				if g.isHTTP(f) {
+					data = max(data, httpMinRequest)
+				}
 			} else {
 				data = 100 + g.rng.intn(mss-99)
 			}
@@ -414,14 +517,14 @@ func (g *mixGen) fill(dst []byte) {
 	switch f.kind {
 	case mixBulk, mixInteractive:
 		dport := uint16(443)
-		if f.kind == mixInteractive && h&0x100 != 0 {
+		if g.isHTTP(f) {
 			dport = 80
 		}
 		g.fillTCP(dst, &pth, c, sport, dport)
 	case mixDNS:
 		g.fillDNS(dst, &pth, c, sport, uint16(h>>16))
 	case mixMedia:
-		g.fillUDP(dst, &pth, c, sport, 5004)
+		g.fillMedia(dst, &pth, c, sport, 5004)
 	case mixEcho:
 		g.fillEcho(dst, &pth, c, uint16(h>>16), uint16((f.step+1)/2))
 	}
@@ -456,6 +559,16 @@ func (g *mixGen) fillTCP(dst []byte, pth *path, c *mixPacket, client, server uin
 	}
 	hl := putTCP(dst[l4:], sp, dp, c.seq, c.ack, c.flags, win, opts)
 	data := c.payload - hl
+	if data > 0 && server == 80 {
+		seg := dst[l4+hl : l4+c.payload]
+		if c.toServer {
+			putHTTPRequest(seg, g.pool.data[g.pool.offset(&g.rng, len(seg)):])
+		} else {
+			putHTTPResponse(seg, g.pool.data[g.pool.offset(&g.rng, len(seg)):])
+		}
+		pth.finishAll(dst[l4:l4+c.payload], protoTCP)
+		return
+	}
 	var rest uint64
 	if data > 0 {
 		off := g.pool.offset(&g.rng, data)
@@ -486,14 +599,26 @@ func (g *mixGen) fillDNS(dst []byte, pth *path, c *mixPacket, client, id uint16)
 	pth.finishAll(dst[l4:l4+c.payload], protoUDP)
 }
 
-func (g *mixGen) fillUDP(dst []byte, pth *path, c *mixPacket, client, server uint16) {
+// fillMedia writes an RTP datagram (version 2, payload type 0 for
+// voice-sized and 96 for video-sized packets, sequence number and
+// timestamp counting up per datagram, SSRC per 5-tuple) with random
+// payload bytes.
+func (g *mixGen) fillMedia(dst []byte, pth *path, c *mixPacket, client, server uint16) {
 	_, l4 := pth.put(dst, protoUDP, g.rng.uint32(), c.payload)
 	sp, dp := ports(c, client, server)
 	putUDP(dst[l4:], sp, dp, c.payload)
-	data := c.payload - 8
+	rtp := dst[l4+8 : l4+8+12]
+	rtp[0], rtp[1] = 0x80, 0
+	if c.f.size > 200 {
+		rtp[1] = 96
+	}
+	binary.BigEndian.PutUint16(rtp[2:], uint16(c.f.step))
+	binary.BigEndian.PutUint32(rtp[4:], c.f.step*160)
+	binary.BigEndian.PutUint32(rtp[8:], uint32(g.tupleHash(c.f.tuple)))
+	data := c.payload - 8 - 12
 	off := g.pool.offset(&g.rng, data)
-	copy(dst[l4+8:], g.pool.data[off:off+data])
-	pth.finish(dst[l4:l4+c.payload], protoUDP, 8, g.pool.sum(off, data))
+	copy(dst[l4+8+12:], g.pool.data[off:off+data])
+	pth.finish(dst[l4:l4+c.payload], protoUDP, 8+12, g.pool.sum(off, data))
 }
 
 func (g *mixGen) fillEcho(dst []byte, pth *path, c *mixPacket, id, seq uint16) {
@@ -518,15 +643,28 @@ func (g *mixGen) fillEcho(dst []byte, pth *path, c *mixPacket, id, seq uint16) {
 // finishExpect adds the mix's flow-level counts to an expectation
 // computed by dryRun (g must have run to the end).
 func (g *mixGen) finishExpect(e *Expectation) {
-	started := g.nextK
-	e.Connections = int64(started)
-	e.Flows = int64(min(started, uint64(g.p.flows)))
-	e.IPPairs = int64(min(started, uint64(g.p.pairs)))
-	e.DistinctSources = e.IPPairs
-	for i := range g.slots {
-		f := &g.slots[i]
-		if f.k != 0 && f.k <= uint64(g.p.flows) && (f.kind == mixBulk || f.kind == mixInteractive) && f.step == 1 {
+	e.Connections = int64(g.nextK)
+	pairs := make([]uint64, (g.p.pairs+63)/64)
+	for s := range g.slots {
+		f := &g.slots[s]
+		used := min(f.uses, g.slotTuples(s))
+		e.Flows += int64(used)
+		for m := range used {
+			pair, _ := g.tupleOf(uint32(s) + uint32(g.p.concurrent)*m)
+			if pairs[pair/64]&(1<<(pair%64)) == 0 {
+				pairs[pair/64] |= 1 << (pair % 64)
+				e.IPPairs++
+			}
+		}
+		if f.k != 0 && f.first && (f.kind == mixBulk || f.kind == mixInteractive) && f.step == 1 {
 			e.HalfOpen++
 		}
 	}
+	e.DistinctSources = e.IPPairs
+}
+
+// isHTTP reports whether connection f is an HTTP request/response
+// exchange on port 80 (a share of the interactive connections).
+func (g *mixGen) isHTTP(f *mixFlow) bool {
+	return f.kind == mixInteractive && g.tupleHash(f.tuple)&0x100 != 0
 }
