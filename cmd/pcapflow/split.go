@@ -83,6 +83,8 @@ type splitSummary struct {
 	Seconds     float64 `json:"seconds"`
 	MBPerSecond float64 `json:"mb_per_second"`
 	MaxRSS      int64   `json:"max_rss_bytes"`
+	// Stages are the graph's per-stage counters (packets seen, time busy summed over workers).
+	Stages []stageSummary `json:"stages"`
 }
 
 func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
@@ -124,6 +126,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 		Key: o.spec.String(), Dir: o.dir, Packets: st.Packets, Bytes: st.Bytes,
 		Summary: sink.Summary(), Seconds: st.Elapsed.Seconds(), MaxRSS: maxRSS(),
 	}
+	sum.Stages = summarizeStages(st.Stages)
 	c := dec.Counts()
 	sum.Malformed, sum.Truncated, sum.UnknownLink = int64(c.Malformed), int64(c.Truncated), int64(c.UnknownLink)
 	if in.fstage != nil {

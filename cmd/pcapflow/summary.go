@@ -30,3 +30,19 @@ func summarizeInput(in pipeline.Input) inputSummary {
 	}
 	return s
 }
+
+// stageSummary is one stage's counters in a --json run summary.
+type stageSummary struct {
+	Name        string  `json:"name"`
+	Batches     int64   `json:"batches"`
+	Packets     int64   `json:"packets"`
+	BusySeconds float64 `json:"busy_seconds"`
+}
+
+func summarizeStages(st []pipeline.StageStats) []stageSummary {
+	out := make([]stageSummary, 0, len(st))
+	for _, s := range st {
+		out = append(out, stageSummary{s.Name, s.Batches, s.Packets, s.Busy.Seconds()})
+	}
+	return out
+}

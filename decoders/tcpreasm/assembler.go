@@ -1,0 +1,468 @@
+package tcpreasm
+
+import (
+	"net/netip"
+	"sort"
+
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// key is a connection's canonical tuple: (a, ap) is the lower endpoint.
+type key struct {
+	a, b   netip.Addr
+	ap, bp uint16
+}
+
+// conn is the state of one tracked connection.
+type conn struct {
+	Conn
+	k          key
+	clientIsA  bool
+	closed     bool
+	list       uint8
+	prev, next int32
+	h          [2]half
+	tl         tlState
+	mem        int64
+}
+
+// Lists of connections, least recently active at the tail.
+const (
+	listOpen = iota
+	listClosed
+	numLists
+)
+
+type list struct{ head, tail int32 }
+
+// connCost is what one tracked connection costs in memory accounting,
+// besides its buffers (the struct, its map entry and slab slot).
+const connCost = 640
+
+// Stats are an Assembler's totals.
+type Stats struct {
+	// Conns counts connections started; Active is how many are tracked.
+	Conns  uint64
+	Active int
+	// Evicted counts connections ended because the table was full;
+	// Released counts times a connection gave up its buffers because the
+	// total memory bound was reached.
+	Evicted, Released uint64
+	// Memory is the bytes currently accounted; PeakMemory the highest.
+	Memory, PeakMemory int64
+	// Packets counts TCP packets observed; Ignored those that could not be
+	// attributed (no IP or TCP header).
+	Packets, Ignored uint64
+}
+
+// Assembler reassembles the TCP connections of packets fed to it in capture
+// order. It is not safe for concurrent use.
+type Assembler struct {
+	opts   Options
+	h      Handler
+	m      map[key]int32
+	slab   []conn
+	free   []int32
+	lists  [numLists]list
+	nextID uint64
+	pool   pool
+	stats  Stats
+	cur    int32
+}
+
+// New returns an Assembler; opts.Handler must not be nil.
+func New(opts Options) *Assembler {
+	opts.fill()
+	a := &Assembler{opts: opts, h: opts.Handler, m: make(map[key]int32), cur: -1}
+	a.pool.maxKept = 8 << 20
+	for i := range a.lists {
+		a.lists[i] = list{-1, -1}
+	}
+	return a
+}
+
+// Stats returns the assembler's totals.
+func (a *Assembler) Stats() Stats {
+	s := a.stats
+	s.Active = len(a.m)
+	return s
+}
+
+// Observe feeds one decoded packet (data its captured bytes). Packets that
+// are not TCP over IP are ignored. Handlers are called before it returns.
+func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
+	d := &p.Decoded
+	if !d.Layers.Has(pipeline.LayerTCP) || d.Layers&(pipeline.LayerIPv4|pipeline.LayerIPv6) == 0 ||
+		d.IP.Proto != 6 || d.Flags&pipeline.FlagNonFirstFragment != 0 || !d.IP.Src.IsValid() {
+		a.stats.Ignored++
+		return
+	}
+	a.stats.Packets++
+	now := p.Timestamp
+	a.expire(now)
+
+	k := key{a: d.IP.Src, b: d.IP.Dst, ap: d.IP.SrcPort, bp: d.IP.DstPort}
+	srcIsA := true
+	if c := k.b.Compare(k.a); c < 0 || (c == 0 && k.bp < k.ap) {
+		k.a, k.b, k.ap, k.bp = k.b, k.a, k.bp, k.ap
+		srcIsA = false
+	}
+	fl := d.TCPFlags
+	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
+	i, ok := a.m[k]
+	if ok {
+		c := &a.slab[i]
+		dir := ClientToServer
+		if srcIsA != c.clientIsA {
+			dir = ServerToClient
+		}
+		h := &c.h[dir]
+		switch {
+		case now-c.Last > int64(a.opts.Idle):
+			a.finish(i, EndIdle)
+			ok = false
+		case syn && !ack && ((c.closed && (!h.synSeen || d.TCPSeq != h.isn)) ||
+			(h.synSeen && d.TCPSeq != h.isn && dir == ClientToServer)):
+			a.finish(i, EndReuse)
+			ok = false
+		}
+	}
+	if !ok {
+		i = a.create(k, p, srcIsA)
+	}
+	a.cur = i
+	c := &a.slab[i]
+	dir := ClientToServer
+	if srcIsA != c.clientIsA {
+		dir = ServerToClient
+	}
+	if now > c.Last {
+		c.Last = now
+	}
+	a.touch(i)
+	a.segment(c, dir, p, data)
+	a.cur = -1
+	if a.stats.Memory > a.opts.MaxTotal {
+		a.shed(i)
+	}
+}
+
+// segment applies one segment sent in direction dir to c.
+func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, data []byte) {
+	d := &p.Decoded
+	fl := d.TCPFlags
+	h, peer := &c.h[dir], &c.h[1-dir]
+	st := &c.Stats[dir]
+	st.Segments++
+	seq := d.TCPSeq
+	syn, fin, rst := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPFin != 0, fl&pipeline.TCPRst != 0
+	ack := fl&pipeline.TCPAck != 0
+	now := p.Timestamp
+
+	// Handshake times.
+	switch {
+	case syn && !ack:
+		st.SYN = true
+		if c.SynTime == 0 {
+			c.SynTime = now
+		}
+	case syn && ack:
+		st.SYN = true
+		if c.SynAckTime == 0 && c.SynTime != 0 {
+			c.SynAckTime = now
+		}
+	case ack && c.SynAckTime != 0 && c.AckTime == 0 && dir == ClientToServer:
+		c.AckTime = now
+	}
+	if fin {
+		st.FIN = true
+	}
+	if rst {
+		st.RST = true
+		c.closed = true
+	}
+	if d.TCPWindow == 0 && !syn && !fin && !rst {
+		st.ZeroWindows++
+	}
+
+	// The peer acknowledging past a hole of ours means the receiver had
+	// bytes the capture missed: skip to the buffered data.
+	if ack {
+		h.ack, h.ackSeen = d.TCPAck, true
+		if len(peer.segs) > 0 && seqGT(d.TCPAck, peer.segs[0].seq) {
+			a.skipTo(c, 1-dir, peer.segs[0].seq)
+			a.drain(c, 1-dir)
+		}
+	}
+	h.win = d.TCPWindow
+
+	if syn {
+		h.synSeen, h.isn = true, seq
+		seq++
+		if !h.init {
+			h.init, h.next = true, seq
+		}
+	}
+	if !h.init {
+		h.init, h.next = true, seq
+	}
+
+	var payload []byte
+	if end := uint64(d.PayloadOffset) + uint64(d.PayloadLen); d.PayloadLen > 0 && end <= uint64(len(data)) {
+		payload = data[d.PayloadOffset:end]
+	}
+	length := segmentLen(p, data)
+	if uint32(len(payload)) > length {
+		payload = payload[:length]
+	}
+	if rst {
+		// Payload on a RST is diagnostic text, not stream data.
+		length, payload = 0, nil
+	}
+	end := seq + length
+	if fin {
+		end++
+	}
+	if !h.maxKnown || seqGT(end, h.maxEnd) {
+		h.maxEnd, h.maxKnown = end, true
+	}
+	at := Chunk{Timestamp: now, Frame: p.Frame, Input: p.Input}
+	retrans := false
+	if length > 0 {
+		retrans = a.data(c, dir, seq, length, payload, at)
+	}
+	if fin && c.Stats[1-dir].FIN {
+		c.closed = true
+	}
+	if c.closed && c.list != listClosed {
+		a.moveList(a.cur, listClosed)
+	}
+	if a.opts.Timeline {
+		c.tl.observe(c, dir, p, length, retrans, a.opts.MaxTimeline)
+	}
+}
+
+// data handles length sequence numbers of payload from seq (payload holds
+// the captured ones). It reports whether the segment was entirely a
+// retransmission.
+func (a *Assembler) data(c *conn, dir Dir, seq, length uint32, payload []byte, at Chunk) bool {
+	h := &c.h[dir]
+	st := &c.Stats[dir]
+	if seqLE(seq+length, h.next) {
+		// Entirely old.
+		st.Retransmitted += uint64(len(payload))
+		st.RetransSegments++
+		back := uint64(h.next - seq)
+		if back <= h.offset && h.differs(h.offset-back, payload) {
+			st.Conflicts++
+		}
+		return true
+	}
+	if seqLT(seq, h.next) {
+		skip := h.next - seq
+		st.Overlaps++
+		st.Retransmitted += uint64(min(uint32(len(payload)), skip))
+		old := payload[:min(uint32(len(payload)), skip)]
+		if uint64(skip) <= h.offset && h.differs(h.offset-uint64(skip), old) {
+			st.Conflicts++
+		}
+		payload = payload[len(old):]
+		seq, length = h.next, length-skip
+	}
+	if seq == h.next {
+		a.deliver(c, dir, length, payload, at)
+		a.drain(c, dir)
+		return false
+	}
+	st.OutOfOrder++
+	a.buffer(c, dir, seq, length, payload, at)
+	return false
+}
+
+// deliver hands length in-order sequence numbers to the handler: the
+// captured payload, then a gap for what the snap length cut.
+func (a *Assembler) deliver(c *conn, dir Dir, length uint32, payload []byte, at Chunk) {
+	h := &c.h[dir]
+	st := &c.Stats[dir]
+	if len(payload) > 0 {
+		if h.hist == nil && a.opts.History > 0 {
+			h.hist = a.pool.get(a.opts.History)
+			a.account(c, int64(cap(h.hist)))
+		}
+		at.Offset = h.offset
+		h.offset += uint64(len(payload))
+		st.Bytes += uint64(len(payload))
+		h.record(payload)
+		a.h.Data(&c.Conn, dir, payload, at)
+	}
+	if miss := uint64(length) - uint64(len(payload)); miss > 0 {
+		at.Offset = h.offset
+		h.offset += miss
+		h.histValid = h.offset
+		st.Gaps++
+		st.GapBytes += miss
+		st.TruncatedBytes += miss
+		at.Truncated = true
+		a.h.Gap(&c.Conn, dir, miss, at)
+	}
+	h.next += length
+}
+
+// skipTo reports the hole up to seq as a gap and moves past it.
+func (a *Assembler) skipTo(c *conn, dir Dir, seq uint32) {
+	h := &c.h[dir]
+	if !seqGT(seq, h.next) {
+		return
+	}
+	n := uint64(seq - h.next)
+	at := Chunk{Timestamp: c.Last, Offset: h.offset}
+	if len(h.segs) > 0 {
+		at = h.segs[0].at
+		at.Offset = h.offset
+	}
+	h.offset += n
+	h.histValid = h.offset
+	h.next = seq
+	st := &c.Stats[dir]
+	st.Gaps++
+	st.GapBytes += n
+	a.h.Gap(&c.Conn, dir, n, at)
+}
+
+// drain delivers buffered segments that the stream has reached.
+func (a *Assembler) drain(c *conn, dir Dir) {
+	h := &c.h[dir]
+	st := &c.Stats[dir]
+	n := 0
+	for n < len(h.segs) && seqLE(h.segs[n].seq, h.next) {
+		s := &h.segs[n]
+		n++
+		if seqGT(s.end(), h.next) {
+			skip := h.next - s.seq
+			payload := s.data
+			if skip > 0 {
+				cut := min(uint32(len(payload)), skip)
+				if uint64(skip) <= h.offset && h.differs(h.offset-uint64(skip), payload[:cut]) {
+					st.Conflicts++
+				}
+				payload = payload[cut:]
+			}
+			a.deliver(c, dir, s.length-skip, payload, s.at)
+		}
+		a.release(c, h, s)
+	}
+	if n > 0 {
+		copy(h.segs, h.segs[n:])
+		for i := len(h.segs) - n; i < len(h.segs); i++ {
+			h.segs[i] = seg{}
+		}
+		h.segs = h.segs[:len(h.segs)-n]
+	}
+}
+
+func (a *Assembler) release(c *conn, h *half, s *seg) {
+	if s.data != nil {
+		h.buffered -= len(s.data)
+		a.account(c, -int64(cap(s.data)))
+		a.pool.put(s.data)
+		s.data = nil
+	}
+}
+
+// buffer stores an out-of-order segment, keeping only the sequence ranges
+// no buffered segment covers yet (the first copy wins).
+func (a *Assembler) buffer(c *conn, dir Dir, seq, length uint32, payload []byte, at Chunk) {
+	h := &c.h[dir]
+	st := &c.Stats[dir]
+	for len(payload) > 0 && h.buffered+len(payload) > a.opts.MaxBuffered {
+		if len(h.segs) == 0 {
+			// Nothing buffered to give up: the hole before this
+			// segment becomes a gap.
+			a.skipTo(c, dir, seq)
+			a.deliver(c, dir, length, payload, at)
+			a.drain(c, dir)
+			return
+		}
+		a.skipTo(c, dir, h.segs[0].seq)
+		a.drain(c, dir)
+		if !seqGT(seq, h.next) {
+			a.data(c, dir, seq, length, payload, at)
+			return
+		}
+	}
+	end := seq + length
+	overlapped, conflict := false, false
+	pos := seq
+	i := sort.Search(len(h.segs), func(i int) bool { return seqGT(h.segs[i].end(), seq) })
+	for pos != end && seqLT(pos, end) {
+		var stop uint32 = end
+		if i < len(h.segs) && seqLT(h.segs[i].seq, end) {
+			s := &h.segs[i]
+			if seqLE(s.seq, pos) {
+				// pos..min(s.end,end) is already buffered: compare.
+				e := s.end()
+				if seqGT(e, end) {
+					e = end
+				}
+				overlapped = true
+				if cmpOverlap(s, seq, payload, pos, e) {
+					conflict = true
+				}
+				pos = e
+				i++
+				continue
+			}
+			stop = s.seq
+		}
+		a.insert(c, h, i, seq, payload, pos, stop, at)
+		i++
+		pos = stop
+	}
+	if overlapped {
+		st.Overlaps++
+	}
+	if conflict {
+		st.Conflicts++
+	}
+}
+
+// cmpOverlap reports whether the captured bytes of the new segment (seq,
+// payload) in [from, to) differ from buffered segment s.
+func cmpOverlap(s *seg, seq uint32, payload []byte, from, to uint32) bool {
+	for x := from; x != to; x++ {
+		i, j := x-seq, x-s.seq
+		if i >= uint32(len(payload)) || j >= uint32(len(s.data)) {
+			return false
+		}
+		if payload[i] != s.data[j] {
+			return true
+		}
+	}
+	return false
+}
+
+// insert buffers the part [from, to) of the segment (seq, payload) at
+// index i of h.segs.
+func (a *Assembler) insert(c *conn, h *half, i int, seq uint32, payload []byte, from, to uint32, at Chunk) {
+	lo, hi := from-seq, to-seq
+	var data []byte
+	if lo < uint32(len(payload)) {
+		captured := payload[lo:min(hi, uint32(len(payload)))]
+		data = a.pool.get(len(captured))
+		copy(data, captured)
+		h.buffered += len(data)
+		a.account(c, int64(cap(data)))
+	}
+	h.segs = append(h.segs, seg{})
+	copy(h.segs[i+1:], h.segs[i:])
+	h.segs[i] = seg{seq: from, length: to - from, data: data, at: at}
+}
+
+// account adds n bytes to c's and the assembler's memory.
+func (a *Assembler) account(c *conn, n int64) {
+	c.mem += n
+	a.stats.Memory += n
+	if a.stats.Memory > a.stats.PeakMemory {
+		a.stats.PeakMemory = a.stats.Memory
+	}
+}

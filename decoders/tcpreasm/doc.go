@@ -1,0 +1,27 @@
+// Package tcpreasm reassembles the two byte streams of every TCP connection
+// from decoded packets seen in capture order.
+//
+// An Assembler keeps a table of connections keyed by their address and port
+// pair. Each direction delivers its bytes in sequence order to a Handler,
+// exactly once: the first copy of a byte wins, later copies (retransmissions,
+// overlapping segments) are compared with what was delivered when it is still
+// remembered, and differing bytes are counted as conflicts. Out-of-order
+// segments wait in a buffer until the hole before them is filled; a hole that
+// the peer acknowledged (the receiver had the bytes, the capture missed them),
+// or that is still open when the connection ends or its buffer is full, is
+// reported as a gap of its size — bytes are never invented. Segments cut by
+// the capture's snap length deliver what was captured and a gap for the rest.
+//
+// Connections follow the SYN/FIN/RST lifecycle: a new SYN on a closed tuple,
+// or a SYN with a new initial sequence number from the same side, starts a
+// new connection (port reuse), numbered like tshark's tcp.stream. A
+// connection first seen mid-stream starts each direction at its first
+// segment. Connections end after an idle timeout measured in packet time
+// (never the wall clock), when the table is full (least recently active
+// first), or at Flush. Memory is bounded per direction (buffered
+// out-of-order bytes) and in total; over the total bound, the least recently
+// active connections give up their buffers first (their holes become gaps).
+//
+// The in-order path allocates nothing per packet; buffered segments use
+// recycled buffers.
+package tcpreasm

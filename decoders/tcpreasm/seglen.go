@@ -1,0 +1,56 @@
+package tcpreasm
+
+import "github.com/pcapflow/pcapflow/pipeline"
+
+// linkLen returns the length of the link-layer header before the outer IP
+// header, from the layers the decoder found.
+func linkLen(d *pipeline.Decoded) int {
+	switch {
+	case d.Layers.Has(pipeline.LayerEthernet):
+		return 14 + 4*int(d.NumVLAN)
+	case d.Layers.Has(pipeline.LayerLinuxSLL):
+		return 16 + 4*int(d.NumVLAN)
+	case d.Layers.Has(pipeline.LayerLinuxSLL2):
+		return 20 + 4*int(d.NumVLAN)
+	case d.Layers.Has(pipeline.LayerLoopback):
+		return 4
+	}
+	return 0
+}
+
+// segmentLen returns the TCP payload length the IP header declares for
+// packet p (captured bytes data): more than d.PayloadLen when the snap
+// length cut the segment. It falls back to d.PayloadLen when the IP header
+// is not where the decoder's layers say, or is inconsistent.
+func segmentLen(p *pipeline.Packet, data []byte) uint32 {
+	d := &p.Decoded
+	capd := d.PayloadLen
+	if p.OrigLen <= p.CapLen {
+		return capd
+	}
+	off := linkLen(d)
+	if off+6 > len(data) || uint32(off) > d.PayloadOffset {
+		return capd
+	}
+	hdr := d.PayloadOffset - uint32(off) // IP + TCP header bytes
+	var total uint32
+	switch {
+	case data[off]>>4 == 4 && d.Layers.Has(pipeline.LayerIPv4):
+		total = uint32(data[off+2])<<8 | uint32(data[off+3])
+	case data[off]>>4 == 6 && d.Layers.Has(pipeline.LayerIPv6):
+		if n := uint32(data[off+4])<<8 | uint32(data[off+5]); n != 0 {
+			total = 40 + n
+		}
+	}
+	if total < hdr+capd {
+		return capd
+	}
+	if p.OrigLen < uint32(off)+hdr {
+		return capd
+	}
+	// Never claim more than the frame could have held on the wire.
+	if max := p.OrigLen - uint32(off) - hdr; total-hdr > max {
+		return max
+	}
+	return total - hdr
+}
