@@ -46,17 +46,6 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
-// damagedError reports that the run completed but some input was damaged:
-// exit status 1, after all output was written.
-type damagedError struct{ n int }
-
-func (e *damagedError) Error() string {
-	if e.n == 1 {
-		return "1 input was damaged (see above)"
-	}
-	return fmt.Sprintf("%d inputs were damaged (see above)", e.n)
-}
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

@@ -72,5 +72,5 @@ func runHops(e *env, in *inputFlags, paths []string, maxTTL uint8, asJSON bool) 
 		}
 		fmt.Fprintf(e.stderr, "%s found\n", plural(int64(len(found)), "traceroute", "traceroutes"))
 	}
-	return reportDamage(e.stderr, inputs)
+	return in.finish(e.stderr, inputs)
 }

@@ -242,19 +242,6 @@ func (f *inputFlags) finish(w io.Writer, inputs *pipeline.Inputs) error {
 	return &failedError{reasons}
 }
 
-// reportDamage prints one line per damaged input to w and returns an error
-// when there was any.
-func reportDamage(w io.Writer, inputs *pipeline.Inputs) error {
-	d := inputs.Damaged()
-	for _, in := range d {
-		fmt.Fprintf(w, "pcapflow: %s: damaged: %v (packets before it were kept)\n", in.Name, in.Damage)
-	}
-	if len(d) > 0 {
-		return &damagedError{len(d)}
-	}
-	return nil
-}
-
 func plural(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
