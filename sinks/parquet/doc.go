@@ -4,8 +4,15 @@
 //
 // Each table is a schema plus an appender that turns a packet (or a finished
 // flow record) into one row; the sink streams rows into Arrow record
-// builders, writes one row group per full builder with pqarrow, and releases
-// it, so memory is bounded by the row-group size and the number of open
+// builders of 64Ki rows (reserved at once, so columns are never regrown)
+// and hands each full record to the file's encoder goroutine through a
+// queue of one record. The encoder appends records to a buffered row group
+// until it holds Options.RowsPerRowGroup rows; for flat schemas it encodes
+// and compresses the columns of a record concurrently (the columns of a
+// buffered row group have independent writers), producing the same bytes
+// as pqarrow's FileWriter. Reading, decoding and row building thus overlap
+// Parquet encoding and use every core. Memory is bounded by the row-group
+// size (compressed pages), three records per file and the number of open
 // partitions, never by the input (the PFCP tables also keep per-session
 // state, which grows with the number of PFCP messages). Tables plug in by
 // implementing PacketTable (packets, gtp), FlowTable (flows),

@@ -1,31 +1,45 @@
 package parquet
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/pcapflow/pcapflow/sinks/atomicfile"
 )
 
-// file is one Parquet file being written: a temporary file, its pqarrow
-// writer, and the Arrow builder of the row group being filled.
+// recordRows is the number of rows per Arrow record handed to a file's
+// encoder (fewer when the row group is smaller): small enough that the
+// last record, encoded after the input ends, is quick; large enough that
+// per-record costs vanish.
+const recordRows = 64 << 10
+
+// initialRows is the capacity the builders of a new file start with.
+const initialRows = 4 << 10
+
+// writeBatchRows is the number of values arrow-go's column writers encode
+// per call (its default, 1024, costs a few allocations per call, i.e. per
+// 1024 rows of every column).
+const writeBatchRows = 16 << 10
+
+// file is one Parquet file being written: the Arrow builder of the record
+// being filled (on the sink's goroutine) and the encoder that writes full
+// records into the file on its own goroutine.
 type file struct {
-	af       *atomicfile.File
-	fw       *pqarrow.FileWriter
-	b        *array.RecordBuilder
-	packets  PacketAppender
-	flows    FlowAppender
-	pfcpMsgs PFCPMessageAppender
-	pfcpSess PFCPSessionAppender
-	rows     int // rows in b
-	total    int64
-	maxRows  int
-	lastUse  uint64
-	finished bool
+	enc       *encoder
+	b         *array.RecordBuilder
+	packets   PacketAppender
+	flows     FlowAppender
+	pfcpMsgs  PFCPMessageAppender
+	pfcpSess  PFCPSessionAppender
+	rows      int // rows in b
+	total     int64
+	maxRows   int   // rows per record
+	dataLen   []int // value bytes of each binary column in the last full record
+	lastUse   uint64
+	finished  bool
+	finishErr error
 }
 
 func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
@@ -33,82 +47,120 @@ func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
+	rw, err := newRecordWriter(af, schema, writerProperties(schema, o), o.RowsPerRowGroup)
+	if err != nil {
+		af.Abort()
+		return nil, fmt.Errorf("parquet: %s: %w", path, err)
+	}
+	f := &file{
+		enc:     newEncoder(path, af, rw),
+		b:       array.NewRecordBuilder(o.Allocator, schema),
+		maxRows: min(o.RowsPerRowGroup, recordRows),
+		dataLen: make([]int, len(schema.Fields())),
+	}
+	// A modest start (most files of a partitioned run stay small); full
+	// records are reserved at once from the second one on (see flush).
+	f.b.Reserve(min(f.maxRows, initialRows))
+	return f, nil
+}
+
+// writerProperties are the Parquet settings of every file: format 2.6
+// (nanosecond timestamps), the codec and level of o, row groups of
+// o.RowsPerRowGroup rows, and no dictionary for high-cardinality columns
+// nor strings (see highCardinality).
+func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterProperties {
 	wopts := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6),
 		parquet.WithCompression(o.Compression),
+		parquet.WithCompressionLevel(o.CompressionLevel),
 		parquet.WithMaxRowGroupLength(int64(o.RowsPerRowGroup)),
+		parquet.WithBatchSize(writeBatchRows),
 		parquet.WithAllocator(o.Allocator),
 		parquet.WithCreatedBy("pcapflow"),
 	}
-	// No dictionary for high-cardinality columns nor strings (see highCardinality).
 	for _, f := range schema.Fields() {
 		if highCardinality[f.Name] || arrow.TypeEqual(f.Type, arrow.BinaryTypes.String) {
 			wopts = append(wopts, parquet.WithDictionaryFor(f.Name, false))
 		}
 	}
-	props := parquet.NewWriterProperties(wopts...)
-	fw, err := pqarrow.NewFileWriter(schema, af, props,
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(o.Allocator)))
-	if err != nil {
-		af.Abort()
-		return nil, fmt.Errorf("parquet: %s: %w", path, err)
-	}
-	return &file{af: af, fw: fw, b: array.NewRecordBuilder(o.Allocator, schema), maxRows: o.RowsPerRowGroup}, nil
+	return parquet.NewWriterProperties(wopts...)
 }
 
-// added accounts for n rows appended to b, writing a row group when full.
+// added accounts for n rows appended to b, handing the record to the
+// encoder when full.
 func (f *file) added(n int) error {
 	f.rows += n
 	f.total += int64(n)
 	if f.rows >= f.maxRows {
-		return f.flush()
+		return f.flush(true)
 	}
 	return nil
 }
 
-// flush writes the builder's rows as one row group.
-func (f *file) flush() error {
+// flush hands the builder's rows to the encoder as one record. When more
+// rows follow (more), the builders are reserved for a full record at once:
+// growing them by doubling would copy every column several times.
+func (f *file) flush(more bool) error {
 	if f.rows == 0 {
 		return nil
 	}
+	for i, fb := range f.b.Fields() {
+		if sb, ok := fb.(*array.StringBuilder); ok {
+			f.dataLen[i] = sb.DataLen()
+		}
+	}
 	rec := f.b.NewRecordBatch()
-	defer rec.Release()
 	f.rows = 0
-	return f.fw.Write(rec)
+	if more {
+		f.b.Reserve(f.maxRows)
+		for i, fb := range f.b.Fields() {
+			if sb, ok := fb.(*array.StringBuilder); ok && f.dataLen[i] > 0 {
+				sb.ReserveData(f.dataLen[i] + f.dataLen[i]/8)
+			}
+		}
+	}
+	return f.enc.send(rec)
 }
 
-// finish writes the last row group and the footer; the file stays under
-// its temporary name until commit.
+// finish hands over the last record and lets the encoder write the
+// footer; it does not wait (see wait). The file stays under its temporary
+// name until commit.
 func (f *file) finish() error {
 	if f.finished {
-		return nil
+		return f.finishErr
 	}
 	f.finished = true
-	err := f.flush()
-	if cerr := f.fw.Close(); err == nil {
-		err = cerr
-	}
+	f.finishErr = f.flush(false)
+	f.enc.close()
 	f.b.Release()
+	return f.finishErr
+}
+
+// wait finishes the file and waits until its footer is written.
+func (f *file) wait() error {
+	err := f.finish()
+	if werr := f.enc.wait(); werr != nil {
+		return werr
+	}
 	return err
 }
 
-// commit renames the finished file into place.
+// commit waits for the finished file and renames it into place.
 func (f *file) commit() error {
-	if err := f.finish(); err != nil {
-		f.af.Abort()
+	if err := f.wait(); err != nil {
+		f.enc.af.Abort()
 		return err
 	}
-	return f.af.Commit()
+	return f.enc.af.Commit()
 }
 
-// abort releases everything and removes the temporary file.
+// abort stops the encoder, releases everything and removes the temporary
+// file.
 func (f *file) abort() error {
-	var err error
 	if !f.finished {
 		f.finished = true
-		// Close frees the writer's buffers; the file is removed anyway.
-		f.fw.Close()
 		f.b.Release()
 	}
-	return errors.Join(err, f.af.Abort())
+	f.enc.abort()
+	return f.enc.af.Abort()
 }

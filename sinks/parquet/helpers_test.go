@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -88,3 +89,16 @@ func column(t *testing.T, tbl arrow.Table, name string) []arrow.Array {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// waitEncoders waits until every record handed to an encoder is written,
+// so that allocation counts of the sink's own goroutine are not mixed with
+// the encoders'.
+func (s *Sink) waitEncoders() {
+	for _, w := range s.writers() {
+		for _, f := range w.open {
+			for f.enc.pending.Load() > 0 {
+				runtime.Gosched()
+			}
+		}
+	}
+}

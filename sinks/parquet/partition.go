@@ -117,6 +117,18 @@ func (w *tableWriter) retireOldest() error {
 	return of.finish()
 }
 
+// finish hands the last records of every file to its encoder without
+// waiting, so that the files of all tables are finished concurrently.
+func (w *tableWriter) finish() error {
+	var errs []error
+	for _, f := range w.open {
+		if err := f.finish(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinErrs(errs)
+}
+
 // commit finishes and renames every file; with no rows at all and no
 // partitioning it writes one empty file so the table always exists.
 // The final paths are added to written.
@@ -132,7 +144,7 @@ func (w *tableWriter) commit(written map[string]bool) error {
 			errs = append(errs, err)
 			continue
 		}
-		written[f.af.Name()] = true
+		written[f.enc.af.Name()] = true
 	}
 	w.open, w.done, w.last = nil, nil, nil
 	return joinErrs(errs)

@@ -204,9 +204,26 @@ func (s *Sink) Close(aborted bool) error {
 	s.closed = true
 	all := s.writers()
 	if !aborted {
+		// The packet tables take no more rows: their last records are
+		// encoded while the open flows are written out.
+		for _, w := range s.packets {
+			if err := w.finish(); err != nil && s.err == nil {
+				s.err = err
+			}
+		}
 		s.tab.Flush()
 		if s.err == nil {
 			s.err = s.finishPFCP()
+		}
+		if s.err == nil {
+			// Every file's encoder finishes concurrently; commit waits.
+			var errs []error
+			for _, w := range all {
+				if err := w.finish(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			s.err = joinErrs(errs)
 		}
 		if s.err == nil {
 			var errs []error

@@ -1,0 +1,260 @@
+package parquet
+
+import (
+	"context"
+	"encoding/base64"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/flight"
+	"github.com/apache/arrow-go/v18/parquet"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// recordWriter writes Arrow records into one Parquet file, in row groups
+// of at most a fixed number of rows.
+type recordWriter interface {
+	// write appends rec's rows; the caller keeps (and releases) rec.
+	write(rec arrow.RecordBatch) error
+	// close writes the last row group and the footer.
+	close() error
+}
+
+// newRecordWriter returns the writer for schema: the column-parallel one
+// when every column is flat (no lists), else pqarrow's FileWriter.
+func newRecordWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, maxRows int) (recordWriter, error) {
+	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(props.Allocator()))
+	for _, f := range schema.Fields() {
+		if _, nested := f.Type.(arrow.NestedType); nested {
+			fw, err := pqarrow.NewFileWriter(schema, w, props, arrProps)
+			if err != nil {
+				return nil, err
+			}
+			return &serialWriter{fw: fw, maxRows: maxRows}, nil
+		}
+	}
+	return newParallelWriter(w, schema, props, arrProps, maxRows)
+}
+
+// serialWriter is pqarrow's FileWriter with buffered row groups: it
+// encodes one column after another.
+type serialWriter struct {
+	fw      *pqarrow.FileWriter
+	maxRows int
+}
+
+func (s *serialWriter) write(rec arrow.RecordBatch) error {
+	n, err := s.fw.RowGroupNumRows()
+	if err != nil {
+		return err
+	}
+	if n >= s.maxRows {
+		if err := s.fw.NewBufferedRowGroupChecked(); err != nil {
+			return err
+		}
+	}
+	// WriteBuffered splits a record that straddles maxRows itself.
+	return s.fw.WriteBuffered(rec)
+}
+
+func (s *serialWriter) close() error { return s.fw.Close() }
+
+// parallelWriter writes a flat schema with every column of a record
+// encoded and compressed concurrently: the columns of a Parquet buffered
+// row group have independent writers (encoder, statistics, page buffer),
+// so they can be filled from several goroutines, and the row group is
+// written out in column order when it closes. The file is the same as
+// pqarrow's FileWriter writes (same Parquet schema, same ARROW:schema
+// metadata, same encodings), only produced on more cores.
+type parallelWriter struct {
+	fw       *pqfile.Writer
+	rgw      pqfile.BufferedRowGroupWriter
+	rgRows   int
+	maxRows  int
+	arrProps pqarrow.ArrowWriterProperties
+	workers  int
+	// defLevels are per-column scratch buffers of definition levels
+	// (nullable columns only), reused from record to record.
+	defLevels [][]int16
+	nullable  []bool
+}
+
+func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int) (*parallelWriter, error) {
+	pqSchema, err := pqarrow.ToParquet(schema, props, arrProps)
+	if err != nil {
+		return nil, err
+	}
+	// The serialized Arrow schema, as pqarrow.WithStoreSchema stores it,
+	// so that Arrow readers get the exact column types back.
+	meta := metadata.NewKeyValueMetadata()
+	meta.Append("ARROW:schema", base64.StdEncoding.EncodeToString(flight.SerializeSchema(schema, props.Allocator())))
+	fw, err := pqfile.NewParquetWriterWithError(w, pqSchema.Root(), pqfile.WithWriterProps(props), pqfile.WithWriteMetadata(meta))
+	if err != nil {
+		return nil, err
+	}
+	p := &parallelWriter{
+		fw: fw, maxRows: maxRows, arrProps: arrProps,
+		workers:   min(runtime.GOMAXPROCS(0), 4),
+		defLevels: make([][]int16, schema.NumFields()),
+		nullable:  make([]bool, schema.NumFields()),
+	}
+	for i, f := range schema.Fields() {
+		p.nullable[i] = f.Nullable
+	}
+	return p, nil
+}
+
+func (p *parallelWriter) write(rec arrow.RecordBatch) error {
+	for off := int64(0); off < rec.NumRows(); {
+		if p.rgw != nil && p.rgRows >= p.maxRows {
+			if err := p.closeRowGroup(); err != nil {
+				return err
+			}
+		}
+		if p.rgw == nil {
+			rgw, err := p.fw.AppendBufferedRowGroupChecked()
+			if err != nil {
+				return err
+			}
+			p.rgw, p.rgRows = rgw, 0
+		}
+		n := min(rec.NumRows()-off, int64(p.maxRows-p.rgRows))
+		part := rec
+		if off != 0 || n != rec.NumRows() {
+			part = rec.NewSlice(off, off+n)
+		}
+		err := p.writeColumns(part)
+		if part != rec {
+			part.Release()
+		}
+		if err != nil {
+			return err
+		}
+		p.rgRows += int(n)
+		off += n
+	}
+	return nil
+}
+
+// writeColumns appends every column of rec to the current row group, the
+// columns shared out among the workers (each with its own pqarrow write
+// context, which holds scratch buffers).
+func (p *parallelWriter) writeColumns(rec arrow.RecordBatch) error {
+	ctxs := make([]context.Context, rec.NumCols())
+	return p.forColumns(int(rec.NumCols()), func(i int) error {
+		ctxs[i] = pqarrow.NewArrowWriteContext(context.Background(), &p.arrProps)
+		return p.writeColumn(ctxs[i], i, rec.Column(i))
+	})
+}
+
+// writeColumn appends column i. A flat nullable column has definition
+// level 1 for a value and 0 for a null; a required one has none.
+func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array) error {
+	cw, err := p.rgw.Column(i)
+	if err != nil {
+		return err
+	}
+	var def []int16
+	if p.nullable[i] {
+		def = p.defLevels[i][:0]
+		if cap(def) < col.Len() {
+			def = make([]int16, 0, col.Len())
+		}
+		if col.NullN() == 0 {
+			for range col.Len() {
+				def = append(def, 1)
+			}
+		} else {
+			for j := range col.Len() {
+				if col.IsValid(j) {
+					def = append(def, 1)
+				} else {
+					def = append(def, 0)
+				}
+			}
+		}
+		p.defLevels[i] = def
+	}
+	return pqarrow.WriteArrowToColumn(ctx, cw, col, def, nil, p.nullable[i])
+}
+
+// closeRowGroup writes the row group out. The values each column still
+// buffers (a dictionary-encoded column keeps a whole row group's indices
+// in one page) are first encoded and compressed into pages concurrently;
+// Close then only writes the buffered pages in column order.
+func (p *parallelWriter) closeRowGroup() error {
+	err := p.forColumns(p.rgw.NumColumns(), func(i int) error {
+		cw, err := p.rgw.Column(i)
+		if err != nil {
+			return err
+		}
+		if fc, ok := cw.(pageFlusher); ok && cw.CurrentEncoder().EstimatedDataEncodedSize() > 0 {
+			return fc.FlushCurrentPage()
+		}
+		return nil
+	})
+	if cerr := p.rgw.Close(); err == nil {
+		err = cerr
+	}
+	p.rgw = nil
+	return err
+}
+
+// pageFlusher is implemented by arrow-go's column chunk writers: it cuts a
+// data page from the values buffered so far.
+type pageFlusher interface{ FlushCurrentPage() error }
+
+// forColumns runs fn for columns 0..n-1, shared out among the workers, and
+// returns the first error.
+func (p *parallelWriter) forColumns(n int, fn func(i int) error) error {
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		errMu    sync.Mutex
+		firstErr error
+	)
+	for range min(p.workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func (p *parallelWriter) close() error {
+	var err error
+	if p.rgw != nil {
+		err = p.closeRowGroup()
+	}
+	if cerr := p.fw.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Compile-time checks.
+var (
+	_ recordWriter = (*serialWriter)(nil)
+	_ recordWriter = (*parallelWriter)(nil)
+)
