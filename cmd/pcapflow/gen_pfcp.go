@@ -6,9 +6,24 @@ import (
 )
 
 func init() {
+	// gtpu is the same scenario seen from the user plane: it defaults to
+	// G-PDUs for every session, whose TEIDs and addresses are the F-TEIDs the
+	// PFCP sessions set up (so session-aware tools can attribute them).
+	for _, g := range []struct {
+		name, short string
+		userPlane   int
+	}{
+		{"pfcp", "PFCP sessions (association, establishment, modification, deletion, heartbeats) with their GTP-U user plane", 0},
+		{"gtpu", "GTP-U user-plane traffic (G-PDUs, optional QFI) of PFCP sessions, with the PFCP that sets the tunnels up", 10},
+	} {
+		registerPFCPGenerator(g.name, g.short, g.userPlane)
+	}
+}
+
+func registerPFCPGenerator(name, short string, userPlane int) {
 	registerGenerator(&generator{
-		name:  "pfcp",
-		short: "PFCP sessions (association, establishment, modification, deletion, heartbeats) with their GTP-U user plane",
+		name:  name,
+		short: short,
 		flags: func(fs *pflag.FlagSet) func() (genSource, error) {
 			var c generators.PFCPScenario
 			fs.IntVarP(&c.Sessions, "count", "n", 10, "number of sessions")
@@ -27,7 +42,7 @@ func init() {
 			fs.BoolVar(&c.NoAssociation, "no-association", false, "leave out the Association Setup at the start")
 			fs.IntVar(&c.Modifications, "modifications", 1, "modification exchanges per session (-1: none)")
 			fs.BoolVar(&c.NoDeletion, "no-deletion", false, "leave the sessions established")
-			fs.IntVar(&c.UserPlane, "user-plane", 0, "G-PDUs per established session")
+			fs.IntVar(&c.UserPlane, "user-plane", userPlane, "G-PDUs per established session")
 			fs.Uint8Var(&c.QFI, "qfi", 0, "add a PDU Session Container with this QFI to every G-PDU (1-63)")
 			fs.Var(addrFlag{&c.Server}, "server", "data-network host the UEs talk to (default 198.51.100.10)")
 			fs.Var(startFlag{&c.Start}, "start", "first timestamp (RFC 3339)")
