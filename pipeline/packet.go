@@ -149,6 +149,13 @@ type Decoded struct {
 	GTPType uint8
 	QFI     uint8
 	Inner   Flow
+	// Inner TCP fields and the inner transport payload (valid with
+	// LayerInnerTCP / the Inner* layers), located in the frame like
+	// PayloadOffset and PayloadLen.
+	InnerTCPFlags                       uint16
+	InnerTCPSeq, InnerTCPAck            uint32
+	InnerTCPWindow                      uint16
+	InnerPayloadOffset, InnerPayloadLen uint32
 
 	// GTPv2-C header fields (valid with LayerGTPC).
 	GTPCType    uint8
