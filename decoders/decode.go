@@ -156,6 +156,9 @@ type Decoder struct {
 	// cut is true while decoding a frame whose captured bytes are fewer
 	// than its original length.
 	cut bool
+	// innerBase is the frame offset of the tunnel payload that inner
+	// (GTP-U G-PDU) offsets are relative to while it is decoded.
+	innerBase int
 	// firstFragment is true while decoding the transport header of a first
 	// fragment (offset 0, more fragments follow), whose length fields may
 	// describe more bytes than the fragment holds.

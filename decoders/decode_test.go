@@ -164,7 +164,8 @@ func TestClassifyUDP(t *testing.T) {
 }
 
 // TestDecodeInnerIP decodes IP packets as a tunnel's payload, the way the
-// GTP-U decoder will: only Inner and the Inner* bits may change.
+// GTP-U decoder does: only Inner, the Inner* bits and the inner TCP and
+// payload fields may change.
 func TestDecodeInnerIP(t *testing.T) {
 	fs := fixtures(t)
 	byName := map[string]fixture{}
@@ -194,6 +195,11 @@ func TestDecodeInnerIP(t *testing.T) {
 		}
 		want := outer
 		want.Layers, want.Inner = c.layers, c.flow
+		if c.v6 {
+			want.InnerPayloadOffset, want.InnerPayloadLen = uint32(len(data)-10), 10 // "0123456789"
+		} else {
+			innerTCPWant(&want, len(data))
+		}
 		if out != want {
 			t.Errorf("%s as inner:\n%s", c.name, diffDecoded(want, out))
 		}

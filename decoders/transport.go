@@ -41,9 +41,13 @@ func ports(b []byte, flow *pipeline.Flow) {
 	}
 }
 
-// payload records the outermost transport payload data[start:].
-func payload(data []byte, start int, inner bool, out *pipeline.Decoded) {
+// payload records the transport payload data[start:] of the outer or the
+// tunnelled (inner) packet. Inner offsets are made relative to the frame
+// with innerBase, the frame offset of the tunnel's payload slice.
+func (d *Decoder) payload(data []byte, start int, inner bool, out *pipeline.Decoded) {
 	if inner {
+		out.InnerPayloadOffset = uint32(d.innerBase + start)
+		out.InnerPayloadLen = uint32(len(data) - start)
 		return
 	}
 	out.PayloadOffset = uint32(start)
@@ -59,7 +63,12 @@ func (d *Decoder) decodeTCP(data []byte, off int, bounded, inner bool, out *pipe
 		return
 	}
 	out.Layers |= bits.tcp
-	if !inner {
+	if inner {
+		out.InnerTCPSeq = be32(b[4:8])
+		out.InnerTCPAck = be32(b[8:12])
+		out.InnerTCPFlags = uint16(b[13]) | uint16(b[12]&1)<<8
+		out.InnerTCPWindow = be16(b[14:16])
+	} else {
 		out.TCPSeq = be32(b[4:8])
 		out.TCPAck = be32(b[8:12])
 		out.TCPFlags = uint16(b[13]) | uint16(b[12]&1)<<8
@@ -74,7 +83,7 @@ func (d *Decoder) decodeTCP(data []byte, off int, bounded, inner bool, out *pipe
 		d.short(bounded, out)
 		return
 	}
-	payload(data, off+hlen, inner, out)
+	d.payload(data, off+hlen, inner, out)
 }
 
 func (d *Decoder) decodeUDP(data []byte, off int, bounded, inner bool, out *pipeline.Decoded) {
@@ -97,11 +106,14 @@ func (d *Decoder) decodeUDP(data []byte, off int, bounded, inner bool, out *pipe
 	}
 	body := d.udp.Payload
 	start := off + udpLen
-	if !inner {
-		out.PayloadOffset = uint32(start)
-		out.PayloadLen = uint32(len(body))
-		d.udpPayload(flow.SrcPort, flow.DstPort, data[:start+len(body)], start, out)
+	if inner {
+		out.InnerPayloadOffset = uint32(d.innerBase + start)
+		out.InnerPayloadLen = uint32(len(body))
+		return
 	}
+	out.PayloadOffset = uint32(start)
+	out.PayloadLen = uint32(len(body))
+	d.udpPayload(flow.SrcPort, flow.DstPort, data[:start+len(body)], start, out)
 }
 
 func (d *Decoder) decodeSCTP(data []byte, off int, bounded, inner bool, out *pipeline.Decoded) {
@@ -113,7 +125,7 @@ func (d *Decoder) decodeSCTP(data []byte, off int, bounded, inner bool, out *pip
 		return
 	}
 	out.Layers |= bits.sctp
-	payload(data, off+sctpLen, inner, out)
+	d.payload(data, off+sctpLen, inner, out)
 }
 
 // isICMPv4Error reports whether an ICMPv4 type quotes the packet that caused
@@ -144,7 +156,7 @@ func (d *Decoder) decodeICMPv4(data []byte, off int, bounded, inner bool, out *p
 	if isICMPv4Error(out.ICMPType) && quotesIP(b[icmpQuoteAt:]) {
 		out.Flags |= pipeline.FlagInICMPError
 	}
-	payload(data, off+icmpv4Len, inner, out)
+	d.payload(data, off+icmpv4Len, inner, out)
 }
 
 func (d *Decoder) decodeICMPv6(data []byte, off int, bounded, inner bool, out *pipeline.Decoded) {
@@ -168,7 +180,7 @@ func (d *Decoder) decodeICMPv6(data []byte, off int, bounded, inner bool, out *p
 	if out.ICMPType < 128 && len(b) > icmpQuoteAt && quotesIP(b[icmpQuoteAt:]) {
 		out.Flags |= pipeline.FlagInICMPError
 	}
-	payload(data, start, inner, out)
+	d.payload(data, start, inner, out)
 }
 
 // quotesIP reports whether q starts like an IPv4 or IPv6 header.

@@ -104,6 +104,7 @@ func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipel
 	}
 	switch app {
 	case appGTPU:
+		d.innerBase = start
 		d.decodeGTPU(p, dg, out)
 	case appGTPC:
 		d.decodeGTPC(p, dg, out)

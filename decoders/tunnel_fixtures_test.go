@@ -105,6 +105,7 @@ func tunnelFixtures(tb testing.TB) []fixture {
 		d.Layers |= pipeline.LayerGTPU | pipeline.LayerInnerIPv4 | pipeline.LayerInnerTCP
 		d.TEID, d.GTPType = 0xdeadbeef, 255
 		d.Inner = pipeline.Flow{Src: v4A, Dst: v4B, SrcPort: 40000, DstPort: 80, Proto: 6}
+		innerTCPWant(&d, at4+len(p))
 		add(fixture{name: "gtpu-gpdu-ipv4-tcp", link: 1, data: v4frame(2152, 2152, p), want: d})
 	}
 	// G-PDU over IPv6 with a PDU Session Container (QFI 9) carrying IPv6/UDP.
@@ -114,6 +115,7 @@ func tunnelFixtures(tb testing.TB) []fixture {
 		d.Layers |= pipeline.LayerGTPU | pipeline.LayerInnerIPv6 | pipeline.LayerInnerUDP
 		d.TEID, d.GTPType, d.QFI = 7, 255, 9
 		d.Inner = pipeline.Flow{Src: v6A, Dst: v6B, SrcPort: 5353, DstPort: 53, Proto: 17}
+		d.InnerPayloadOffset, d.InnerPayloadLen = uint32(at6+len(p)-10), 10 // "0123456789" ends the frame
 		add(fixture{name: "gtpu-ipv6-qfi-gpdu-ipv6-udp", link: 1, data: v6frame(40001, 2152, p), want: d})
 	}
 	// Echo request: no inner packet.
@@ -138,6 +140,7 @@ func tunnelFixtures(tb testing.TB) []fixture {
 		d.Layers |= pipeline.LayerGTPU | pipeline.LayerInnerIPv4 | pipeline.LayerInnerTCP
 		d.TEID, d.GTPType = 2, 255
 		d.Inner = pipeline.Flow{Src: v4A, Dst: v4B, SrcPort: 40000, DstPort: 80, Proto: 6}
+		innerTCPWant(&d, at4+len(p))
 		d.Flags |= pipeline.FlagMalformed
 		add(fixture{name: "gtpu-length-too-long", link: 1, data: v4frame(2152, 2152, p), want: d})
 	}
@@ -318,4 +321,12 @@ func TestGTPCVersion(t *testing.T) {
 			t.Errorf("GTPCVersion(%+v) = %d, want %d", c.d, got, c.want)
 		}
 	}
+}
+
+// innerTCPWant sets the inner TCP fields of tcp() carrying "hello", the
+// last bytes of a frame that ends at end.
+func innerTCPWant(d *pipeline.Decoded, end int) {
+	d.InnerTCPSeq, d.InnerTCPAck, d.InnerTCPWindow = 1000, 2000, 65535
+	d.InnerTCPFlags = pipeline.TCPSyn | pipeline.TCPAck | pipeline.TCPNs
+	d.InnerPayloadOffset, d.InnerPayloadLen = uint32(end-5), 5
 }
