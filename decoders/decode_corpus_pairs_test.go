@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -35,8 +36,8 @@ func TestDecodeCorpusIPPairs(t *testing.T) {
 			got := map[[2]netip.Addr]pairCount{}
 			d := NewDecoder(Options{})
 			var out pipeline.Decoded
-			for i, f := range readCapture(t, path) {
-				d.Decode(f.data, f.link, f.orig, &out)
+			for i, f := range testcap.Read(t, path) {
+				d.Decode(f.Data, f.LinkType, f.OrigLen, &out)
 				if !out.Layers.Has(pipeline.LayerIPv4) {
 					continue
 				}
@@ -52,8 +53,8 @@ func TestDecodeCorpusIPPairs(t *testing.T) {
 					c.first = int64(i + 1)
 				}
 				c.packets++
-				c.bytes += int64(len(f.data))
-				c.wireBytes += int64(f.orig)
+				c.bytes += int64(len(f.Data))
+				c.wireBytes += int64(f.OrigLen)
 				c.last = int64(i + 1)
 				got[k] = c
 			}
@@ -125,8 +126,8 @@ func TestDecodeCorpusFlags(t *testing.T) {
 		var c Counts
 		d := NewDecoder(Options{})
 		var out pipeline.Decoded
-		for i, f := range readCapture(t, path) {
-			d.Decode(f.data, f.link, f.orig, &out)
+		for i, f := range testcap.Read(t, path) {
+			d.Decode(f.Data, f.LinkType, f.OrigLen, &out)
 			c.count(&out)
 			c.countTunnel(d)
 			truncated := name == "tcp-snaplen-truncated-zeek.pcap" && i == 0
@@ -134,10 +135,10 @@ func TestDecodeCorpusFlags(t *testing.T) {
 				t.Errorf("%s frame %d: truncated %v, want %v", name, i+1, !truncated, truncated)
 			}
 			if out.Flags.Has(pipeline.FlagMalformed) && d.tunnel&tunnelMalformed == 0 {
-				t.Errorf("%s frame %d: malformed (% x)", name, i+1, f.data)
+				t.Errorf("%s frame %d: malformed (% x)", name, i+1, f.Data)
 			}
 			if out.Flags.Has(pipeline.FlagUnknownLink) {
-				t.Errorf("%s frame %d: unknown link type %d", name, i+1, f.link)
+				t.Errorf("%s frame %d: unknown link type %d", name, i+1, f.LinkType)
 			}
 		}
 		if w := wrongLength[name]; c.TunnelMalformed != w || c.TunnelTruncated != 0 {

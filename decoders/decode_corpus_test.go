@@ -2,9 +2,7 @@ package decoders
 
 import (
 	"bufio"
-	"encoding/binary"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -14,119 +12,9 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
-
-// frame is one record of a capture, as the test-only reader returns it.
-type frame struct {
-	data []byte
-	link uint16
-	orig uint32
-}
-
-// readCapture reads every frame of a pcap or pcapng file, chosen by its
-// magic number. It is a minimal reader for tests only (the project's reader
-// is pipeline/input): both byte orders, nanosecond pcap, several pcapng
-// sections, enhanced, simple and obsolete packet blocks.
-func readCapture(tb testing.TB, path string) []frame {
-	tb.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []frame
-	if len(raw) >= 4 && binary.BigEndian.Uint32(raw) == 0x0a0d0d0a {
-		out, err = readPcapng(raw)
-	} else {
-		out, err = readPcap(raw)
-	}
-	if err != nil {
-		tb.Fatalf("%s: frame %d: %v", path, len(out)+1, err)
-	}
-	return out
-}
-
-func readPcap(raw []byte) ([]frame, error) {
-	if len(raw) < 24 {
-		return nil, errors.New("short pcap header")
-	}
-	var bo binary.ByteOrder
-	switch binary.LittleEndian.Uint32(raw) {
-	case 0xa1b2c3d4, 0xa1b23c4d:
-		bo = binary.LittleEndian
-	case 0xd4c3b2a1, 0x4d3cb2a1:
-		bo = binary.BigEndian
-	default:
-		return nil, errors.New("not a pcap file")
-	}
-	link := uint16(bo.Uint32(raw[20:]))
-	var out []frame
-	for p := 24; p < len(raw); {
-		if len(raw)-p < 16 {
-			return out, errors.New("short record header")
-		}
-		capLen, orig := int(bo.Uint32(raw[p+8:])), bo.Uint32(raw[p+12:])
-		p += 16
-		if capLen > len(raw)-p {
-			return out, errors.New("short record")
-		}
-		out = append(out, frame{data: raw[p : p+capLen], link: link, orig: orig})
-		p += capLen
-	}
-	return out, nil
-}
-
-func readPcapng(raw []byte) ([]frame, error) {
-	var bo binary.ByteOrder = binary.LittleEndian
-	var links []uint16
-	var out []frame
-	for p := 0; p < len(raw); {
-		if len(raw)-p < 12 {
-			return out, errors.New("short block")
-		}
-		typ := bo.Uint32(raw[p:])
-		if typ == 0x0a0d0d0a { // section header: byte order, new interface list
-			switch binary.LittleEndian.Uint32(raw[p+8:]) {
-			case 0x1a2b3c4d:
-				bo = binary.LittleEndian
-			case 0x4d3c2b1a:
-				bo = binary.BigEndian
-			default:
-				return out, errors.New("bad byte-order magic")
-			}
-			links = links[:0]
-		}
-		blen := int(bo.Uint32(raw[p+4:]))
-		if blen < 12 || blen > len(raw)-p {
-			return out, fmt.Errorf("bad block length %d", blen)
-		}
-		body := raw[p+8 : p+blen-4]
-		p += blen
-		pkt := func(ifc int, capLen int, orig uint32, at int) error {
-			if ifc >= len(links) || capLen > len(body)-at {
-				return errors.New("bad packet block")
-			}
-			out = append(out, frame{data: body[at : at+capLen], link: links[ifc], orig: orig})
-			return nil
-		}
-		var err error
-		switch typ {
-		case 1: // interface description
-			links = append(links, bo.Uint16(body))
-		case 6: // enhanced packet
-			err = pkt(int(bo.Uint32(body)), int(bo.Uint32(body[12:])), bo.Uint32(body[16:]), 20)
-		case 3: // simple packet: interface 0, captured length from the block
-			orig := bo.Uint32(body)
-			err = pkt(0, min(int(orig), len(body)-4), orig, 4)
-		case 2: // obsolete packet block
-			err = pkt(int(bo.Uint16(body)), int(bo.Uint32(body[12:])), bo.Uint32(body[16:]), 20)
-		}
-		if err != nil {
-			return out, err
-		}
-	}
-	return out, nil
-}
 
 // conv is an unordered conversation: endpoint a is the lower (address, port).
 type conv struct {
@@ -240,13 +128,13 @@ func TestDecodeCorpusConversations(t *testing.T) {
 	for _, path := range corpus.Captures(t) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
-			frames := readCapture(t, path)
+			frames := testcap.Read(t, path)
 			got := map[string]convTable{"ip": {}, "ipv6": {}, "tcp": {}, "udp": {}}
 			d := NewDecoder(Options{})
 			var out pipeline.Decoded
 			for _, f := range frames {
-				d.Decode(f.data, f.link, f.orig, &out)
-				n := int64(f.orig)
+				d.Decode(f.Data, f.LinkType, f.OrigLen, &out)
+				n := int64(f.OrigLen)
 				ip := out.IP
 				switch {
 				case out.Layers.Has(pipeline.LayerIPv4):
@@ -341,8 +229,8 @@ func compareSubset(t *testing.T, q string, want, got convTable, keysOnly bool) {
 	}
 }
 
-// TestReadCaptureCounts checks the test-only reader against capinfos: a
-// reader bug would make the conversation test meaningless.
+// TestReadCaptureCounts checks the frames the corpus tests decode against
+// capinfos: a reader bug would make the conversation test meaningless.
 func TestReadCaptureCounts(t *testing.T) {
 	idx := filepath.Join(corpus.Dir(t), "truth", "INDEX.csv")
 	f, err := os.Open(idx)
@@ -361,7 +249,7 @@ func TestReadCaptureCounts(t *testing.T) {
 	}
 	for _, path := range corpus.Captures(t) {
 		name := filepath.Base(path)
-		if got := len(readCapture(t, path)); got != frames[name] {
+		if got := len(testcap.Read(t, path)); got != frames[name] {
 			t.Errorf("%s: read %d frames, capinfos says %d", name, got, frames[name])
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -19,11 +20,11 @@ func FuzzDecode(f *testing.F) {
 	corpus.Seed(func(b []byte) { f.Add(b, uint16(LinkEthernet)) }, 4096)
 	if corpus.Find() != "" {
 		for _, path := range corpus.Captures(f) {
-			for i, fr := range readCapture(f, path) {
+			for i, fr := range testcap.Read(f, path) {
 				if i == 8 {
 					break
 				}
-				f.Add(fr.data, fr.link)
+				f.Add(fr.Data, fr.LinkType)
 			}
 		}
 	}

@@ -1,44 +1,16 @@
 package decoders
 
 import (
-	"encoding/csv"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
-
-// truthRows reads a truth CSV into maps keyed by column name, by frame.
-func truthRows(tb testing.TB, path string) map[uint64]map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	out := map[uint64]map[string]string{}
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		n, err := strconv.ParseUint(m["frame"], 10, 64)
-		if err != nil {
-			tb.Fatalf("%s: frame %q", path, m["frame"])
-		}
-		out[n] = m
-	}
-	return out
-}
 
 // first returns the first of a truth field's ';'-joined occurrences.
 func first(v string) string {
@@ -66,10 +38,10 @@ func num(tb testing.TB, v string) (uint64, bool) {
 func decodeAll(tb testing.TB, path string) []pipeline.Decoded {
 	tb.Helper()
 	d := NewDecoder(Options{})
-	frames := readCapture(tb, path)
+	frames := testcap.Read(tb, path)
 	out := make([]pipeline.Decoded, len(frames))
 	for i, f := range frames {
-		d.Decode(f.data, f.link, f.orig, &out[i])
+		d.Decode(f.Data, f.LinkType, f.OrigLen, &out[i])
 	}
 	return out
 }
@@ -88,13 +60,13 @@ func TestDecodeCorpusGTP(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			truth := truthRows(t, tp)
+			truth := corpus.ByFrame(t, corpus.ReadCSV(t, tp))
 			decs := decodeAll(t, path)
 			checked := 0
 			for i := range decs {
 				d := &decs[i]
 				fr := uint64(i + 1)
-				row, inTruth := truth[fr]
+				row, inTruth := truth[int(fr)]
 				gtp := d.Layers&(pipeline.LayerGTPU|pipeline.LayerGTPC) != 0
 				if !inTruth {
 					if gtp && !d.Layers.Has(pipeline.LayerFragment) {
@@ -165,13 +137,13 @@ func TestDecodeCorpusPFCP(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			truth := truthRows(t, tp)
+			truth := corpus.ByFrame(t, corpus.ReadCSV(t, tp))
 			decs := decodeAll(t, path)
 			checked := 0
 			for i := range decs {
 				d := &decs[i]
 				fr := uint64(i + 1)
-				row, inTruth := truth[fr]
+				row, inTruth := truth[int(fr)]
 				has := d.Layers.Has(pipeline.LayerPFCP)
 				switch {
 				case !inTruth || row["in_icmp_error"] == "1":

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,8 +12,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/internal/netns"
-	"github.com/pcapflow/pcapflow/pipeline"
-	"github.com/pcapflow/pcapflow/pipeline/input"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // The live tests run pcapflow inside network namespaces as a child
@@ -129,28 +127,9 @@ type capturedFrame struct {
 // on any damage (a file cut short by an unclean stop is damage).
 func readCapture(t *testing.T, path string) []capturedFrame {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := input.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer r.Close()
 	var out []capturedFrame
-	b := pipeline.NewBatch(1, 1<<16)
-	for {
-		b.Reset()
-		err := r.ReadPacket(b, 0)
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("%s: after %d frames: %v", path, len(out), err)
-		}
-		p := &b.Packets[0]
-		out = append(out, capturedFrame{data: append([]byte(nil), b.Bytes(p)...), linkType: p.LinkType, ts: p.Timestamp})
+	for _, f := range testcap.Read(t, path) {
+		out = append(out, capturedFrame{data: f.Data, linkType: f.LinkType, ts: f.Timestamp})
 	}
+	return out
 }

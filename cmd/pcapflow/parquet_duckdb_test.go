@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -15,8 +14,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
-	"github.com/pcapflow/pcapflow/pipeline"
-	"github.com/pcapflow/pcapflow/pipeline/input"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // duckdbModuleDir returns the folder where @duckdb/node-api is installed
@@ -139,7 +137,8 @@ func TestParquetDuckDB(t *testing.T) {
 			if len(r.Packets) != 1 || atoi(r.Packets[0].N) != int64(len(want)) {
 				t.Fatalf("DuckDB packets %+v, capture has %d frames", r.Packets, len(want))
 			}
-			n, first, ok := capinfosTimes(t, name)
+			ci, ok := corpus.Capinfos(t, name)
+			n, first := ci.Packets, ci.First
 			if ok && (n != int64(len(want)) || (n > 0 && first >= 0 && atoi(r.Packets[0].MinTS) != first)) {
 				t.Errorf("DuckDB: %s packets, first %s; capinfos: %d, %d", r.Packets[0].N, r.Packets[0].MinTS, n, first)
 			}
@@ -170,7 +169,8 @@ func TestParquetDuckDB(t *testing.T) {
 		}
 		days := map[string]bool{}
 		for _, c := range caps {
-			n, first, ok := capinfosTimes(t, filepath.Base(c))
+			ci, ok := corpus.Capinfos(t, c)
+			n, first := ci.Packets, ci.First
 			if !ok {
 				continue
 			}
@@ -187,60 +187,16 @@ func TestParquetDuckDB(t *testing.T) {
 	})
 }
 
-// captureTimes reads a capture with pcapflow's reader: timestamp by frame.
+// captureTimes reads a capture with pcapflow's reader (up to any damage):
+// timestamp by frame.
 func captureTimes(t *testing.T, path string) map[int64]int64 {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := input.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	frames, _ := testcap.ReadPartial(t, path)
 	out := map[int64]int64{}
-	b := pipeline.NewBatch(1, 1<<16)
-	for {
-		b.Reset()
-		if err := r.ReadPacket(b, 0); err != nil {
-			break
-		}
-		out[int64(b.Packets[0].Frame)] = b.Packets[0].Timestamp
+	for _, f := range frames {
+		out[int64(f.Frame)] = f.Timestamp
 	}
 	return out
-}
-
-// capinfosTimes returns capinfos's packet count and first packet time (ns).
-func capinfosTimes(t *testing.T, name string) (n, first int64, ok bool) {
-	p, ok := corpus.Truth(t, name, "capinfos.txt")
-	if !ok {
-		return 0, 0, false
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	n, first = -1, -1
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, found := strings.Cut(sc.Text(), ":")
-		if !found {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "Number of packets":
-			n = atoi(v)
-		case "First packet time":
-			if tm, err := time.Parse("2006-01-02 15:04:05.999999999", v); err == nil {
-				first = tm.UnixNano()
-			}
-		}
-	}
-	return n, first, n >= 0
 }
 
 // checkPFCPTimes compares DuckDB's timestamps with tshark's time_epoch
@@ -254,7 +210,7 @@ func checkPFCPTimes(t *testing.T, name string, frames [][2]string) {
 	for _, f := range frames {
 		byFrame[f[0]] = f[1]
 	}
-	for _, row := range readCSV(t, p) {
+	for _, row := range corpus.ReadCSV(t, p) {
 		sec, frac, _ := strings.Cut(row["time_epoch"], ".")
 		frac = (frac + "000000000")[:9]
 		want := atoi(sec)*1e9 + atoi(frac)

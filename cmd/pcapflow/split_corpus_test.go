@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -16,8 +14,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
-	"github.com/pcapflow/pcapflow/pipeline"
-	"github.com/pcapflow/pcapflow/pipeline/input"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // manifestEntry is one row of a split's manifest.json.
@@ -62,85 +59,11 @@ func splitCapture(t *testing.T, capture, key string) (dir string, manifest []man
 // countFile reads a capture back with pcapflow's reader and returns its packets and captured bytes.
 func countFile(t *testing.T, path string) (packets, bytes int64) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := input.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	defer r.Close()
-	b := pipeline.NewBatch(1024, 1<<20)
-	for {
-		err := r.ReadPacket(b, 0)
-		if err == input.ErrBatchFull {
-			for _, p := range b.Packets {
-				packets++
-				bytes += int64(p.CapLen)
-			}
-			b.Reset()
-			continue
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-	}
-	for _, p := range b.Packets {
+	for _, f := range testcap.Read(t, path) {
 		packets++
-		bytes += int64(p.CapLen)
+		bytes += int64(f.CapLen)
 	}
 	return packets, bytes
-}
-
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func capinfosPackets(t *testing.T, capture string) int64 {
-	t.Helper()
-	p, _ := corpus.Truth(t, capture, "capinfos.txt")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "Number of packets:") {
-			f := strings.Fields(strings.TrimPrefix(line, "Number of packets:"))
-			n, err := strconv.ParseInt(f[0], 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(f) > 1 && f[1] == "k" {
-				t.Fatalf("capinfos count is rounded: %q", line)
-			}
-			return n
-		}
-	}
-	t.Fatalf("no packet count in %s", p)
-	return 0
 }
 
 // TestSplitIPPairMatchesTruth splits every corpus capture by IP pair and
@@ -176,15 +99,19 @@ func TestSplitIPPairMatchesTruth(t *testing.T) {
 				c := got[a+"-"+bb]
 				got[a+"-"+bb] = counts{c.packets + m.Packets, c.bytes + m.Bytes, c.wire + m.WireBytes}
 			}
-			if want := capinfosPackets(t, capture); total != want {
-				t.Errorf("output files hold %d packets, input has %d", total, want)
+			ci, ok := corpus.Capinfos(t, capture)
+			if !ok {
+				t.Fatalf("no capinfos packet count for %s", name)
+			}
+			if total != ci.Packets {
+				t.Errorf("output files hold %d packets, input has %d", total, ci.Packets)
 			}
 			truth, ok := corpus.Truth(t, capture, "ip_pairs.csv")
 			if !ok {
 				t.Fatalf("no ip_pairs truth for %s", name)
 			}
 			want := map[string]counts{}
-			for _, r := range readCSV(t, truth) {
+			for _, r := range corpus.ReadCSV(t, truth) {
 				p, _ := strconv.ParseInt(r["packets"], 10, 64)
 				b, _ := strconv.ParseInt(r["bytes"], 10, 64)
 				w, _ := strconv.ParseInt(r["wire_bytes"], 10, 64)
@@ -276,7 +203,7 @@ func TestSplit5TupleMatchesConversations(t *testing.T) {
 				if !ok {
 					continue
 				}
-				for _, r := range readCSV(t, p) {
+				for _, r := range corpus.ReadCSV(t, p) {
 					f, _ := strconv.ParseInt(r["frames"], 10, 64)
 					b, _ := strconv.ParseInt(r["bytes"], 10, 64)
 					want[fmt.Sprintf("%s %s,%s,%s,%s", proto, r["addr_a"], r["port_a"], r["addr_b"], r["port_b"])] = [2]int64{f, b}

@@ -1,8 +1,6 @@
 package flowkey_test
 
 import (
-	"encoding/csv"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,30 +11,6 @@ import (
 	"github.com/pcapflow/pcapflow/internal/corpus"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
-
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for i, c := range recs[0] {
-			if i < len(r) {
-				m[c] = r[i]
-			}
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // TestSEIDKeysMatchTruth checks --by seid and --by session on every
 // capture with PFCP: the PFCP session messages (types 50-57, not quoted in
@@ -57,7 +31,7 @@ func TestSEIDKeysMatchTruth(t *testing.T) {
 			continue
 		}
 		name := filepath.Base(path)
-		rows := readCSV(t, truthPath)
+		rows := corpus.ReadCSV(t, truthPath)
 		want := map[string][]uint64{} // truth session -> frames
 		unassigned := map[uint64]bool{}
 		for _, r := range rows {
@@ -148,7 +122,7 @@ func TestSessionKeysAttributeGTPU(t *testing.T) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			tpdu := map[uint64]bool{}
-			for _, r := range readCSV(t, gtpPath) {
+			for _, r := range corpus.ReadCSV(t, gtpPath) {
 				if r["gtpv1_msg_type"] == "255" && !strings.Contains(r["protocols"], "icmp:ip") {
 					fr, _ := strconv.ParseUint(r["frame"], 10, 64)
 					tpdu[fr] = true

@@ -1,45 +1,17 @@
 package gtpc
 
 import (
-	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 const portC = 2123
-
-// truthRows reads a NAME.gtp.csv truth file into rows keyed by frame.
-func truthRows(tb testing.TB, path string) map[int]map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rows := make(map[int]map[string]string)
-	for _, r := range recs[1:] {
-		row := make(map[string]string)
-		for i, col := range recs[0] {
-			row[col] = r[i]
-		}
-		n, err := strconv.Atoi(row["frame"])
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rows[n] = row
-	}
-	return rows
-}
 
 // columns renders a Summary as tshark's gtp.csv columns.
 func columns(s *Summary) map[string]string {
@@ -99,10 +71,10 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(capture), func(t *testing.T) {
-			rows := truthRows(t, truthPath)
+			rows := corpus.ByFrame(t, corpus.ReadCSV(t, truthPath))
 			seen := make(map[int]bool)
 			var s Summary
-			for _, fr := range readUDP(t, capture, func(p uint16) bool { return p == portC }) {
+			for _, fr := range testcap.UDP(t, capture, testcap.Port(portC)) {
 				if len(fr.Payload) == 0 || fr.Payload[0]>>5 != 2 {
 					continue
 				}

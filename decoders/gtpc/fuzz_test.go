@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // FuzzWalk checks that Summarize and a full walk with every accessor never
@@ -25,7 +26,7 @@ func FuzzWalk(f *testing.F) {
 		for _, tp := range truth {
 			capture := filepath.Join(dir, strings.TrimSuffix(filepath.Base(tp), ".gtp.csv"))
 			n := 0
-			for _, fr := range readUDP(f, capture, func(p uint16) bool { return p == portC }) {
+			for _, fr := range testcap.UDP(f, capture, testcap.Port(portC)) {
 				if n < 64 {
 					f.Add(fr.Payload)
 					n++

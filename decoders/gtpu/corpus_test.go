@@ -1,50 +1,21 @@
 package gtpu
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 const (
 	portU = 2152
 	portC = 2123
 )
-
-// truthRows reads a NAME.gtp.csv truth file into rows keyed by frame, each
-// row a map from column name to value.
-func truthRows(tb testing.TB, path string) map[int]map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rows := make(map[int]map[string]string)
-	for _, r := range recs[1:] {
-		row := make(map[string]string)
-		for i, col := range recs[0] {
-			row[col] = r[i]
-		}
-		n, err := strconv.Atoi(row["frame"])
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rows[n] = row
-	}
-	return rows
-}
 
 // innerAddrs decodes the addresses of a tunnelled IP header minimally.
 func innerAddrs(p []byte) (l3 string, src, dst netip.Addr) {
@@ -82,8 +53,8 @@ func TestCorpus(t *testing.T) {
 		}
 		name := filepath.Base(capture)
 		t.Run(name, func(t *testing.T) {
-			rows := truthRows(t, truthPath)
-			frames := readUDP(t, capture, func(p uint16) bool { return p == portU || p == portC })
+			rows := corpus.ByFrame(t, corpus.ReadCSV(t, truthPath))
+			frames := testcap.UDP(t, capture, testcap.Port(portU, portC))
 			seen := make(map[int]bool)
 			lengthWithHeader := 0
 			var h Header

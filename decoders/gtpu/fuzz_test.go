@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // seedCorpus adds the GTP payloads of the corpus captures (at most perFile
@@ -23,7 +24,7 @@ func seedCorpus(f *testing.F, perFile int) {
 	for _, tp := range truth {
 		capture := filepath.Join(dir, filepath.Base(tp[:len(tp)-len(".gtp.csv")]))
 		seen := make(map[string]bool)
-		for _, fr := range readUDP(f, capture, func(p uint16) bool { return p == portU || p == portC }) {
+		for _, fr := range testcap.UDP(f, capture, testcap.Port(portU, portC)) {
 			k := string(fr.Payload[:min(len(fr.Payload), 16)])
 			if seen[k] || len(seen) >= perFile {
 				continue

@@ -2,39 +2,23 @@ package live
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
-	"github.com/pcapflow/pcapflow/pipeline/input"
 	"github.com/pcapflow/pcapflow/sinks/pcapout"
 )
 
 // countFrames reads a capture to the end and returns its frame timestamps.
 func countFrames(t *testing.T, path string) []int64 {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := input.NewReader(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 	var ts []int64
-	b := pipeline.NewBatch(1, 1<<16)
-	for {
-		b.Reset()
-		if err := r.ReadPacket(b, 0); err == io.EOF {
-			return ts
-		} else if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		ts = append(ts, b.Packets[0].Timestamp)
+	for _, f := range testcap.Read(t, path) {
+		ts = append(ts, f.Timestamp)
 	}
+	return ts
 }
 
 func TestRotatingWriter(t *testing.T) {
