@@ -3,44 +3,76 @@
 #   a 200,000-message PFCP capture (pcapflow gen pfcp: an association, then 33,333 sessions of
 #   establishment, modification and deletion), then
 #   - tshark -n -r CAP -Y pfcp -T fields -e pfcp.seid   (the issue's reference command)
-#   - pcapflow seids CAP --json, pcapflow seids CAP (text) and pcapflow seids CAP --sessions --json
-# each to /dev/null, best of BENCH_RUNS (default 3) wall-clock runs, and the ratio tshark/pcapflow.
-# Needs tshark (apt-get install -y tshark). BENCH_SESSIONS overrides the session count.
+#   - pcapflow seids CAP --json, pcapflow seids CAP (text), --csv and --sessions --json
+# each to /dev/null, BENCH_RUNS (default 7) wall-clock runs each, interleaved (tshark, then every
+# pcapflow mode, then again) so that load from other work hits all of them alike. Prints the
+# minimum and the median of each, and the ratios tshark/pcapflow: against tshark measured here
+# and against the issue's reference figure (12.5 s, BENCH_REF_SECONDS).
+# Needs tshark (apt-get install -y tshark) for the measured ratio. BENCH_SESSIONS overrides the
+# session count. The binary is rebuilt from the checkout every time (bench/pcapflow-seids).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=bin/pcapflow
-[ -x "$BIN" ] || CGO_ENABLED=0 go build -o "$BIN" ./cmd/pcapflow
-sessions=${BENCH_SESSIONS:-33333}
-runs=${BENCH_RUNS:-3}
 mkdir -p bench
+BIN=bench/pcapflow-seids
+CGO_ENABLED=0 go build -o "$BIN" ./cmd/pcapflow
+sessions=${BENCH_SESSIONS:-33333}
+runs=${BENCH_RUNS:-7}
+ref=${BENCH_REF_SECONDS:-12.5}
 cap=bench/pfcp-$sessions.pcap
 if [ ! -f "$cap" ]; then
   echo "generating $cap ..."
   $BIN gen pfcp -n "$sessions" --rate 1000 --seed 1 -o "$cap"
 fi
 echo "capture: $cap, $(stat -c %s "$cap") bytes, $($BIN seids "$cap" --csv | tail -n +2 | wc -l) PFCP messages"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
 now() { date +%s.%N; }
-best() { # command... -> best wall-clock seconds of $runs runs
-  local b="" t0 t1 d
-  for _ in $(seq "$runs"); do
-    t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
-    d=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
-    if [ -z "$b" ] || awk -v d="$d" -v b="$b" 'BEGIN{exit !(d<b)}'; then b=$d; fi
-  done
-  echo "$b"
+# time1 command... -> wall-clock seconds of one run, output discarded
+time1() {
+  local t0 t1
+  t0=$(now)
+  "$@" >/dev/null 2>&1
+  t1=$(now)
+  awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}'
 }
-cat "$cap" >/dev/null
-if command -v tshark >/dev/null; then
-  t_ts=$(best tshark -n -r "$cap" -Y pfcp -T fields -e pfcp.seid)
-  echo "tshark -Y pfcp -T fields -e pfcp.seid: ${t_ts}s"
+# stats "t1 t2 ..." -> "min median"
+stats() {
+  tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END{
+    m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2
+    printf "%.3f %.3f", v[1], m}'
+}
+
+modes=("--json" "" "--csv" "--sessions --json")
+have_tshark=false
+command -v tshark >/dev/null && have_tshark=true
+cat "$cap" >/dev/null # page cache
+t_ts=""
+declare -a t_pf
+for ((i = 0; i < ${#modes[@]}; i++)); do t_pf[i]=""; done
+for _ in $(seq "$runs"); do
+  if $have_tshark; then
+    t_ts+=" $(time1 tshark -n -r "$cap" -Y pfcp -T fields -e pfcp.seid)"
+  fi
+  for ((i = 0; i < ${#modes[@]}; i++)); do
+    # shellcheck disable=SC2086
+    t_pf[i]+=" $(time1 "$BIN" seids "$cap" ${modes[i]})"
+  done
+done
+
+ts_med=""
+if $have_tshark; then
+  read -r ts_min ts_med <<<"$(stats "$t_ts")"
+  echo "tshark -Y pfcp -T fields -e pfcp.seid: min ${ts_min}s, median ${ts_med}s ($runs runs)"
 else
-  t_ts=""
-  echo "tshark not installed: no ratio (apt-get install -y tshark)"
+  echo "tshark not installed: only the ratio to the issue's ${ref}s (apt-get install -y tshark)"
 fi
-for mode in "--json" "" "--sessions --json"; do
-  # shellcheck disable=SC2086
-  t=$(best $BIN seids "$cap" $mode)
-  ratio=""
-  [ -n "$t_ts" ] && ratio=$(awk -v a="$t_ts" -v b="$t" 'BEGIN{printf " (%.1fx faster than tshark)", a/b}')
-  echo "pcapflow seids ${mode:-(text)}: ${t}s$ratio"
+for ((i = 0; i < ${#modes[@]}; i++)); do
+  read -r mn med <<<"$(stats "${t_pf[i]}")"
+  line="pcapflow seids ${modes[i]:-(text)}: min ${mn}s, median ${med}s"
+  if [ -n "$ts_med" ]; then
+    line+=$(awk -v a="$ts_min" -v b="$mn" -v c="$ts_med" -v d="$med" \
+      'BEGIN{printf "; vs tshark here: %.1fx (min/min), %.1fx (median/median)", a/b, c/d}')
+  fi
+  line+=$(awk -v r="$ref" -v b="$mn" -v d="$med" 'BEGIN{printf "; vs the issue'"'"'s %.1fs: %.1fx (min), %.1fx (median)", r, r/b, r/d}')
+  echo "$line"
 done

@@ -55,6 +55,9 @@ cause, session; --csv the same columns.`,
 				if err != nil {
 					return err
 				}
+				// Summarizing and formatting run on the decode workers; the sink
+				// only correlates sessions and writes, in capture order.
+				g.Stages = append(g.Stages, sink.Stage())
 				g.Sinks = []pipeline.Sink{sink}
 				if _, err := g.Run(e.ctx); err != nil {
 					return err

@@ -1,10 +1,8 @@
 package pfcp
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,29 +10,6 @@ import (
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
 )
-
-// readCSV returns the rows of a truth CSV as maps from column name to value.
-func readCSV(tb testing.TB, path string) []map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	var rows []map[string]string
-	for _, r := range recs[1:] {
-		m := make(map[string]string, len(r))
-		for i, col := range recs[0] {
-			m[col] = r[i]
-		}
-		rows = append(rows, m)
-	}
-	return rows
-}
 
 // pfcpCaptures returns the corpus captures that have a PFCP truth file.
 func pfcpCaptures(tb testing.TB) []string {
@@ -209,7 +184,7 @@ func TestCorpusTruth(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			truthPath, _ := corpus.Truth(t, capPath, "pfcp.csv")
 			want := map[int]map[string]string{}
-			for _, r := range readCSV(t, truthPath) {
+			for _, r := range corpus.ReadCSV(t, truthPath) {
 				if r["in_icmp_error"] == "1" {
 					continue // PFCP quoted in an ICMP error: not on UDP 8805 itself
 				}

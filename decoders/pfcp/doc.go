@@ -46,4 +46,10 @@
 //     A repeated request (retransmission) belongs to the same session.
 //
 // Correlator implements this rule over a stream of messages in capture order.
+// Add returns each message's session at once, except for establishment
+// requests, whose session Decided reports when their response arrives.
+// NewCorrelator remembers everything (SessionOf answers for any message);
+// NewCorrelatorWith can forget finished exchanges and deleted sessions
+// after a packet-time delay, so that a long capture is correlated in
+// memory bounded by its live sessions.
 package pfcp

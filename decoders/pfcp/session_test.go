@@ -43,7 +43,7 @@ func TestCorrelatorCorpus(t *testing.T) {
 			if !ok {
 				t.Fatal("no pfcp_sessions.csv")
 			}
-			want := readCSV(t, sessPath)
+			want := corpus.ReadCSV(t, sessPath)
 			got := c.Sessions()
 			if len(got) != len(want) {
 				t.Errorf("%d sessions, truth has %d", len(got), len(want))
@@ -69,7 +69,7 @@ func TestCorrelatorCorpus(t *testing.T) {
 				}
 			}
 			truthPath, _ := corpus.Truth(t, capPath, "pfcp.csv")
-			for _, r := range readCSV(t, truthPath) {
+			for _, r := range corpus.ReadCSV(t, truthPath) {
 				if r["in_icmp_error"] == "1" {
 					continue
 				}

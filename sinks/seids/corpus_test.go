@@ -1,9 +1,7 @@
 package seids
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,29 +9,6 @@ import (
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
 )
-
-// readTruth reads a truth CSV as maps keyed by column name.
-func readTruth(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // hexOrEmpty renders an optional number as the truth does.
 func hexOrEmpty(v any) string {
@@ -85,7 +60,7 @@ func TestCorpusMessages(t *testing.T) {
 		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			want := map[string]string{}
-			for _, r := range readTruth(t, tp) {
+			for _, r := range corpus.ReadCSV(t, tp) {
 				if r["in_icmp_error"] == "1" {
 					continue
 				}
@@ -128,7 +103,7 @@ func TestCorpusSessions(t *testing.T) {
 		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			want := map[string]string{}
-			for _, r := range readTruth(t, tp) {
+			for _, r := range corpus.ReadCSV(t, tp) {
 				want[r["session"]] = strings.Join([]string{r["cp_addr"], r["up_addr"], truthHex(r["cp_seid"]), truthHex(r["up_seid"]),
 					r["est_request_frame"], r["est_response_frame"], r["est_cause"], r["messages"], r["first_frame"],
 					r["last_frame"], r["deletion_response_frame"]}, ",")

@@ -7,6 +7,22 @@
 // reused Summary and feeds pfcp's Correlator, which groups both directions
 // of a session (the header SEID differs by direction) under one session id.
 //
+// # Speed
+//
+// The per-packet work that needs no state (pfcp.Summarize, and formatting
+// the whole line but for its session id) can run ahead of the sink on the
+// decode workers: Sink.Stage returns that parallel stage, which leaves each
+// batch's summaries and line text in a side table the sink picks up. The
+// sink then only correlates, splices the session id into the line and
+// writes it. Lines are appended into reused buffers (no fmt, no allocation
+// per line; the date and time are formatted once per second of capture).
+// In the message report the Correlator keeps no per-message state: an
+// exchange is forgotten Options.Timeout after its request if unanswered,
+// and Options.Linger (default 10 s) after its response; a deleted session
+// is forgotten Options.Linger after its deletion, so that memory follows
+// the number of live sessions, not the length of the capture. The session
+// table (Options.Sessions) forgets nothing.
+//
 // # Deciding session ids
 //
 // The Correlator numbers a session when its Session Establishment Response

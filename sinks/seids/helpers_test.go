@@ -46,8 +46,16 @@ func report(tb testing.TB, paths []string, opts Options) string {
 	return out.String()
 }
 
-// reportTo runs paths through input → decode → seids into w.
+// reportTo runs paths through input → decode → seids into w, with the
+// sink's Stage as the command runs it.
 func reportTo(tb testing.TB, paths []string, opts Options, w io.Writer) {
+	tb.Helper()
+	reportGraph(tb, paths, opts, w, true)
+}
+
+// reportGraph runs paths through input → decode [→ seids Stage] → seids
+// into w.
+func reportGraph(tb testing.TB, paths []string, opts Options, w io.Writer, withStage bool) {
 	tb.Helper()
 	src, err := input.NewSource(paths, input.Options{})
 	if err != nil {
@@ -59,8 +67,12 @@ func reportTo(tb testing.TB, paths []string, opts Options, w io.Writer) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	g := &pipeline.Graph{Source: src, Stages: []pipeline.Stage{decoders.NewStage(decoders.Options{})},
-		Sinks: []pipeline.Sink{s}, Inputs: inputs, Workers: 2, BatchPackets: 64, BatchBytes: 64 << 10}
+	stages := []pipeline.Stage{decoders.NewStage(decoders.Options{})}
+	if withStage {
+		stages = append(stages, s.Stage())
+	}
+	g := &pipeline.Graph{Source: src, Stages: stages, Sinks: []pipeline.Sink{s}, Inputs: inputs, Workers: 2,
+		BatchPackets: 64, BatchBytes: 64 << 10}
 	if _, err := g.Run(context.Background()); err != nil {
 		tb.Fatal(err)
 	}

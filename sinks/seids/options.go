@@ -28,6 +28,12 @@ type Options struct {
 	// 60 s and 65536.
 	Timeout    time.Duration
 	MaxPending int
+	// Linger is how long, in packet time, a deleted session (and a decided
+	// establishment exchange) is remembered after its response: a message
+	// with a deleted session's SEID later than that gets no session. Zero
+	// picks 10 s. It bounds the memory of the message report; the session
+	// table (Sessions) forgets nothing.
+	Linger time.Duration
 }
 
 // Output formats.
@@ -47,6 +53,11 @@ type Sink struct {
 	ref    uint64
 	queue  queue
 	line   []byte
+	// pr prepares the batches that come without a Stage's side table
+	// (into own); tables holds the Stage's side tables.
+	pr     *preparer
+	own    lineTable
+	tables tables
 	// headerDone says the CSV header (or text title) was written; lastInput
 	// is the input of the last text line, to mark where files change.
 	headerDone bool
@@ -68,7 +79,7 @@ func New(opts Options) (*Sink, error) {
 	if opts.Out == nil {
 		return nil, errors.New("seids: no output writer")
 	}
-	s := &Sink{opts: opts, corr: pfcp.NewCorrelator(), names: map[pipeline.InputID]string{}}
+	s := &Sink{opts: opts, names: map[pipeline.InputID]string{}}
 	switch opts.Format {
 	case "", FormatText:
 		s.format = fmtText
@@ -79,8 +90,11 @@ func New(opts Options) (*Sink, error) {
 	default:
 		return nil, fmt.Errorf("seids: unknown format %q (want text, json or csv)", opts.Format)
 	}
-	if opts.Timeout < 0 || opts.MaxPending < 0 {
-		return nil, errors.New("seids: timeout and max pending must not be negative")
+	if opts.Timeout < 0 || opts.MaxPending < 0 || opts.Linger < 0 {
+		return nil, errors.New("seids: timeout, max pending and linger must not be negative")
+	}
+	if s.opts.Linger == 0 {
+		s.opts.Linger = 10 * time.Second
 	}
 	if s.opts.Timeout == 0 {
 		s.opts.Timeout = 60 * time.Second
@@ -89,9 +103,19 @@ func New(opts Options) (*Sink, error) {
 		s.opts.MaxPending = 1 << 16
 	}
 	s.w = bufio.NewWriterSize(opts.Out, 64<<10)
-	s.line = make([]byte, 0, 512)
+	s.line = make([]byte, 0, 32)
+	s.pr = newPreparer(s.format, opts.Inputs)
 	if opts.Sessions {
+		// The session table attributes exchanges to sessions at Close, by
+		// Ref: the Correlator keeps every message's session.
+		// (The tracker matches requests and responses itself.)
 		s.sess = newTracker()
+		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{SkipTransactions: true})
+	} else {
+		// Lines are written as soon as their session is decided: the
+		// Correlator forgets exchanges older than the line timeout.
+		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Window: s.opts.Timeout, Linger: s.opts.Linger,
+			Forget: true, SkipTransactions: true})
 	}
 	return s, nil
 }

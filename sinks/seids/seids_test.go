@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pcapflow/pcapflow/generators"
 	"github.com/pcapflow/pcapflow/internal/golden"
@@ -187,6 +188,8 @@ func TestNewErrors(t *testing.T) {
 		{Options{Out: &b, Format: "xml"}, false},
 		{Options{}, false},
 		{Options{Out: &b, MaxPending: -1}, false},
+		{Options{Out: &b, Linger: -1}, false},
+		{Options{Out: &b, Linger: time.Second, Timeout: time.Minute}, true},
 	} {
 		if _, err := New(c.opts); (err == nil) != c.ok {
 			t.Errorf("New(%+v) error %v, want ok=%v", c.opts, err, c.ok)

@@ -10,21 +10,69 @@ import (
 
 // Consume reads the PFCP packets of b in order.
 func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
+	if s.sess != nil {
+		s.consumeSessions(b)
+		return ctx.Err()
+	}
+	t := s.tables.take(b)
+	if t != nil {
+		defer s.tables.put(t)
+	}
+	if t == nil || len(t.rows) != len(b.Packets) {
+		// No Stage ran (or a later stage dropped packets): prepare the
+		// batch here.
+		t = &s.own
+		s.pr.prepare(b, t)
+	}
+	for i := range t.rows {
+		row := &t.rows[i]
+		if !row.pfcp {
+			continue
+		}
+		p := &b.Packets[i]
+		d := &p.Decoded
+		s.ref++
+		row.summary(&s.sum)
+		id := s.corr.Add(pfcp.Message{
+			Src:     netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort),
+			Dst:     netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort),
+			Ref:     s.ref,
+			Time:    p.Timestamp,
+			Summary: &s.sum,
+		})
+		for _, ref := range s.corr.Decided() {
+			s.decide(ref, id)
+		}
+		pending := id == 0 && row.headerOK && row.messages == 1 && row.header.Type == pfcp.SessionEstablishmentRequest
+		prefix, suffix := t.lines[row.start:row.mid], t.lines[row.mid:row.end]
+		if s.queue.len() == 0 && !pending {
+			if err := s.writeLine(p.Input, prefix, id, suffix); err != nil {
+				return err
+			}
+			continue
+		}
+		q := s.queue.push(prefix, suffix)
+		q.ref, q.ts, q.input, q.pending, q.session = s.ref, p.Timestamp, p.Input, pending, id
+		if err := s.drain(p.Timestamp, false); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// consumeSessions feeds the PFCP packets of b to the session tracker.
+func (s *Sink) consumeSessions(b *pipeline.Batch) {
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		d := &p.Decoded
-		if !d.Layers.Has(pipeline.LayerPFCP) {
-			if s.sess != nil && d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError) {
+		payload, ok := pfcpPayload(b, p)
+		if !ok {
+			if d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError) {
 				s.sess.gtpu(d, p.OrigLen)
 			}
 			continue
 		}
-		data := b.Bytes(p)
-		start, end := int(d.PayloadOffset), int(d.PayloadOffset)+int(d.PayloadLen)
-		if end > len(data) || start > end {
-			continue
-		}
-		pfcp.Summarize(data[start:end], &s.sum)
+		pfcp.Summarize(payload, &s.sum)
 		s.ref++
 		m := pfcp.Message{
 			Src:     netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort),
@@ -34,22 +82,23 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 			Summary: &s.sum,
 		}
 		s.corr.Add(m)
-		if s.sess != nil {
-			s.sess.add(s.corr, &m, p)
-			continue
-		}
-		r := s.queue.push()
-		r.set(s.ref, p, &s.sum)
-		if id, ok := s.corr.SessionOf(s.ref); ok {
-			r.session = id
-		} else if s.sum.Header.Type == pfcp.SessionEstablishmentRequest && s.sum.HeaderOK && s.sum.Messages == 1 {
-			r.pending = true
-		}
-		if err := s.drain(p.Timestamp, false); err != nil {
-			return err
-		}
+		s.sess.add(s.corr, &m, p)
 	}
-	return ctx.Err()
+}
+
+// decide gives session id to the queued establishment request ref, unless
+// its line was already written (given up on).
+func (s *Sink) decide(ref uint64, id int) {
+	if s.queue.len() == 0 {
+		return
+	}
+	first := s.queue.front().ref
+	if ref < first || ref-first >= uint64(s.queue.len()) {
+		return
+	}
+	if q := s.queue.at(int(ref - first)); q.ref == ref && q.pending {
+		q.session, q.pending = id, false
+	}
 }
 
 // drain writes queued lines from the front up to the first undecided
@@ -57,20 +106,61 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 // now) or too many lines wait; all of them when final.
 func (s *Sink) drain(now int64, final bool) error {
 	for s.queue.len() > 0 {
-		r := s.queue.front()
-		if r.pending {
-			if id, ok := s.corr.SessionOf(r.ref); ok {
-				r.session, r.pending = id, false
-			} else if !final && now-r.ts <= int64(s.opts.Timeout) && s.queue.len() <= s.opts.MaxPending {
-				return nil
-			}
+		q := s.queue.front()
+		if q.pending && !final && now-q.ts <= int64(s.opts.Timeout) && s.queue.len() <= s.opts.MaxPending {
+			return nil
 		}
-		if err := s.writeRecord(r); err != nil {
+		if err := s.writeLine(q.input, s.queue.text[q.start:q.mid], q.session, s.queue.text[q.mid:q.end]); err != nil {
 			return err
 		}
 		s.queue.pop()
 	}
 	return nil
+}
+
+// writeLine writes one message line: prefix, session id, suffix, after
+// the CSV header or, in text, a "# NAME" line where the input changes.
+func (s *Sink) writeLine(input pipeline.InputID, prefix []byte, session int, suffix []byte) error {
+	switch s.format {
+	case fmtCSV:
+		if !s.headerDone {
+			if err := s.writeCSVHeader(); err != nil {
+				return err
+			}
+		}
+	case fmtText:
+		if !s.anyLine || input != s.lastInput {
+			if name := s.inputName(input); name != "" {
+				if _, err := s.w.WriteString("# " + name + "\n"); err != nil {
+					return err
+				}
+			}
+		}
+		s.anyLine, s.lastInput = true, input
+	}
+	// One Write of the whole line, assembled in the writer's free space
+	// (flushed first if the line does not fit; a line longer than the
+	// whole buffer is assembled in s.line).
+	need := len(prefix) + len(suffix) + 20
+	b := s.w.AvailableBuffer()
+	if cap(b) < need && s.w.Buffered() > 0 {
+		if err := s.w.Flush(); err != nil {
+			return err
+		}
+		b = s.w.AvailableBuffer()
+	}
+	long := cap(b) < need
+	if long {
+		b = s.line[:0]
+	}
+	b = append(b, prefix...)
+	b = appendSession(b, s.format, session)
+	b = append(b, suffix...)
+	if long {
+		s.line = b[:0] // keep the grown buffer
+	}
+	_, err := s.w.Write(b)
+	return err
 }
 
 // Close writes what is left: queued lines, or the session tables.

@@ -93,10 +93,11 @@ type tracker struct {
 	refs    []refInfo // by Ref-1
 	details map[int]*detail
 	ests    []estReq
-	txs     map[txKey]*txState
-	txList  []*txState
-	pairs   map[pairKey]*pairStats
-	order   []pairKey
+	// txs indexes txList, the exchanges in order of their first request.
+	txs    map[txKey]int32
+	txList []txState
+	pairs  map[pairKey]*pairStats
+	order  []pairKey
 	// mob follows the sessions' GTP-U endpoints in capture order; ids maps
 	// its session index to the Correlator's session id (0: not yet known).
 	mob *mobile.PFCPTable
@@ -104,7 +105,7 @@ type tracker struct {
 }
 
 func newTracker() *tracker {
-	return &tracker{details: map[int]*detail{}, txs: map[txKey]*txState{}, pairs: map[pairKey]*pairStats{},
+	return &tracker{details: map[int]*detail{}, txs: map[txKey]int32{}, pairs: map[pairKey]*pairStats{},
 		mob: mobile.NewPFCPTable()}
 }
 
@@ -232,15 +233,15 @@ func (t *tracker) transact(m *pfcp.Message) {
 	switch {
 	case h.Type.IsRequest():
 		k := txKey{m.Src, m.Dst, h.Seq}
-		if tx := t.txs[k]; tx != nil {
-			tx.copies++
+		if i, ok := t.txs[k]; ok {
+			t.txList[i].copies++
 			return
 		}
-		tx := &txState{key: k, ref: m.Ref, typ: h.Type, first: m.Time, copies: 1}
-		t.txs[k] = tx
-		t.txList = append(t.txList, tx)
+		t.txs[k] = int32(len(t.txList))
+		t.txList = append(t.txList, txState{key: k, ref: m.Ref, typ: h.Type, first: m.Time, copies: 1})
 	case h.Type.IsResponse():
-		if tx := t.txs[txKey{m.Dst, m.Src, h.Seq}]; tx != nil && !tx.answered {
+		if i, ok := t.txs[txKey{m.Dst, m.Src, h.Seq}]; ok && !t.txList[i].answered {
+			tx := &t.txList[i]
 			tx.answered = true
 			tx.latency = time.Duration(m.Time - tx.first)
 		}
@@ -287,7 +288,8 @@ func (t *tracker) finish(c *pfcp.Correlator) {
 		d.addAddrs(e.ueIPs[:e.nUE], e.fteids[:e.nFT])
 		d.addOHCs(e.ohcs[:e.nOHC])
 	}
-	for _, tx := range t.txList {
+	for i := range t.txList {
+		tx := &t.txList[i]
 		if id, ok := c.SessionOf(tx.ref); ok && tx.typ.IsSessionMessage() {
 			d := t.detail(id)
 			d.retrans += tx.copies - 1

@@ -12,49 +12,48 @@ func (s *Sink) writeCSVHeader() error {
 	return err
 }
 
-// writeRecord writes one message line in the sink's format.
-func (s *Sink) writeRecord(r *record) error {
-	var b []byte
-	switch s.format {
+// appendLine appends r's line in format f without its session, and
+// returns where the session goes (between b[:mid] and b[mid:]): each
+// format puts the session next to last, so that a line can be formatted
+// before its session is decided. name is r's input name.
+func (f *formatter) appendLine(b []byte, r *record, name string) ([]byte, int) {
+	switch f.format {
 	case fmtJSON:
-		b = s.jsonLine(s.line[:0], r)
+		return f.jsonLine(b, r, name)
 	case fmtCSV:
-		if !s.headerDone {
-			if err := s.writeCSVHeader(); err != nil {
-				return err
-			}
-		}
-		b = s.csvLine(s.line[:0], r)
-	default:
-		if !s.anyLine || r.input != s.lastInput {
-			if name := s.inputName(r.input); name != "" {
-				if _, err := s.w.WriteString("# " + name + "\n"); err != nil {
-					return err
-				}
-			}
-		}
-		s.anyLine, s.lastInput = true, r.input
-		b = s.textLine(s.line[:0], r)
+		return f.csvLine(b, r, name)
 	}
-	s.line = b[:0]
-	_, err := s.w.Write(b)
-	return err
+	return f.textLine(b, r)
+}
+
+// appendSession appends session id (0: none) in format f.
+func appendSession(b []byte, format uint8, id int) []byte {
+	if id > 0 {
+		return strconv.AppendInt(b, int64(id), 10)
+	}
+	switch format {
+	case fmtJSON:
+		return append(b, "null"...)
+	case fmtCSV:
+		return b
+	}
+	return append(b, '-')
 }
 
 // textLine formats r in aligned columns:
 //
 //	frame  time  src → dst  type  seid=…  seq=…  [fseid=…]  [cause=…]  session=…
-func (s *Sink) textLine(b []byte, r *record) []byte {
+func (f *formatter) textLine(b []byte, r *record) ([]byte, int) {
 	b = appendRight(b, r.frame, 6)
 	b = append(b, "  "...)
-	b = appendTime(b, r.ts, r.digits)
+	b = f.times.append(b, r.ts, r.digits)
 	b = append(b, "  "...)
 	c := len(b)
-	b = r.src.AppendTo(b)
+	b = f.addrs.append(b, r.src)
 	b = pad(b, c, 21)
 	b = append(b, " → "...)
 	c = len(b)
-	b = r.dst.AppendTo(b)
+	b = f.addrs.append(b, r.dst)
 	b = pad(b, c, 21)
 	b = append(b, "  "...)
 	c = len(b)
@@ -82,29 +81,26 @@ func (s *Sink) textLine(b []byte, r *record) []byte {
 		b = append(b, ')')
 	}
 	b = append(b, "  session="...)
-	if r.session > 0 {
-		b = strconv.AppendInt(b, int64(r.session), 10)
-	} else {
-		b = append(b, '-')
-	}
+	mid := len(b)
 	if r.messages > 1 {
 		b = strconv.AppendInt(append(b, "  messages="...), int64(r.messages), 10)
 	}
 	if r.err != nil {
 		b = append(append(b, "  malformed: "...), r.err.Error()...)
 	}
-	return append(b, '\n')
+	return append(b, '\n'), mid
 }
 
 // jsonLine formats r as one JSON object.
-func (s *Sink) jsonLine(b []byte, r *record) []byte {
+func (f *formatter) jsonLine(b []byte, r *record, name string) ([]byte, int) {
 	b = strconv.AppendUint(append(b, `{"frame":`...), r.frame, 10)
-	b = appendJSONString(append(b, `,"file":`...), s.inputName(r.input))
-	b = append(appendTime(append(b, `,"ts":"`...), r.ts, r.digits), '"')
-	b = append(r.src.AppendTo(append(b, `,"src":"`...)), '"')
-	b = append(r.dst.AppendTo(append(b, `,"dst":"`...)), '"')
+	b = append(b, `,"file":`...)
+	b = append(b, f.quoted(name)...)
+	b = append(f.times.append(append(b, `,"ts":"`...), r.ts, r.digits), '"')
+	b = append(f.addrs.append(append(b, `,"src":"`...), r.src), '"')
+	b = append(f.addrs.append(append(b, `,"dst":"`...), r.dst), '"')
 	b = strconv.AppendUint(append(b, `,"type":`...), uint64(r.typ), 10)
-	b = appendJSONString(append(b, `,"type_name":`...), typeName(r.typ))
+	b = append(append(b, `,"type_name":`...), jsonTypeName(r.typ)...)
 	b = append(b, `,"seid":`...)
 	if r.hasSEID {
 		b = strconv.AppendUint(b, r.seid, 10)
@@ -129,27 +125,23 @@ func (s *Sink) jsonLine(b []byte, r *record) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `,"session":`...)
-	if r.session > 0 {
-		b = strconv.AppendInt(b, int64(r.session), 10)
-	} else {
-		b = append(b, "null"...)
-	}
+	mid := len(b)
 	b = strconv.AppendInt(append(b, `,"messages":`...), int64(r.messages), 10)
 	if r.err != nil {
 		b = appendJSONString(append(b, `,"malformed":`...), r.err.Error())
 	} else {
 		b = append(b, `,"malformed":null`...)
 	}
-	return append(b, "}\n"...)
+	return append(b, "}\n"...), mid
 }
 
 // csvLine formats r as one CSV row of csvColumns.
-func (s *Sink) csvLine(b []byte, r *record) []byte {
+func (f *formatter) csvLine(b []byte, r *record, name string) ([]byte, int) {
 	b = strconv.AppendUint(b, r.frame, 10)
-	b = appendCSVField(append(b, ','), s.inputName(r.input))
-	b = appendTime(append(b, ','), r.ts, r.digits)
-	b = r.src.AppendTo(append(b, ','))
-	b = r.dst.AppendTo(append(b, ','))
+	b = appendCSVField(append(b, ','), name)
+	b = f.times.append(append(b, ','), r.ts, r.digits)
+	b = f.addrs.append(append(b, ','), r.src)
+	b = f.addrs.append(append(b, ','), r.dst)
 	b = strconv.AppendUint(append(b, ','), uint64(r.typ), 10)
 	b = appendCSVField(append(b, ','), typeName(r.typ))
 	b = append(b, ',')
@@ -169,13 +161,11 @@ func (s *Sink) csvLine(b []byte, r *record) []byte {
 		b = strconv.AppendUint(b, uint64(r.cause), 10)
 	}
 	b = append(b, ',')
-	if r.session > 0 {
-		b = strconv.AppendInt(b, int64(r.session), 10)
-	}
+	mid := len(b)
 	b = strconv.AppendInt(append(b, ','), int64(r.messages), 10)
 	b = append(b, ',')
 	if r.err != nil {
 		b = appendCSVField(b, r.err.Error())
 	}
-	return append(b, '\n')
+	return append(b, '\n'), mid
 }

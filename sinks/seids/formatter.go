@@ -1,0 +1,91 @@
+package seids
+
+import (
+	"net/netip"
+	"time"
+
+	"github.com/pcapflow/pcapflow/decoders/pfcp"
+)
+
+// formatter formats message lines in one format. It caches what repeats
+// from line to line (the date and time to the second, the quoted file
+// name), so that a line costs no fmt call and no allocation. Each worker
+// has its own.
+type formatter struct {
+	format uint8
+	times  timeCache
+	// name and nameJSON are the last input name and its JSON string.
+	name     string
+	nameJSON []byte
+	addrs    addrCache
+}
+
+// addrCache holds the text of recently formatted address:port endpoints:
+// a PFCP capture has few of them. It is direct-mapped on the address's
+// last byte and the port.
+type addrCache [16]struct {
+	ap   netip.AddrPort
+	text []byte
+}
+
+// append appends ap as netip.AddrPort.AppendTo does.
+func (c *addrCache) append(dst []byte, ap netip.AddrPort) []byte {
+	a := ap.Addr().As16()
+	e := &c[(a[15]^byte(ap.Port())^byte(ap.Port()>>8))&15]
+	if e.text == nil || e.ap != ap {
+		e.ap, e.text = ap, ap.AppendTo(e.text[:0])
+	}
+	return append(dst, e.text...)
+}
+
+// quoted returns name as a JSON string, cached for the last name.
+func (f *formatter) quoted(name string) []byte {
+	if f.nameJSON == nil || name != f.name {
+		f.name, f.nameJSON = name, appendJSONString(f.nameJSON[:0], name)
+	}
+	return f.nameJSON
+}
+
+// timeCache formats timestamps as RFC 3339 in UTC, reusing the
+// "2006-01-02T15:04:05." text of the last second seen.
+type timeCache struct {
+	sec    int64
+	valid  bool
+	prefix []byte
+}
+
+// append appends ts (ns since the epoch) with 6 fractional digits when
+// the capture has microsecond precision (digits 1-6), else 9, and a 'Z':
+// the text time.Time.AppendFormat gives for those layouts.
+func (c *timeCache) append(dst []byte, ts int64, digits uint8) []byte {
+	sec, ns := ts/1e9, ts%1e9
+	if ns < 0 {
+		sec, ns = sec-1, ns+1e9
+	}
+	if !c.valid || sec != c.sec {
+		c.sec, c.valid = sec, true
+		c.prefix = time.Unix(sec, 0).UTC().AppendFormat(c.prefix[:0], "2006-01-02T15:04:05.")
+	}
+	dst = append(dst, c.prefix...)
+	n := 9
+	if digits != 0 && digits <= 6 {
+		n, ns = 6, ns/1000
+	}
+	var buf [9]byte
+	for i := n - 1; i >= 0; i-- {
+		buf[i] = byte('0' + ns%10)
+		ns /= 10
+	}
+	return append(append(dst, buf[:n]...), 'Z')
+}
+
+// jsonTypeNames holds every message type's name as a JSON string.
+var jsonTypeNames = func() (t [256]string) {
+	for i := range t {
+		t[i] = string(appendJSONString(nil, pfcp.MessageType(i).String()))
+	}
+	return t
+}()
+
+// jsonTypeName returns t's name as a JSON string.
+func jsonTypeName(t pfcp.MessageType) string { return jsonTypeNames[t] }
