@@ -14,10 +14,12 @@ func init() {
 	register(&command{
 		name:  "parquet",
 		args:  "IN... -o DIR [--tables packets,flows,...] [--partition date|hour|none] [flags]",
-		short: "write analysis tables (packets, flows, PFCP, GTP) as Parquet for DuckDB, Spark, pandas",
+		short: "write analysis tables (packets, flows, PFCP, GTP, HTTP) as Parquet for DuckDB, Spark, pandas",
 		long: `Reads every input once and writes one directory per table under DIR:
 DIR/packets (one row per frame), DIR/flows (one row per bidirectional flow,
-after Zeek's conn.log), DIR/pfcp_messages, DIR/pfcp_sessions and DIR/gtp.
+after Zeek's conn.log, with a per-connection TCP timeline), DIR/pfcp_messages,
+DIR/pfcp_sessions, DIR/gtp and DIR/http (one row per HTTP/1.x exchange over
+reassembled TCP streams; reassembly runs only when this table is chosen).
 With --partition date or hour the files go into Hive-style directories
 (DIR/packets/date=2026-11-21/hour=13/part-000000.parquet) by packet time in
 UTC, so one run over a whole archive gives a dataset DuckDB or Spark read
@@ -28,6 +30,9 @@ completes; an interrupted run removes them. A table directory that already
 holds Parquet files is refused unless --overwrite (earlier files are removed
 once this run's files are in place) or --append (this run's files are added
 under a run-unique name prefix).
+
+Flows end after --tcp-idle, --udp-idle, --icmp-idle or --other-idle of packet
+time without a packet (Zeek's defaults), or after --active-timeout.
 
 Tables: ` + strings.Join(parquet.TableNames(), ", ") + ` (default packets,flows; "all" for every table).`,
 		flags: func(fs *pflag.FlagSet) func(*env, []string) error {

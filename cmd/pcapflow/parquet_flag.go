@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/pcapflow/pcapflow/decoders/flows"
 	"github.com/pcapflow/pcapflow/pipeline"
 	"github.com/pcapflow/pcapflow/sinks/parquet"
 	"github.com/spf13/pflag"
@@ -21,6 +23,9 @@ type parquetOptions struct {
 	rowGroup    int
 	overwrite   bool
 	appendRun   bool
+	level       int
+	// Flow timeouts (packet time); zero keeps decoders/flows' defaults.
+	tcpIdle, udpIdle, icmpIdle, otherIdle, active time.Duration
 }
 
 // declareSettings declares the table, layout and file flags, each name
@@ -32,6 +37,12 @@ func (p *parquetOptions) declareSettings(fs *pflag.FlagSet, prefix string) {
 	fs.IntVar(&p.rowGroup, prefix+"row-group", parquet.DefaultRowsPerRowGroup, fmt.Sprintf("rows per row group, %d..%d", parquet.MinRowsPerRowGroup, parquet.MaxRowsPerRowGroup))
 	fs.BoolVar(&p.overwrite, prefix+"overwrite", false, "replace the Parquet files an earlier run left in the table directories (after this run succeeds)")
 	fs.BoolVar(&p.appendRun, prefix+"append", false, "add this run's files beside earlier ones, under a run-unique file name prefix")
+	fs.IntVar(&p.level, prefix+"compression-level", 0, fmt.Sprintf("compression `LEVEL`: zstd 1..22 (default %d), gzip 1..9; 0 picks the default", parquet.DefaultZstdLevel))
+	fs.DurationVar(&p.tcpIdle, prefix+"tcp-idle", flows.DefaultTCPIdle, "end a TCP flow after this much packet time without a packet")
+	fs.DurationVar(&p.udpIdle, prefix+"udp-idle", flows.DefaultUDPIdle, "end a UDP (and SCTP) flow after this much packet time without a packet")
+	fs.DurationVar(&p.icmpIdle, prefix+"icmp-idle", flows.DefaultICMPIdle, "end an ICMP flow after this much packet time without a packet")
+	fs.DurationVar(&p.otherIdle, prefix+"other-idle", flows.DefaultOtherIdle, "end a flow of another IP protocol after this much packet time without a packet")
+	fs.DurationVar(&p.active, prefix+"active-timeout", 0, "end a flow that has lasted this long and start a new one (NetFlow-style); 0 never")
 }
 
 // options turns the flags into sink options; errors are usage errors named
@@ -77,6 +88,19 @@ func (p *parquetOptions) options(prefix string, inputs *pipeline.Inputs) (parque
 	default:
 		return o, usagef("--%scompression must be zstd, snappy, gzip or none, not %q", prefix, p.compression)
 	}
+	if err := p.levelFor(prefix, &o); err != nil {
+		return o, err
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+		min  time.Duration
+	}{{"tcp-idle", p.tcpIdle, 1}, {"udp-idle", p.udpIdle, 1}, {"icmp-idle", p.icmpIdle, 1}, {"other-idle", p.otherIdle, 1}, {"active-timeout", p.active, 0}} {
+		if d.v < d.min {
+			return o, usagef("--%s%s must be positive, not %v", prefix, d.name, d.v)
+		}
+	}
+	o.Flows = flows.Options{TCPIdle: p.tcpIdle, UDPIdle: p.udpIdle, ICMPIdle: p.icmpIdle, OtherIdle: p.otherIdle, Active: p.active}
 	if p.rowGroup < parquet.MinRowsPerRowGroup || p.rowGroup > parquet.MaxRowsPerRowGroup {
 		return o, usagef("--%srow-group must be between %d and %d, not %d", prefix, parquet.MinRowsPerRowGroup, parquet.MaxRowsPerRowGroup, p.rowGroup)
 	}
@@ -91,6 +115,26 @@ func (p *parquetOptions) options(prefix string, inputs *pipeline.Inputs) (parque
 		o.IfExists = parquet.ExistingRefuse
 	}
 	return o, nil
+}
+
+// levelFor checks --compression-level against the codec and sets it.
+func (p *parquetOptions) levelFor(prefix string, o *parquet.Options) error {
+	lo, hi := 0, 0
+	switch p.compression {
+	case "zstd":
+		lo, hi = 1, 22
+	case "gzip":
+		lo, hi = 1, 9
+	}
+	switch {
+	case p.level == 0:
+	case hi == 0:
+		return usagef("--%scompression-level does not apply to --%scompression %s", prefix, prefix, p.compression)
+	case p.level < lo || p.level > hi:
+		return usagef("--%scompression-level for %s must be between %d and %d, not %d", prefix, p.compression, lo, hi, p.level)
+	}
+	o.CompressionLevel = p.level
+	return nil
 }
 
 // newParquetSink builds the sink, turning a refusal to mix with earlier

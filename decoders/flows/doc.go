@@ -44,4 +44,13 @@
 // scaling (the zero-window test uses the raw field, as tshark does), no
 // lost-segment, window-full or ACKed-unseen analysis; tshark's stream
 // numbering can differ on odd port reuse.
+//
+// # Timeline
+//
+// Each TCP record also carries a Timeline: the most bytes in flight per
+// side, retransmission episodes, stalls and their total time, zero-window
+// events, and the holes in each side's sequence space that no segment
+// filled (gaps). The definitions are those of decoders/tcpreasm's
+// per-connection timeline, computed here from sequence and acknowledgement
+// numbers alone, with fixed-size state and no allocation.
 package flows

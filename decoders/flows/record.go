@@ -86,6 +86,8 @@ type Record struct {
 	FirstFrame uint64
 	// EndReason says why the flow ended (EndIdle, EndActive...).
 	EndReason string
+	// Timeline is the TCP transfer summary (zero for other protocols).
+	Timeline Timeline
 }
 
 // Duration returns Last-First in ns.

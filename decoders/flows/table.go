@@ -38,6 +38,7 @@ type flow struct {
 	side        [2]Side
 	ep          tcpEndpoints
 	seq         [2]seqState
+	tl          tlState
 	hist        history
 	sniffed     [2]bool
 	synSeen     bool
@@ -240,7 +241,13 @@ func (t *Table) tcp(f *flow, side int, p *pipeline.Packet, payload uint32) {
 		// the handshake.
 		ooo = f.ackTime - f.synTime
 	}
+	var rtt int64
+	if f.ackTime != 0 {
+		rtt = f.ackTime - f.synTime
+	}
+	f.tl.segment(side, &f.seq[side], now, rtt, d.TCPSeq, fl, payload)
 	r := analyze(&f.seq[side], &f.seq[1-side], now, d.TCPSeq, d.TCPAck, d.TCPWindow, fl, payload, ooo)
+	f.tl.analysed(side, &f.seq[1-side], r, fl, payload, d.TCPWindow)
 	s.count(r)
 	if r&aRetrans != 0 && payload > 0 {
 		f.hist.counted('t', side, &f.hist.rexmit[side])
@@ -376,6 +383,7 @@ func (t *Table) fill(r *Record, f *flow, reason string) {
 	switch f.k.proto {
 	case 6:
 		r.ConnState = f.ep.connState(f.hist.synThenRst())
+		r.Timeline = f.tl.result()
 	case 17, 136:
 		r.ConnState = udpConnState(f.side[0].Packets, f.side[1].Packets)
 	default:

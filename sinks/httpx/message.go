@@ -17,6 +17,9 @@ type Message struct {
 	Status               int
 	Reason               string
 	Headers              []Header
+	// HeadBytes is the length of the head on the wire: start line, header
+	// lines and the blank line that ends them.
+	HeadBytes int
 	// ContentLength is the Content-Length header's value, -1 when absent.
 	ContentLength int64
 	// Chunked is set when Transfer-Encoding ends with chunked.

@@ -79,6 +79,7 @@ func (p *parser) feed(data []byte, at tcpreasm.Chunk) {
 			used := len(data) - (len(p.line) - end - skip)
 			data = data[used:]
 			ok := parseHead(p.line[:end], p.request, m)
+			m.HeadBytes = end + skip
 			p.line = p.line[:0]
 			if !ok {
 				p.finish(false)

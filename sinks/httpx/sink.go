@@ -26,6 +26,9 @@ type Exchange struct {
 	// RequestBody and ResponseBody are the paths the bodies were saved to
 	// with --extract, or "".
 	RequestBody, ResponseBody string
+	// Tag is what Options.Tag returned when the connection opened (nil
+	// without Options.Tag).
+	Tag any
 }
 
 // Options configure a Sink.
@@ -40,6 +43,12 @@ type Options struct {
 	MaxBody int
 	// Reassembly tunes the reassembler (its Handler is set by the sink).
 	Reassembly tcpreasm.Options
+	// Tag, when set, is called as each connection opens (during the
+	// Observe of its first packet); its result is handed out with every
+	// exchange of the connection (Exchange.Tag). A caller that drives the
+	// sink packet by packet uses it to attach its own context, such as the
+	// packet's flow id.
+	Tag func(c *tcpreasm.Conn) any
 }
 
 // Counts are a run's totals.
@@ -87,12 +96,19 @@ func (s *Sink) Name() string { return "http" }
 func (s *Sink) Consume(_ context.Context, b *pipeline.Batch) error {
 	for i := range b.Packets {
 		p := &b.Packets[i]
-		s.asm.Observe(p, b.Bytes(p))
-		if s.err != nil {
-			return s.err
+		if err := s.Observe(p, b.Bytes(p)); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// Observe adds one packet (with its captured bytes) to the reassembly, for
+// callers that see packets one at a time; it returns the first error an
+// Emit or extraction met.
+func (s *Sink) Observe(p *pipeline.Packet, data []byte) error {
+	s.asm.Observe(p, data)
+	return s.err
 }
 
 // Close implements pipeline.Sink.
@@ -123,11 +139,15 @@ type conn struct {
 	id      uint64
 	client  netip.AddrPort
 	server  netip.AddrPort
+	tag     any
 }
 
 // Open implements tcpreasm.Handler.
 func (s *handler) Open(c *tcpreasm.Conn) {
 	hc := &conn{id: c.ID, client: c.Client, server: c.Server}
+	if s.opts.Tag != nil {
+		hc.tag = s.opts.Tag(c)
+	}
 	for d := range hc.p {
 		p := &hc.p[d]
 		p.request = d == int(tcpreasm.ClientToServer)
@@ -223,7 +243,7 @@ func (s *handler) done(hc *conn, p *parser, m *Message) {
 // emit pairs the oldest pending request with response resp (nil at the
 // end of the connection) and hands the exchange out.
 func (s *handler) emit(hc *conn, resp *Message, respBody string) {
-	x := Exchange{Stream: hc.id, Index: hc.index, Client: hc.client, Server: hc.server, Response: resp, ResponseBody: respBody}
+	x := Exchange{Stream: hc.id, Index: hc.index, Client: hc.client, Server: hc.server, Response: resp, ResponseBody: respBody, Tag: hc.tag}
 	if len(hc.pending) > 0 {
 		x.Request, x.RequestBody = hc.pending[0], hc.bodies[0]
 		hc.pending[0] = nil

@@ -1,7 +1,6 @@
 package parquet
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -59,37 +58,6 @@ func runCapture(t *testing.T, path string, mem memory.Allocator) (packets, flows
 	packets, _ = readTable(t, filepath.Join(dir, "packets", "part-000000.parquet"), mem)
 	flowsT, _ = readTable(t, filepath.Join(dir, "flows", "part-000000.parquet"), mem)
 	return packets, flowsT
-}
-
-// capinfos returns the packet count and first packet time of a capture.
-func capinfos(t *testing.T, name string) (int64, int64, bool) {
-	p, ok := corpus.Truth(t, name, "capinfos.txt")
-	if !ok {
-		return 0, 0, false
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var n, first int64 = -1, -1
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "Number of packets":
-			n, _ = strconv.ParseInt(v, 10, 64)
-		case "First packet time":
-			if tm, err := time.Parse("2006-01-02 15:04:05.999999999", v); err == nil {
-				first = tm.UnixNano()
-			}
-		}
-	}
-	return n, first, n >= 0
 }
 
 // convKey names a tshark conversation: endpoint A is the lower address
@@ -217,7 +185,8 @@ func TestCorpus(t *testing.T) {
 			defer pk.Release()
 			defer ft.Release()
 
-			n, first, ok := capinfos(t, name)
+			ci, ok := corpus.Capinfos(t, name)
+			n, first := ci.Packets, ci.First
 			if !ok {
 				t.Skip("no capinfos truth")
 			}

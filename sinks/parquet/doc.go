@@ -17,8 +17,10 @@
 // state, which grows with the number of PFCP messages). Tables plug in by
 // implementing PacketTable (packets, gtp), FlowTable (flows),
 // PFCPMessageTable (pfcp_messages, rows released in capture order once the
-// session is decided) or PFCPSessionTable (pfcp_sessions, written at the
-// end), and adding a constructor to tableMakers (see TableNames).
+// session is decided), PFCPSessionTable (pfcp_sessions, written at the
+// end) or HTTPTable (http: one row per HTTP/1.x exchange; only when it is
+// selected does the sink run a TCP reassembler with the sinks/httpx
+// parser), and adding a constructor to tableMakers (see TableNames).
 //
 // A directory that already holds Parquet files of these tables is refused,
 // overwritten after commit, or appended to under a run-unique prefix

@@ -33,6 +33,7 @@ type file struct {
 	flows     FlowAppender
 	pfcpMsgs  PFCPMessageAppender
 	pfcpSess  PFCPSessionAppender
+	http      HTTPAppender
 	rows      int // rows in b
 	total     int64
 	maxRows   int   // rows per record

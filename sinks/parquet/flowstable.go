@@ -42,6 +42,18 @@ var flowsSchema = arrow.NewSchema([]arrow.Field{
 	field("dup_acks", u32, false),
 	field("zero_windows", u32, false),
 	field("keep_alives", u32, false),
+	field("orig_max_in_flight", u64, true),
+	field("resp_max_in_flight", u64, true),
+	field("orig_retrans_episodes", u32, true),
+	field("resp_retrans_episodes", u32, true),
+	field("stalls", u32, true),
+	field("stall_time_ns", i64, true),
+	field("orig_zero_window_events", u32, true),
+	field("resp_zero_window_events", u32, true),
+	field("orig_gaps", u32, true),
+	field("resp_gaps", u32, true),
+	field("orig_gap_bytes", u64, true),
+	field("resp_gap_bytes", u64, true),
 	field("end_reason", str, false),
 	field("first_source_file", str, false),
 	field("first_frame", u64, false),
@@ -110,7 +122,34 @@ func (a *flowsAppender) AppendFlow(r *flows.Record, sourceFile string) {
 	u32b(o.DupAcks + s.DupAcks)
 	u32b(o.ZeroWindows + s.ZeroWindows)
 	u32b(o.KeepAlives + s.KeepAlives)
+	a.appendTimeline(r, next)
 	strb(r.EndReason)
 	strb(sourceFile)
 	u64b(r.FirstFrame)
+}
+
+// appendTimeline appends the TCP timeline columns: null for flows of other
+// protocols.
+func (a *flowsAppender) appendTimeline(r *flows.Record, next func() array.Builder) {
+	tl := &r.Timeline
+	if r.Proto != 6 {
+		for range 12 {
+			next().AppendNull()
+		}
+		return
+	}
+	u64b := func(v uint64) { next().(*array.Uint64Builder).Append(v) }
+	u32b := func(v uint32) { next().(*array.Uint32Builder).Append(v) }
+	u64b(tl.MaxInFlight[0])
+	u64b(tl.MaxInFlight[1])
+	u32b(tl.RetransEpisodes[0])
+	u32b(tl.RetransEpisodes[1])
+	u32b(tl.Stalls)
+	next().(*array.Int64Builder).Append(tl.StallTime)
+	u32b(tl.ZeroWindowEvents[0])
+	u32b(tl.ZeroWindowEvents[1])
+	u32b(tl.Gaps[0])
+	u32b(tl.Gaps[1])
+	u64b(tl.GapBytes[0])
+	u64b(tl.GapBytes[1])
 }

@@ -2,9 +2,7 @@ package parquet
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -63,28 +61,6 @@ func rowsOf(t *testing.T, tbl arrow.Table) []map[string]string {
 	return out
 }
 
-func readTruthCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // hexDec turns tshark's 0x... into decimal ("" stays "").
 func hexDec(s string) string {
 	if s == "" {
@@ -117,7 +93,7 @@ func TestPFCPTablesMatchTruth(t *testing.T) {
 				got[r["frame_no"]] = r
 			}
 			var want int
-			for _, tr := range readTruthCSV(t, msgsTruth) {
+			for _, tr := range corpus.ReadCSV(t, msgsTruth) {
 				if tr["in_icmp_error"] == "1" {
 					continue
 				}
@@ -147,7 +123,7 @@ func TestPFCPTablesMatchTruth(t *testing.T) {
 				return
 			}
 			sess := rowsOf(t, tabs["pfcp_sessions"])
-			truth := readTruthCSV(t, sessTruth)
+			truth := corpus.ReadCSV(t, sessTruth)
 			if len(sess) != len(truth) {
 				t.Fatalf("%d sessions, truth %d", len(sess), len(truth))
 			}
@@ -192,7 +168,7 @@ func TestGTPTableMatchesTruth(t *testing.T) {
 			var diffs []string
 			missing := 0
 			fragmented := map[string]bool{}
-			for _, tr := range readTruthCSV(t, truthPath) {
+			for _, tr := range corpus.ReadCSV(t, truthPath) {
 				switch {
 				case strings.Contains(tr["protocols"], "gtpprime"):
 					// GTP' (charging, TS 32.295) is not GTP; pcapflow leaves it.

@@ -4,6 +4,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/pcapflow/pcapflow/decoders/flows"
+	"github.com/pcapflow/pcapflow/decoders/tcpreasm"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -68,6 +69,9 @@ type Options struct {
 	Inputs *pipeline.Inputs
 	// Flows configures the flow tracker (its Emit is set by the sink).
 	Flows flows.Options
+	// Reassembly configures the TCP reassembler run for the http table
+	// (its Handler is set by the sink); unused without that table.
+	Reassembly tcpreasm.Options
 	// Allocator for Arrow buffers (default memory.DefaultAllocator).
 	Allocator memory.Allocator
 }

@@ -93,6 +93,8 @@ func (w *tableWriter) fileFor(ts int64) (*file, error) {
 			f.pfcpMsgs = t.BindPFCPMessages(f.b)
 		case PFCPSessionTable:
 			f.pfcpSess = t.BindPFCPSessions(f.b)
+		case HTTPTable:
+			f.http = t.BindHTTP(f.b)
 		}
 		w.open[bk] = f
 	}

@@ -18,6 +18,8 @@ type Sink struct {
 	flowsW  []*tableWriter
 	msgsW   []*tableWriter // pfcp_messages
 	sessW   []*tableWriter // pfcp_sessions
+	httpW   []*tableWriter // http
+	http    *httpState     // nil unless an HTTP table is written
 	pfcp    *pfcpState     // nil unless a PFCP table is written
 	tab     *flows.Table
 	err     error // first error met while emitting flow rows
@@ -69,10 +71,17 @@ func New(opts Options) (*Sink, error) {
 			s.msgsW = append(s.msgsW, w)
 		case PFCPSessionTable:
 			s.sessW = append(s.sessW, w)
+		case HTTPTable:
+			s.httpW = append(s.httpW, w)
 		}
 	}
 	if len(s.msgsW)+len(s.sessW) > 0 {
 		s.pfcp = newPFCPState(s.emitPFCPMessage)
+	}
+	if len(s.httpW) > 0 {
+		if s.http, err = newHTTPState(s); err != nil {
+			return nil, err
+		}
 	}
 	fo := opts.Flows
 	fo.Emit = s.emitFlow
@@ -123,6 +132,11 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 				if err := s.pfcp.add(p, data[start:end], &s.ctx); err != nil {
 					return err
 				}
+			}
+		}
+		if s.http != nil && p.Decoded.Layers.Has(pipeline.LayerTCP) {
+			if err := s.http.observe(p, data); err != nil {
+				return err
 			}
 		}
 	}
@@ -215,6 +229,9 @@ func (s *Sink) Close(aborted bool) error {
 		if s.err == nil {
 			s.err = s.finishPFCP()
 		}
+		if s.err == nil && s.http != nil {
+			s.err = s.http.finish()
+		}
 		if s.err == nil {
 			// Every file's encoder finishes concurrently; commit waits.
 			var errs []error
@@ -266,7 +283,7 @@ func (s *Sink) Rows() map[string]int64 {
 // writers returns every table writer.
 func (s *Sink) writers() []*tableWriter {
 	var all []*tableWriter
-	for _, ws := range [][]*tableWriter{s.packets, s.flowsW, s.msgsW, s.sessW} {
+	for _, ws := range [][]*tableWriter{s.packets, s.flowsW, s.msgsW, s.sessW, s.httpW} {
 		all = append(all, ws...)
 	}
 	return all

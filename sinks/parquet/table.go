@@ -83,6 +83,20 @@ type PFCPSessionAppender interface {
 	AppendPFCPSession(s *PFCPSession)
 }
 
+// HTTPTable is a table with one row per HTTP exchange. Selecting one makes
+// the sink reassemble TCP streams (see HTTPExchange).
+type HTTPTable interface {
+	Table
+	// BindHTTP returns an appender writing into b, a builder of Schema.
+	BindHTTP(b *array.RecordBuilder) HTTPAppender
+}
+
+// HTTPAppender appends the row of one HTTP exchange.
+type HTTPAppender interface {
+	// AppendHTTP appends x's row; x is only valid during the call.
+	AppendHTTP(x *HTTPExchange)
+}
+
 // tableMakers are the tables the sink knows, by name.
 var tableMakers = map[string]func() Table{
 	"packets":       func() Table { return packetsTable{} },
@@ -90,11 +104,12 @@ var tableMakers = map[string]func() Table{
 	"pfcp_messages": func() Table { return pfcpMessagesTable{} },
 	"pfcp_sessions": func() Table { return pfcpSessionsTable{} },
 	"gtp":           func() Table { return gtpTable{} },
+	"http":          func() Table { return httpTable{} },
 }
 
 // TableNames returns the names accepted in Options.Tables.
 func TableNames() []string {
-	return []string{"packets", "flows", "pfcp_messages", "pfcp_sessions", "gtp"}
+	return []string{"packets", "flows", "pfcp_messages", "pfcp_sessions", "gtp", "http"}
 }
 
 // timestampNS is the type of every timestamp column: nanoseconds since the

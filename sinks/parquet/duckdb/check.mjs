@@ -51,6 +51,13 @@ async function check(dir) {
     SELECT count(*)::VARCHAR AS n FROM ${files('packets')} p
     LEFT JOIN ${files('flows')} f USING (flow_id)
     WHERE p.flow_id IS NOT NULL AND f.flow_id IS NULL`).catch(absent))?.[0].n ?? null;
+  // HTTP exchanges, each with whether its flow_id names a flows row.
+  out.http = await rows(`
+    SELECT h.stream_id::VARCHAR AS stream, h.request_frame::VARCHAR AS request_frame,
+           h.response_frame::VARCHAR AS response_frame, h.method, h.host, h.uri,
+           h.status::VARCHAR AS status, (f.flow_id IS NOT NULL)::VARCHAR AS in_flows
+    FROM ${files('http')} h LEFT JOIN ${files('flows')} f USING (flow_id)
+    ORDER BY h.stream_id, h.exchange`).catch(absent);
   // Hive partition columns DuckDB derived from the directory names.
   out.partitions = (await rows(`
     SELECT count(DISTINCT date)::VARCHAR AS n FROM ${files('packets')}`).catch(() => null))?.[0].n ?? null;
