@@ -52,6 +52,7 @@ type InputError struct {
 	Err  error
 }
 
+// Error returns "NAME: reason".
 func (e *InputError) Error() string { return e.Name + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying reason.

@@ -92,6 +92,7 @@ type ExistsError struct {
 	Example string
 }
 
+// Error says which table directory already holds files and how to proceed.
 func (e *ExistsError) Error() string {
 	return fmt.Sprintf("parquet: %s already holds %d Parquet file(s) of these tables (e.g. %s)", e.Dir, e.Files, e.Example)
 }
