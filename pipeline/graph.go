@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -341,7 +342,7 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 				err := s.Consume(ctx, b)
 				b.Release()
 				if err != nil {
-					return fmt.Errorf("%s: %w", s.Name(), err)
+					return named(s.Name(), err)
 				}
 			}
 			return nil
@@ -352,7 +353,7 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 	aborted := err != nil
 	for _, s := range g.Sinks {
 		if cerr := s.Close(aborted); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("%s: %w", s.Name(), cerr))
+			err = errors.Join(err, newLines(err, named(s.Name(), cerr)))
 		}
 	}
 
@@ -369,6 +370,37 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 		st.Stages = append(st.Stages, ordered[i].stats(s.Name()))
 	}
 	return st, err
+}
+
+// newLines returns cerr without the lines that err already says (a sink's
+// sticky write error comes back from Close too: it is reported once), or
+// nil when nothing is new.
+func newLines(err, cerr error) error {
+	if err == nil {
+		return cerr
+	}
+	said := err.Error()
+	var fresh []string
+	for _, l := range strings.Split(cerr.Error(), "\n") {
+		if !strings.Contains(said, l) {
+			fresh = append(fresh, l)
+		}
+	}
+	switch len(fresh) {
+	case 0:
+		return nil
+	case strings.Count(cerr.Error(), "\n") + 1:
+		return cerr
+	}
+	return errors.New(strings.Join(fresh, "\n"))
+}
+
+// named prefixes err with the component's name unless it already starts with it.
+func named(name string, err error) error {
+	if strings.HasPrefix(err.Error(), name+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
 
 func runStage(p Processor, b *Batch, c *stageCounters) error {

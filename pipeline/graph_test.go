@@ -256,3 +256,37 @@ func TestBatchAddGrowsForOversizedFrame(t *testing.T) {
 		t.Fatal("Truncate")
 	}
 }
+
+// stickySink fails every Consume and returns the same sticky error from
+// Close, plus one more problem, as file sinks do when a disk fills up.
+type stickySink struct{ err error }
+
+func (s *stickySink) Name() string { return "sticky" }
+func (s *stickySink) Consume(context.Context, *Batch) error {
+	return s.err
+}
+func (s *stickySink) Close(bool) error {
+	return errors.Join(s.err, errors.New("sticky: manifest: no space left on device"))
+}
+
+func TestGraphReportsStickyErrorOnce(t *testing.T) {
+	s := &stickySink{err: errors.New("sticky: writing f.pcap: no space left on device")}
+	g := &Graph{Source: &countSource{n: 10, perBatch: 5}, Sinks: []Sink{s}}
+	_, err := g.Run(context.Background())
+	want := "sticky: writing f.pcap: no space left on device\nsticky: manifest: no space left on device"
+	if err == nil || err.Error() != want {
+		t.Fatalf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+func TestNamed(t *testing.T) {
+	for _, tc := range []struct{ name, err, want string }{
+		{"split", "split: writing x", "split: writing x"},
+		{"split", "no space left", "split: no space left"},
+		{"pcap writer out.pcap", "pcap writer out.pcap: boom", "pcap writer out.pcap: boom"},
+	} {
+		if got := named(tc.name, errors.New(tc.err)).Error(); got != tc.want {
+			t.Errorf("named(%q, %q) = %q, want %q", tc.name, tc.err, got, tc.want)
+		}
+	}
+}
