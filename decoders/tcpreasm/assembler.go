@@ -50,9 +50,15 @@ type Stats struct {
 	Evicted, Released uint64
 	// Memory is the bytes currently accounted; PeakMemory the highest.
 	Memory, PeakMemory int64
-	// Packets counts TCP packets observed; Ignored those that could not be
-	// attributed (no IP or TCP header).
-	Packets, Ignored uint64
+	// Packets counts TCP segments observed (Tunnelled of them were inside
+	// GTP-U); Ignored counts packets that could not be attributed (no IP or
+	// TCP header).
+	Packets, Tunnelled, Ignored uint64
+	// Fragments counts the IPv4 fragments taken for reassembly (outer ones
+	// of GTP-U datagrams, tunnelled ones of TCP packets); Reassembled the
+	// packets completed from them; FragmentsDropped the fragments given up
+	// (timeout, bounds, snap length, inconsistent lengths).
+	Fragments, Reassembled, FragmentsDropped uint64
 }
 
 // Assembler reassembles the TCP connections of packets fed to it in capture
@@ -68,6 +74,7 @@ type Assembler struct {
 	pool   pool
 	stats  Stats
 	cur    int32
+	defrag defrag
 }
 
 // New returns an Assembler; opts.Handler must not be nil.
@@ -92,22 +99,38 @@ func (a *Assembler) Stats() Stats {
 // are not TCP over IP are ignored. Handlers are called before it returns.
 func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 	d := &p.Decoded
-	if !d.Layers.Has(pipeline.LayerTCP) || d.Layers&(pipeline.LayerIPv4|pipeline.LayerIPv6) == 0 ||
-		d.IP.Proto != 6 || d.Flags&pipeline.FlagNonFirstFragment != 0 || !d.IP.Src.IsValid() {
+	if a.defrag.outer(d) {
+		a.fragment(p, data, linkLen(d), false)
+		return
+	}
+	if off := innerFragment(d, data); off >= 0 {
+		a.fragment(p, data, off, true)
+		return
+	}
+	v, ok := viewOf(d)
+	if !ok {
 		a.stats.Ignored++
 		return
 	}
+	a.observe(p, &v, data)
+}
+
+// observe applies the TCP segment v of packet p (captured bytes data).
+func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	a.stats.Packets++
+	if v.tunnelled {
+		a.stats.Tunnelled++
+	}
 	now := p.Timestamp
 	a.expire(now)
 
-	k := key{a: d.IP.Src, b: d.IP.Dst, ap: d.IP.SrcPort, bp: d.IP.DstPort}
+	k := key{a: v.src, b: v.dst, ap: v.sport, bp: v.dport}
 	srcIsA := true
 	if c := k.b.Compare(k.a); c < 0 || (c == 0 && k.bp < k.ap) {
 		k.a, k.b, k.ap, k.bp = k.b, k.a, k.bp, k.ap
 		srcIsA = false
 	}
-	fl := d.TCPFlags
+	fl := v.flags
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
 	i, ok := a.m[k]
 	if ok {
@@ -121,14 +144,14 @@ func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 		case now-c.Last > int64(a.opts.Idle):
 			a.finish(i, EndIdle)
 			ok = false
-		case syn && !ack && ((c.closed && (!h.synSeen || d.TCPSeq != h.isn)) ||
-			(h.synSeen && d.TCPSeq != h.isn && dir == ClientToServer)):
+		case syn && !ack && ((c.closed && (!h.synSeen || v.seq != h.isn)) ||
+			(h.synSeen && v.seq != h.isn && dir == ClientToServer)):
 			a.finish(i, EndReuse)
 			ok = false
 		}
 	}
 	if !ok {
-		i = a.create(k, p, srcIsA)
+		i = a.create(k, p, v.flags, srcIsA)
 	}
 	a.cur = i
 	c := &a.slab[i]
@@ -140,7 +163,7 @@ func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 		c.Last = now
 	}
 	a.touch(i)
-	a.segment(c, dir, p, data)
+	a.segment(c, dir, p, v, data)
 	a.cur = -1
 	if a.stats.Memory > a.opts.MaxTotal {
 		a.shed(i)
@@ -148,13 +171,12 @@ func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 }
 
 // segment applies one segment sent in direction dir to c.
-func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, data []byte) {
-	d := &p.Decoded
-	fl := d.TCPFlags
+func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, v *view, data []byte) {
+	fl := v.flags
 	h, peer := &c.h[dir], &c.h[1-dir]
 	st := &c.Stats[dir]
 	st.Segments++
-	seq := d.TCPSeq
+	seq := v.seq
 	syn, fin, rst := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPFin != 0, fl&pipeline.TCPRst != 0
 	ack := fl&pipeline.TCPAck != 0
 	now := p.Timestamp
@@ -181,20 +203,20 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, data []byte) {
 		st.RST = true
 		c.closed = true
 	}
-	if d.TCPWindow == 0 && !syn && !fin && !rst {
+	if v.win == 0 && !syn && !fin && !rst {
 		st.ZeroWindows++
 	}
 
 	// The peer acknowledging past a hole of ours means the receiver had
 	// bytes the capture missed: skip to the buffered data.
 	if ack {
-		h.ack, h.ackSeen = d.TCPAck, true
-		if len(peer.segs) > 0 && seqGT(d.TCPAck, peer.segs[0].seq) {
-			a.skipTo(c, 1-dir, peer.segs[0].seq)
+		h.ack, h.ackSeen = v.ack, true
+		if len(peer.segs) > 0 && seqGT(v.ack, peer.segs[0].seq) {
+			a.skipTo(c, 1-dir, peer.segs[0].seq, true)
 			a.drain(c, 1-dir)
 		}
 	}
-	h.win = d.TCPWindow
+	h.win = v.win
 
 	if syn {
 		h.synSeen, h.isn = true, seq
@@ -208,10 +230,10 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, data []byte) {
 	}
 
 	var payload []byte
-	if end := uint64(d.PayloadOffset) + uint64(d.PayloadLen); d.PayloadLen > 0 && end <= uint64(len(data)) {
-		payload = data[d.PayloadOffset:end]
+	if end := uint64(v.payOff) + uint64(v.payLen); v.payLen > 0 && end <= uint64(len(data)) {
+		payload = data[v.payOff:end]
 	}
-	length := segmentLen(p, data)
+	length := segmentLen(p, v, data)
 	if uint32(len(payload)) > length {
 		payload = payload[:length]
 	}
@@ -238,7 +260,7 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, data []byte) {
 		a.moveList(a.cur, listClosed)
 	}
 	if a.opts.Timeline {
-		c.tl.observe(c, dir, p, length, retrans, a.opts.MaxTimeline)
+		c.tl.observe(c, dir, p.Timestamp, v, length, retrans, a.opts.MaxTimeline)
 	}
 }
 
@@ -308,8 +330,9 @@ func (a *Assembler) deliver(c *conn, dir Dir, length uint32, payload []byte, at 
 	h.next += length
 }
 
-// skipTo reports the hole up to seq as a gap and moves past it.
-func (a *Assembler) skipTo(c *conn, dir Dir, seq uint32) {
+// skipTo reports the hole up to seq as a gap and moves past it; acked says
+// whether the peer acknowledged past the hole.
+func (a *Assembler) skipTo(c *conn, dir Dir, seq uint32, acked bool) {
 	h := &c.h[dir]
 	if !seqGT(seq, h.next) {
 		return
@@ -320,6 +343,7 @@ func (a *Assembler) skipTo(c *conn, dir Dir, seq uint32) {
 		at = h.segs[0].at
 		at.Offset = h.offset
 	}
+	at.Unacked = !acked
 	h.offset += n
 	h.histValid = h.offset
 	h.next = seq
@@ -378,12 +402,12 @@ func (a *Assembler) buffer(c *conn, dir Dir, seq, length uint32, payload []byte,
 		if len(h.segs) == 0 {
 			// Nothing buffered to give up: the hole before this
 			// segment becomes a gap.
-			a.skipTo(c, dir, seq)
+			a.skipTo(c, dir, seq, false)
 			a.deliver(c, dir, length, payload, at)
 			a.drain(c, dir)
 			return
 		}
-		a.skipTo(c, dir, h.segs[0].seq)
+		a.skipTo(c, dir, h.segs[0].seq, false)
 		a.drain(c, dir)
 		if !seqGT(seq, h.next) {
 			a.data(c, dir, seq, length, payload, at)

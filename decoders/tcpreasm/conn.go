@@ -106,6 +106,12 @@ type Chunk struct {
 	// Truncated is set on a gap of bytes the snap length cut from the
 	// segment at Frame (otherwise the gap is a hole between segments).
 	Truncated bool
+	// Unacked is set on a hole between segments that the peer never
+	// acknowledged past: it is reported because the connection ended, its
+	// buffer was full or memory was shed, and the receiver may never have
+	// had those bytes either. tshark's follow stops at such a hole (it
+	// writes nothing of the direction after it).
+	Unacked bool
 }
 
 // Handler receives reassembled streams. Calls for one Assembler come from

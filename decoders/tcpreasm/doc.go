@@ -22,6 +22,19 @@
 // out-of-order bytes) and in total; over the total bound, the least recently
 // active connections give up their buffers first (their holes become gaps).
 //
+// A packet's segment is its outer TCP header or, in a GTP-U G-PDU, the
+// tunnelled one; connections are keyed by the TCP tuple alone, so a UE's
+// connection seen inside the tunnel (S1-U, N3) and outside it (SGi, N6) is
+// one connection, numbered like tshark's tcp.stream. IPv4 fragments that
+// split a tunnelled segment (the outer datagram of a large G-PDU, or the
+// tunnelled packet itself) are put back together first, within fixed
+// bounds (64 packets waiting, 64 fragments each, 30 s of packet time);
+// IPv6 fragments are not.
+//
+// A hole that the peer never acknowledged is reported with Chunk.Unacked:
+// tshark's follow stops at such a hole, and sinks/follow's raw format does
+// the same.
+//
 // The in-order path allocates nothing per packet; buffered segments use
 // recycled buffers.
 package tcpreasm

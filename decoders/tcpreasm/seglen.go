@@ -18,26 +18,30 @@ func linkLen(d *pipeline.Decoded) int {
 	return 0
 }
 
-// segmentLen returns the TCP payload length the IP header declares for
-// packet p (captured bytes data): more than d.PayloadLen when the snap
-// length cut the segment. It falls back to d.PayloadLen when the IP header
-// is not where the decoder's layers say, or is inconsistent.
-func segmentLen(p *pipeline.Packet, data []byte) uint32 {
+// segmentLen returns the TCP payload length the IP header carrying v
+// declares (captured bytes data): more than v.payLen when the snap length
+// cut the segment. It falls back to v.payLen when that IP header is not
+// where the decoder's layers say, or is inconsistent.
+func segmentLen(p *pipeline.Packet, v *view, data []byte) uint32 {
 	d := &p.Decoded
-	capd := d.PayloadLen
+	capd := v.payLen
 	if p.OrigLen <= p.CapLen {
 		return capd
 	}
-	off := linkLen(d)
-	if off+6 > len(data) || uint32(off) > d.PayloadOffset {
+	off := v.ipOffset(d, data)
+	if off < 0 || off+6 > len(data) || uint32(off) > v.payOff {
 		return capd
 	}
-	hdr := d.PayloadOffset - uint32(off) // IP + TCP header bytes
+	v4, v6 := pipeline.LayerIPv4, pipeline.LayerIPv6
+	if v.inner {
+		v4, v6 = pipeline.LayerInnerIPv4, pipeline.LayerInnerIPv6
+	}
+	hdr := v.payOff - uint32(off) // IP + TCP header bytes
 	var total uint32
 	switch {
-	case data[off]>>4 == 4 && d.Layers.Has(pipeline.LayerIPv4):
+	case data[off]>>4 == 4 && d.Layers.Has(v4):
 		total = uint32(data[off+2])<<8 | uint32(data[off+3])
-	case data[off]>>4 == 6 && d.Layers.Has(pipeline.LayerIPv6):
+	case data[off]>>4 == 6 && d.Layers.Has(v6):
 		if n := uint32(data[off+4])<<8 | uint32(data[off+5]); n != 0 {
 			total = 40 + n
 		}

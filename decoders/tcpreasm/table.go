@@ -8,7 +8,7 @@ import (
 )
 
 // create starts a connection for k with p as its first packet.
-func (a *Assembler) create(k key, p *pipeline.Packet, srcIsA bool) int32 {
+func (a *Assembler) create(k key, p *pipeline.Packet, flags uint16, srcIsA bool) int32 {
 	if len(a.m) >= a.opts.MaxConns {
 		a.evictOldest()
 	}
@@ -20,10 +20,9 @@ func (a *Assembler) create(k key, p *pipeline.Packet, srcIsA bool) int32 {
 		a.slab = append(a.slab, conn{})
 		i = int32(len(a.slab) - 1)
 	}
-	d := &p.Decoded
 	c := &a.slab[i]
 	*c = conn{k: k, clientIsA: srcIsA, prev: -1, next: -1}
-	if d.TCPFlags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
+	if flags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
 		c.clientIsA = !srcIsA
 	}
 	c.ID = a.nextID
@@ -75,7 +74,7 @@ func (a *Assembler) finish(i int32, reason string) {
 func (a *Assembler) flushDir(c *conn, dir Dir) {
 	h := &c.h[dir]
 	for len(h.segs) > 0 {
-		a.skipTo(c, dir, h.segs[0].seq)
+		a.skipTo(c, dir, h.segs[0].seq, false)
 		a.drain(c, dir)
 	}
 }

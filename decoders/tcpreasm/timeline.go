@@ -99,10 +99,9 @@ func stallThreshold(c *conn) int64 {
 }
 
 // observe adds the events one segment causes (after reassembly saw it).
-func (t *tlState) observe(c *conn, dir Dir, p *pipeline.Packet, length uint32, retrans bool, max int) {
+func (t *tlState) observe(c *conn, dir Dir, now int64, v *view, length uint32, retrans bool, max int) {
 	tl := &c.Timeline
-	now := p.Timestamp
-	fl := p.Decoded.TCPFlags
+	fl := v.flags
 	if !t.handshake && c.AckTime != 0 {
 		t.handshake = true
 		tl.add(Event{Time: c.SynTime, Kind: EventHandshake, Dir: ClientToServer, Duration: c.AckTime - c.SynTime,
@@ -140,7 +139,7 @@ func (t *tlState) observe(c *conn, dir Dir, p *pipeline.Packet, length uint32, r
 		t.endEpisode(c, dir, max)
 	}
 	if fl&(pipeline.TCPSyn|pipeline.TCPFin|pipeline.TCPRst) == 0 {
-		switch win := p.Decoded.TCPWindow; {
+		switch win := v.win; {
 		case win == 0 && t.zero[dir] == 0:
 			t.zero[dir] = now
 			tl.add(Event{Time: now, Kind: EventZeroWindow, Dir: dir,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,19 +19,13 @@ import (
 	"github.com/pcapflow/pcapflow/pipeline/input"
 )
 
-// knownDifferences lists captures whose follow output differs from tshark's
-// on purpose, and why (see README's follow section).
-var knownDifferences = map[string]string{
-	// TCP inside GTP-U tunnels: tshark follows the inner connections;
-	// pcapflow reassembles the outer tuple only.
-	"gtp-open5gs-srsenb-s1-gtpu.pcapng": "TCP inside GTP-U is not reassembled",
-	// The inner TCP sits in outer IP fragments (and GTP-U).
-	"gtpu-zeek-gn-outer-fragmentation.pcap": "TCP inside fragmented GTP-U is not reassembled",
-}
-
 // TestCorpusMatchesTshark compares every directed stream of every corpus
 // capture with tshark's follow,tcp,raw (hashes in testdata/truth, made by
-// scripts/follow-truth.sh).
+// scripts/follow-truth.sh). There are no exceptions: TCP inside GTP-U
+// (gtp-open5gs-srsenb-s1-gtpu.pcapng, with fragmented tunnelled packets),
+// inside fragmented outer GTP-U datagrams
+// (gtpu-zeek-gn-outer-fragmentation.pcap) and holes never acknowledged are
+// followed as tshark does.
 func TestCorpusMatchesTshark(t *testing.T) {
 	for _, path := range corpus.Captures(t) {
 		name := filepath.Base(path)
@@ -45,10 +40,6 @@ func TestCorpusMatchesTshark(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got := follow(t, path)
 			missing, extra := diff(want, got)
-			if why, ok := knownDifferences[name]; ok {
-				t.Logf("known difference (%s): %d of %d tshark streams missing, %d extra", why, len(missing), len(want), len(extra))
-				return
-			}
 			for _, m := range missing {
 				t.Errorf("tshark stream missing: %s", m)
 			}
@@ -59,7 +50,8 @@ func TestCorpusMatchesTshark(t *testing.T) {
 	}
 }
 
-// streamKey identifies a directed stream: endpoints, length and hash.
+// streamKey identifies a directed stream: tshark's tcp.stream number,
+// endpoints, length and hash.
 type streamKey string
 
 func readTruth(path string) (map[streamKey]int, error) {
@@ -79,7 +71,7 @@ func readTruth(path string) (map[streamKey]int, error) {
 		if len(fs) != 6 {
 			return nil, fmt.Errorf("%s: bad line %q", path, line)
 		}
-		out[streamKey(fs[1]+" "+fs[2]+" "+fs[3]+" "+fs[4])]++
+		out[streamKey(fs[0]+" "+fs[1]+" "+fs[2]+" "+fs[3]+" "+fs[4])]++
 	}
 	return out, sc.Err()
 }
@@ -113,17 +105,18 @@ func follow(t *testing.T, path string) map[streamKey]int {
 			t.Errorf("%s: empty file or directory left in the output", e.Name())
 			continue
 		}
-		src, dst := endpointsOf(e.Name())
+		id, src, dst := endpointsOf(e.Name())
 		h := sha256.Sum256(b)
-		out[streamKey(fmt.Sprintf("%s %s %d %s", src, dst, len(b), hex.EncodeToString(h[:])))]++
+		out[streamKey(fmt.Sprintf("%d %s %s %d %s", id, src, dst, len(b), hex.EncodeToString(h[:])))]++
 	}
 	return out
 }
 
-// endpointsOf turns "NNNNNN-c2s-ADDR.PORT-ADDR.PORT.raw" back into
-// tshark's "ADDR:PORT" notation.
-func endpointsOf(name string) (string, string) {
+// endpointsOf turns "NNNNNN-c2s-ADDR.PORT-ADDR.PORT.raw" back into the
+// connection number and tshark's "ADDR:PORT" notation.
+func endpointsOf(name string) (int, string, string) {
 	parts := strings.SplitN(strings.TrimSuffix(name, ".raw"), "-", 4)
+	id, _ := strconv.Atoi(parts[0])
 	conv := func(s string) string {
 		i := strings.LastIndexByte(s, '.')
 		addr := strings.ReplaceAll(s[:i], "_", ":")
@@ -132,7 +125,7 @@ func endpointsOf(name string) (string, string) {
 		}
 		return addr + ":" + s[i+1:]
 	}
-	return conv(parts[2]), conv(parts[3])
+	return id, conv(parts[2]), conv(parts[3])
 }
 
 func diff(want, got map[streamKey]int) (missing, extra []string) {

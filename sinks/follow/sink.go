@@ -30,9 +30,13 @@ type Options struct {
 	// MaxOpen caps the files open at once in Dir (default 64).
 	MaxOpen int
 	// RawGaps says what the raw format writes for a hole between segments:
-	// GapsMarker (default) writes tshark's "[N bytes missing in capture
-	// file]" text and a NUL byte, as tshark's follow does, GapsSkip nothing.
-	// Bytes cut by the snap length are never marked in raw (tshark neither).
+	// GapsMarker (default) is tshark's follow: a hole the peer acknowledged
+	// becomes the text "[N bytes missing in capture file]" and a NUL byte,
+	// and a hole never acknowledged ends the direction's output (tshark
+	// waits for the missing bytes and never writes what follows them; the
+	// Summary counts those bytes as Withheld). GapsSkip writes every
+	// delivered byte and nothing for holes. Bytes cut by the snap length
+	// are never marked in raw (tshark neither).
 	RawGaps string
 }
 
@@ -54,8 +58,11 @@ type Summary struct {
 	TruncatedBytes uint64 `json:"truncated_bytes"`
 	Retransmitted  uint64 `json:"retransmitted_bytes"`
 	Conflicts      uint64 `json:"conflicts"`
-	PeakMemory     int64  `json:"peak_reassembly_memory"`
-	Evicted        uint64 `json:"evicted"`
+	// Withheld counts bytes the raw format did not write because they
+	// follow a hole never acknowledged (RawGaps GapsMarker).
+	Withheld   uint64 `json:"withheld_bytes"`
+	PeakMemory int64  `json:"peak_reassembly_memory"`
+	Evicted    uint64 `json:"evicted"`
 }
 
 // Sink reassembles the TCP connections of the batches it reads and writes
@@ -72,6 +79,11 @@ type Sink struct {
 // connOut is a selected connection's output state (Conn.User).
 type connOut struct {
 	names [2]string
+	// stopped marks a direction whose raw output ended at a hole never
+	// acknowledged (tshark's follow).
+	stopped [2]bool
+	// wrote marks a direction that has a file in Dir.
+	wrote [2]bool
 }
 
 // New returns a follow sink.
@@ -179,6 +191,10 @@ func (s *handler) Data(c *tcpreasm.Conn, d tcpreasm.Dir, data []byte, at tcpreas
 	if !ok {
 		return
 	}
+	if o.stopped[d] {
+		s.sum.Withheld += uint64(len(data))
+		return
+	}
 	b := s.buf[:0]
 	switch s.opts.Format {
 	case FormatRaw:
@@ -205,7 +221,11 @@ func (s *handler) Gap(c *tcpreasm.Conn, d tcpreasm.Dir, n uint64, at tcpreasm.Ch
 	b := s.buf[:0]
 	switch s.opts.Format {
 	case FormatRaw:
-		if at.Truncated || s.opts.RawGaps == GapsSkip {
+		if o.stopped[d] || at.Truncated || s.opts.RawGaps == GapsSkip {
+			return
+		}
+		if at.Unacked {
+			o.stopped[d] = true
 			return
 		}
 		b = fmt.Appendf(b, "[%d bytes missing in capture file]\x00", n)
@@ -224,6 +244,7 @@ func (s *handler) emit(o *connOut, d tcpreasm.Dir, b []byte) {
 	}
 	switch {
 	case s.dw != nil:
+		o.wrote[d] = true
 		s.err = s.dw.write(o.names[d], b)
 	case s.opts.Out != nil:
 		_, s.err = s.opts.Out.Write(b)
@@ -245,7 +266,7 @@ func (s *handler) Close(c *tcpreasm.Conn) {
 		s.sum.TruncatedBytes += st[d].TruncatedBytes
 		s.sum.Retransmitted += st[d].Retransmitted
 		s.sum.Conflicts += st[d].Conflicts
-		if s.dw != nil && st[d].Bytes > 0 {
+		if o.wrote[d] {
 			s.sum.Files++
 		}
 		if s.dw != nil && s.err == nil {
