@@ -36,6 +36,8 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 			maxOpen := fs.Int("max-open", 0, "open output files at most `N` (default: a safe share of ulimit -n)")
 			minPackets := fs.Int("min-packets", 0, "flows with fewer than `N` packets go to other (or are dropped with --drop-other)")
 			dropOther := fs.Bool("drop-other", false, "drop packets that have no key instead of writing other.pcap")
+			var buffer int64
+			fs.Var(sizeFlag{&buffer}, "buffer", "memory for per-flow write buffers in total (default 64MiB); more means fewer, larger writes")
 			asJSON := fs.Bool("json", false, "print the run summary as JSON on stdout")
 			pq := declareParquet(fs)
 			return func(e *env, args []string) error {
@@ -49,7 +51,7 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 				}
 				return runSplit(e, &in, paths, splitOptions{
 					dir: *out, spec: spec, format: *format, maxOpen: *maxOpen,
-					minPackets: *minPackets, dropOther: *dropOther, json: *asJSON, parquet: pq,
+					minPackets: *minPackets, dropOther: *dropOther, json: *asJSON, parquet: pq, buffer: buffer,
 				})
 			}
 		},
@@ -65,6 +67,7 @@ type splitOptions struct {
 	dropOther  bool
 	json       bool
 	parquet    *parquetFlag
+	buffer     int64
 }
 
 // splitSummary is the end-of-run report (--json prints it as is).
@@ -111,7 +114,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	}
 	sink, err := split.New(split.Options{
 		Dir: o.dir, Spec: o.spec, Format: o.format, MaxOpen: o.maxOpen,
-		MinPackets: o.minPackets, DropOther: o.dropOther, Inputs: inputs,
+		MinPackets: o.minPackets, DropOther: o.dropOther, Inputs: inputs, BufferBytes: o.buffer,
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func clampMaxOpen(n int) int {
 
 // openSlot is one open file in the LRU.
 type openSlot struct {
-	f          *os.File
+	f          outFile
 	flow       int32
 	prev, next int32
 }
@@ -91,7 +91,7 @@ func (s *Sink) partialPath(idx int32) string {
 
 // open returns the open file of entry idx, opening it (and closing the
 // least recently used file when at the limit).
-func (s *Sink) open(idx int32) (*os.File, error) {
+func (s *Sink) open(idx int32) (outFile, error) {
 	o := &s.files
 	f := &s.flows[idx]
 	if f.slot >= 0 {
@@ -103,7 +103,7 @@ func (s *Sink) open(idx int32) (*os.File, error) {
 	}
 	if o.n >= o.max {
 		if err := s.closeSlot(o.tail); err != nil {
-			return nil, err
+			return outFile{}, err
 		}
 	}
 	path := s.partialPath(idx)
@@ -111,9 +111,9 @@ func (s *Sink) open(idx int32) (*os.File, error) {
 	if !f.created {
 		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
-	file, err := os.OpenFile(path, flags, 0o644)
+	file, err := openOut(path, flags)
 	if err != nil {
-		return nil, fmt.Errorf("split: %w", err)
+		return outFile{}, fmt.Errorf("split: %w", err)
 	}
 	f.created = true
 	s.sum.Opens++
