@@ -1,9 +1,9 @@
 package httpx
 
 import (
-	"bufio"
 	"context"
 	"fmt"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"os"
 	"path/filepath"
 	"sort"
@@ -28,7 +28,7 @@ func TestCorpusMatchesTshark(t *testing.T) {
 	dir := corpus.Dir(t)
 	for _, name := range []string{"http-wireshark-sample.cap", "ipv6-http-streams-rawip.pcap"} {
 		t.Run(name, func(t *testing.T) {
-			want := tsharkMessages(t, filepath.Join("testdata", "truth", name+".tsv"))
+			want := testcap.TsharkHTTP(t, filepath.Join("testdata", "truth", name+".tsv"))
 			recs := exchanges(t, filepath.Join(dir, name), "")
 			var got []string
 			for _, r := range recs {
@@ -48,33 +48,6 @@ func TestCorpusMatchesTshark(t *testing.T) {
 			}
 		})
 	}
-}
-
-// tsharkMessages reads the truth file into the test's line format.
-func tsharkMessages(t *testing.T, path string) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "#") {
-			continue
-		}
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) < 14 {
-			t.Fatalf("%s: short line %q", path, sc.Text())
-		}
-		if c[2] == "1" {
-			out = append(out, fmt.Sprintf("%s\t%s\trequest\t%s\t%s\t%s\t%s", c[0], c[1], c[3], c[4], c[5], c[6]))
-		} else {
-			out = append(out, fmt.Sprintf("%s\t%s\tresponse\t%s\t%s\t%s\t%s\t%s", c[0], c[1], c[7], c[8], c[12], c[13], c[9]))
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // exchanges runs the sink over a capture.

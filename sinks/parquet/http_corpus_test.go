@@ -1,9 +1,8 @@
 package parquet
 
 import (
-	"bufio"
 	"fmt"
-	"os"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,7 +26,7 @@ func TestHTTPTableMatchesTshark(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			tabs := runTables(t, filepath.Join(dir, name), mem, "flows", "http")
-			want := tsharkHTTP(t, filepath.Join("..", "httpx", "testdata", "truth", name+".tsv"))
+			want := testcap.TsharkHTTP(t, filepath.Join("..", "httpx", "testdata", "truth", name+".tsv"))
 			rows, flowRows := rowsOf(t, tabs["http"]), rowsOf(t, tabs["flows"])
 			tabs["http"].Release()
 			tabs["flows"].Release()
@@ -71,34 +70,4 @@ func TestHTTPTableMatchesTshark(t *testing.T) {
 			mem.AssertSize(t, 0)
 		})
 	}
-}
-
-// tsharkHTTP reads a truth file into the test's line format.
-func tsharkHTTP(t *testing.T, path string) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "#") {
-			continue
-		}
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) < 14 {
-			t.Fatalf("%s: short line %q", path, sc.Text())
-		}
-		if c[2] == "1" {
-			out = append(out, fmt.Sprintf("%s\t%s\trequest\t%s\t%s\t%s\t%s", c[0], c[1], c[3], c[4], c[5], c[6]))
-		} else {
-			out = append(out, fmt.Sprintf("%s\t%s\tresponse\t%s\t%s\t%s\t%s\t%s", c[0], c[1], c[7], c[8], c[12], c[13], c[9]))
-		}
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s: no messages", path)
-	}
-	sort.Strings(out)
-	return out
 }
