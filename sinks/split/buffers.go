@@ -1,5 +1,7 @@
 package split
 
+import "sync"
+
 // Buffer size classes: a flow's buffer starts small and moves up a class as
 // it grows, so millions of small flows cost little and large flows do not
 // copy often. A flow is flushed before its buffer would pass FlushChunk, so
@@ -7,8 +9,10 @@ package split
 // exact, unpooled buffer.
 var classes = [...]int{256, 1 << 10, 4 << 10, 16 << 10, FlushChunk}
 
-// bufPool recycles flow buffers. It is used by one goroutine.
+// bufPool recycles flow buffers: the sink takes them, the writer gives them
+// back, so it is safe for concurrent use.
 type bufPool struct {
+	mu        sync.Mutex
 	free      [len(classes)][][]byte
 	freeBytes int64
 	maxFree   int64
@@ -16,6 +20,8 @@ type bufPool struct {
 
 // get returns an empty buffer with room for at least n bytes.
 func (p *bufPool) get(n int) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for i, c := range classes {
 		if c < n {
 			continue
@@ -33,6 +39,8 @@ func (p *bufPool) get(n int) []byte {
 
 // put gives a buffer back for reuse (dropped when the pool holds enough).
 func (p *bufPool) put(b []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if b == nil || p.freeBytes+int64(cap(b)) > p.maxFree {
 		return
 	}

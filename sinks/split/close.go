@@ -30,9 +30,10 @@ func (s *Sink) Close(aborted bool) error {
 	if err := s.flushAll(); err != nil {
 		errs = append(errs, err)
 	}
-	if err := s.closeAll(); err != nil {
+	if err := s.w.finish(); err != nil {
 		errs = append(errs, err)
 	}
+	s.sum.Opens = s.w.opens
 	if err := s.log.remove(); err != nil {
 		errs = append(errs, fmt.Errorf("split: pending log: %w", err))
 	}

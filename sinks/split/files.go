@@ -2,8 +2,6 @@ package split
 
 import (
 	"cmp"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,13 +11,21 @@ import (
 const PartialSuffix = ".partial"
 
 // clampMaxOpen picks the open file limit: n (default DefaultMaxOpen), at
-// most half the process limit, at least 1.
+// most the process limit less a reserve for inputs, other sinks and the
+// runtime (an eighth of the limit, at least 64), at least 1.
 func clampMaxOpen(n int) int {
 	if n <= 0 {
 		n = DefaultMaxOpen
 	}
-	if lim := fileLimit(); lim > 0 && uint64(n) > lim/2 {
-		n = int(lim / 2)
+	if lim := fileLimit(); lim > 0 {
+		reserve := max(lim/8, 64)
+		avail := uint64(1)
+		if lim > reserve {
+			avail = lim - reserve
+		}
+		if uint64(n) > avail {
+			n = int(avail)
+		}
 	}
 	return max(n, 1)
 }
@@ -89,97 +95,21 @@ func (s *Sink) partialPath(idx int32) string {
 	return filepath.Join(s.opts.Dir, s.baseName(idx)+PartialSuffix)
 }
 
-// open returns the open file of entry idx, opening it (and closing the
-// least recently used file when at the limit).
-func (s *Sink) open(idx int32) (outFile, error) {
-	o := &s.files
-	f := &s.flows[idx]
-	if f.slot >= 0 {
-		if o.head != f.slot {
-			o.unlink(f.slot)
-			o.pushHead(f.slot)
-		}
-		return o.slots[f.slot].f, nil
-	}
-	if o.n >= o.max {
-		if err := s.closeSlot(o.tail); err != nil {
-			return outFile{}, err
-		}
-	}
-	path := s.partialPath(idx)
-	flags := os.O_WRONLY | os.O_APPEND
-	if !f.created {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	file, err := openOut(path, flags)
-	if err != nil {
-		return outFile{}, fmt.Errorf("split: %w", err)
-	}
-	f.created = true
-	s.sum.Opens++
-	var i int32
-	if n := len(o.free); n > 0 {
-		i = o.free[n-1]
-		o.free = o.free[:n-1]
-	} else {
-		o.slots = append(o.slots, openSlot{})
-		i = int32(len(o.slots) - 1)
-	}
-	o.slots[i] = openSlot{f: file, flow: idx, prev: -1, next: -1}
-	o.pushHead(i)
-	o.n++
-	f.slot = i
-	return file, nil
-}
-
-// closeSlot closes the file in slot i.
-func (s *Sink) closeSlot(i int32) error {
-	o := &s.files
-	sl := &o.slots[i]
-	err := sl.f.Close()
-	s.flows[sl.flow].slot = -1
-	name := sl.f.Name()
-	o.unlink(i)
-	o.slots[i] = openSlot{}
-	o.free = append(o.free, i)
-	o.n--
-	if err != nil {
-		return fmt.Errorf("split: closing %s: %w", name, err)
-	}
-	return nil
-}
-
-// closeAll closes every open file, returning the first error.
-func (s *Sink) closeAll() error {
-	var first error
-	for s.files.tail >= 0 {
-		if err := s.closeSlot(s.files.tail); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// flush writes entry idx's buffer to its file.
+// flush hands entry idx's buffer to the writer.
 func (s *Sink) flush(idx int32) error {
 	f := &s.flows[idx]
 	if len(f.buf) == 0 {
 		return nil
 	}
-	file, err := s.open(idx)
-	if err != nil {
+	if err := s.w.err(); err != nil {
 		return err
 	}
-	f = &s.flows[idx]
-	n, err := file.Write(f.buf)
-	f.written += int64(n)
-	if err != nil {
-		return fmt.Errorf("split: writing %s: %w", file.Name(), err)
-	}
-	s.sum.Flushes++
+	j := writeJob{flow: idx, create: !f.created, path: s.partialPath(idx), buf: f.buf}
+	f.created = true
 	s.buffered -= int64(cap(f.buf))
-	s.pool.put(f.buf)
 	f.buf = nil
+	s.sum.Flushes++
+	s.w.queue(j)
 	return nil
 }
 

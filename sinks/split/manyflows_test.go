@@ -73,8 +73,8 @@ func TestManyFlows(t *testing.T) {
 	if sum.Files != n || sum.Flows != n || sum.Opens <= n || sum.OtherPackets != 0 {
 		t.Errorf("summary %+v: want %d files and reopens", sum, n)
 	}
-	if s.files.n != 0 || s.buffered != 0 {
-		t.Errorf("after close: %d files open, %d bytes buffered", s.files.n, s.buffered)
+	if s.w.files.n != 0 || s.buffered != 0 {
+		t.Errorf("after close: %d files open, %d bytes buffered", s.w.files.n, s.buffered)
 	}
 	m := readManifest(t, dir)
 	if len(m) != n {

@@ -9,9 +9,11 @@
 // records are buffered in memory in pooled, size-classed buffers; a flow is
 // flushed when its buffer reaches 64 KiB, and when the buffers of all flows
 // together exceed Options.BufferBytes the largest are flushed until half the
-// budget is free. Writes go through an LRU of at most Options.MaxOpen open
-// files; an evicted file is reopened with O_APPEND (its header is written
-// once). Files are never reopened per packet.
+// budget is free. A writer goroutine appends the flushed buffers to the
+// files, in order, through an LRU of at most Options.MaxOpen open files, so
+// the system calls of one flush overlap the encoding of the next packets;
+// an evicted file is reopened with O_APPEND (its header is written once).
+// Files are never reopened per packet.
 //
 // # Output rules
 //
@@ -53,8 +55,11 @@ import (
 // Defaults for Options.
 const (
 	// DefaultMaxOpen is the open file limit when Options.MaxOpen is 0 (and
-	// the process limit allows it).
-	DefaultMaxOpen = 512
+	// the process limit allows it). Flows beyond it are reopened when
+	// flushed, and reopening is what a split spends most system time on,
+	// so the default is high; the process limit usually bounds it (see
+	// clampMaxOpen).
+	DefaultMaxOpen = 16384
 	// DefaultBufferBytes is the total buffer budget when Options.BufferBytes is 0.
 	DefaultBufferBytes = 64 << 20
 	// FlushChunk is the buffered size at which one flow is flushed.
@@ -70,7 +75,7 @@ type Options struct {
 	// Format is "pcap" (default when empty) or "pcapng".
 	Format string
 	// MaxOpen bounds open file descriptors (default DefaultMaxOpen, at most
-	// half the process limit).
+	// the process limit less an eighth of it, kept for inputs and other sinks).
 	MaxOpen int
 	// MinPackets: flows with fewer packets are folded into other (or
 	// dropped with DropOther). 0 or 1 keeps every flow.

@@ -21,13 +21,11 @@ type flow struct {
 	buf    []byte // encoded records not yet written
 
 	packets, bytes, wire int64
-	written              int64 // bytes in the file on disk
 	firstTs, lastTs      int64
 	firstFrame           uint64
 	lastLog              int64 // offset of the flow's last record in the pending log
 	firstInput           pipeline.InputID
 
-	slot     int32 // open file slot, -1 when closed
 	sibling  int32 // next entry of the same key with another link type, -1
 	linkType uint16
 	hasLT    bool // linkType is set
@@ -35,7 +33,7 @@ type flow struct {
 	other    bool
 	pending  bool // fewer than MinPackets packets so far: records are in the log
 	folded   bool // a small flow folded into other at Close
-	created  bool // the file exists on disk
+	created  bool // the file was handed to the writer
 	dirty    bool // listed in Sink.dirty
 }
 
@@ -51,7 +49,7 @@ type Sink struct {
 	dirty    []int32
 	pool     bufPool
 	buffered int64 // bytes held by flow buffers (capacity)
-	files    openFiles
+	w        writer
 	log      pendingLog
 	sum      Summary
 	err      error
@@ -84,8 +82,11 @@ func New(opts Options) (*Sink, error) {
 		index:  make(map[flowkey.Key]int32),
 		other:  -1,
 	}
-	s.pool.maxFree = opts.BufferBytes / 4
-	s.files.init(opts.MaxOpen)
+	// The pool may keep as much as the budget: buffers the writer gives back
+	// are reused rather than left to the garbage collector, whose heap goal
+	// would otherwise double the memory the buffers take.
+	s.pool.maxFree = opts.BufferBytes
+	s.w.start(opts.MaxOpen, &s.pool)
 	s.log.init(opts.Dir, max(opts.BufferBytes/4, 1<<20))
 	return s, nil
 }
@@ -148,7 +149,6 @@ func (s *Sink) newFlow(key flowkey.Key, other bool) int32 {
 	s.flows = append(s.flows, flow{
 		key:     key,
 		stream:  pcapout.Stream{Format: s.format},
-		slot:    -1,
 		sibling: -1,
 		lastLog: noLog,
 		other:   other,
