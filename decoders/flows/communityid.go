@@ -59,7 +59,12 @@ func CommunityID(seed uint16, src, dst netip.Addr, proto uint8, sport, dport uin
 		b = binary.BigEndian.AppendUint16(b, dport)
 	}
 	sum := sha1.Sum(b)
-	return "1:" + base64.StdEncoding.EncodeToString(sum[:])
+	// "1:" and the base64 of the 20-byte digest, built in place so that
+	// the string is the only allocation.
+	var out [2 + 28]byte
+	copy(out[:], "1:")
+	base64.StdEncoding.Encode(out[2:], sum[:])
+	return string(out[:])
 }
 
 func appendAddr(b []byte, a netip.Addr) []byte {

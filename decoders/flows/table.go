@@ -60,7 +60,7 @@ type Table struct {
 	opts     Options
 	idle     [numClasses]int64
 	m        map[key]int32
-	slab     []flow
+	slab     slab
 	free     []int32
 	lists    [numClasses]list
 	nextID   uint64
@@ -92,7 +92,7 @@ func (t *Table) CommunityID() string {
 	if t.cur < 0 {
 		return ""
 	}
-	return t.slab[t.cur].communityID
+	return t.slab.at(t.cur).communityID
 }
 
 func classOf(proto uint8) uint8 {
@@ -140,7 +140,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 
 	i, ok := t.m[k]
 	if ok {
-		f := &t.slab[i]
+		f := t.slab.at(i)
 		side := uint8(0)
 		if srcIsA != f.origIsA {
 			side = 1
@@ -162,7 +162,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	if !ok {
 		i = t.create(k, p, srcIsA, isICMP)
 	}
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	side := 0
 	if srcIsA != f.origIsA {
 		side = 1
@@ -267,11 +267,10 @@ func (t *Table) create(k key, p *pipeline.Packet, srcIsA, isICMP bool) int32 {
 		i = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
-		t.slab = append(t.slab, flow{})
-		i = int32(len(t.slab) - 1)
+		i = t.slab.grow()
 	}
 	d := &p.Decoded
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	*f = flow{
 		k: k, id: t.nextID, first: p.Timestamp, last: p.Timestamp,
 		origIsA: srcIsA, class: classOf(k.proto), prev: -1, next: -1,
@@ -316,7 +315,7 @@ func (t *Table) expire(now int64) {
 	for c := range t.lists {
 		for {
 			i := t.lists[c].tail
-			if i < 0 || now-t.slab[i].last <= t.idle[c] {
+			if i < 0 || now-t.slab.at(i).last <= t.idle[c] {
 				break
 			}
 			t.finish(i, EndIdle)
@@ -327,7 +326,7 @@ func (t *Table) expire(now int64) {
 func (t *Table) evictOldest() {
 	best := int32(-1)
 	for c := range t.lists {
-		if i := t.lists[c].tail; i >= 0 && (best < 0 || t.slab[i].last < t.slab[best].last) {
+		if i := t.lists[c].tail; i >= 0 && (best < 0 || t.slab.at(i).last < t.slab.at(best).last) {
 			best = i
 		}
 	}
@@ -342,7 +341,7 @@ func (t *Table) Flush() {
 	for _, i := range t.m {
 		idx = append(idx, i)
 	}
-	sort.Slice(idx, func(x, y int) bool { return t.slab[idx[x]].id < t.slab[idx[y]].id })
+	sort.Slice(idx, func(x, y int) bool { return t.slab.at(idx[x]).id < t.slab.at(idx[y]).id })
 	for _, i := range idx {
 		t.finish(i, EndFlush)
 	}
@@ -351,7 +350,7 @@ func (t *Table) Flush() {
 
 // finish emits flow i and frees its slot.
 func (t *Table) finish(i int32, reason string) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	if t.opts.Emit != nil {
 		t.fill(&t.rec, f, reason)
 		t.opts.Emit(&t.rec)
@@ -399,15 +398,15 @@ func (t *Table) fill(r *Record, f *flow, reason string) {
 }
 
 func (t *Table) unlink(i int32) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	l := &t.lists[f.class]
 	if f.prev >= 0 {
-		t.slab[f.prev].next = f.next
+		t.slab.at(f.prev).next = f.next
 	} else {
 		l.head = f.next
 	}
 	if f.next >= 0 {
-		t.slab[f.next].prev = f.prev
+		t.slab.at(f.next).prev = f.prev
 	} else {
 		l.tail = f.prev
 	}
@@ -415,11 +414,11 @@ func (t *Table) unlink(i int32) {
 }
 
 func (t *Table) pushHead(i int32) {
-	f := &t.slab[i]
+	f := t.slab.at(i)
 	l := &t.lists[f.class]
 	f.prev, f.next = -1, l.head
 	if l.head >= 0 {
-		t.slab[l.head].prev = i
+		t.slab.at(l.head).prev = i
 	}
 	l.head = i
 	if l.tail < 0 {
@@ -428,7 +427,7 @@ func (t *Table) pushHead(i int32) {
 }
 
 func (t *Table) moveToHead(i int32) {
-	if t.lists[t.slab[i].class].head == i {
+	if t.lists[t.slab.at(i).class].head == i {
 		return
 	}
 	t.unlink(i)

@@ -180,23 +180,52 @@ func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array
 		}
 		p.defLevels[i] = def
 	}
-	return pqarrow.WriteArrowToColumn(ctx, cw, col, def, nil, p.nullable[i])
+	if err := pqarrow.WriteArrowToColumn(ctx, cw, col, def, nil, p.nullable[i]); err != nil {
+		return err
+	}
+	return flushPage(cw)
 }
 
-// closeRowGroup writes the row group out. The values each column still
-// buffers (a dictionary-encoded column keeps a whole row group's indices
-// in one page) are first encoded and compressed into pages concurrently;
-// Close then only writes the buffered pages in column order.
+// flushPage cuts a data page from the values column writer cw buffers.
+// Every column is cut at the end of each record, here on the workers:
+// left alone, a dictionary-encoded column sizes its pages by the raw bytes
+// it was given, so a narrow column (ports, flags) keeps a whole row
+// group's indices in one page, encoded and compressed only when the row
+// group closes — after the input has ended, for the last one.
+func flushPage(cw pqfile.ColumnChunkWriter) error {
+	fc, ok := cw.(pageFlusher)
+	if !ok {
+		return nil
+	}
+	// The page statistics count the values and nulls buffered since the
+	// last page (a page of nothing cannot be cut). Without statistics,
+	// only a non-empty plain encoder is known to hold values.
+	if st := cw.PageStatistics(); st != nil {
+		if st.NumValues()+st.NullCount() == 0 {
+			return nil
+		}
+	} else if isDictEncoding(cw.CurrentEncoder().Encoding()) || cw.CurrentEncoder().EstimatedDataEncodedSize() == 0 {
+		return nil
+	}
+	return fc.FlushCurrentPage()
+}
+
+// isDictEncoding reports whether e is a dictionary encoding.
+func isDictEncoding(e parquet.Encoding) bool {
+	return e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict
+}
+
+// closeRowGroup writes the row group out. Values a column still buffers
+// (none after writeColumn, which cuts a page at the end of each record)
+// are first encoded and compressed into pages concurrently; Close then
+// only writes the buffered pages in column order.
 func (p *parallelWriter) closeRowGroup() error {
 	err := p.forColumns(p.rgw.NumColumns(), func(i int) error {
 		cw, err := p.rgw.Column(i)
 		if err != nil {
 			return err
 		}
-		if fc, ok := cw.(pageFlusher); ok && cw.CurrentEncoder().EstimatedDataEncodedSize() > 0 {
-			return fc.FlushCurrentPage()
-		}
-		return nil
+		return flushPage(cw)
 	})
 	if cerr := p.rgw.Close(); err == nil {
 		err = cerr

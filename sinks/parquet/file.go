@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/pcapflow/pcapflow/sinks/atomicfile"
 )
@@ -55,7 +56,7 @@ func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
 	}
 	f := &file{
 		enc:     newEncoder(path, af, rw),
-		b:       array.NewRecordBuilder(o.Allocator, schema),
+		b:       array.NewRecordBuilder(o.builderAllocator(), schema),
 		maxRows: min(o.RowsPerRowGroup, recordRows),
 		dataLen: make([]int, len(schema.Fields())),
 	}
@@ -63,6 +64,15 @@ func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
 	// records are reserved at once from the second one on (see flush).
 	f.b.Reserve(min(f.maxRows, initialRows))
 	return f, nil
+}
+
+// builderAllocator is the allocator of the column builders: the sink's
+// recycler, or Allocator for Options used without New (tests).
+func (o *Options) builderAllocator() memory.Allocator {
+	if o.recycle != nil {
+		return o.recycle
+	}
+	return o.Allocator
 }
 
 // writerProperties are the Parquet settings of every file: format 2.6
@@ -76,7 +86,7 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 		parquet.WithCompressionLevel(o.CompressionLevel),
 		parquet.WithMaxRowGroupLength(int64(o.RowsPerRowGroup)),
 		parquet.WithBatchSize(writeBatchRows),
-		parquet.WithAllocator(o.Allocator),
+		parquet.WithAllocator(o.builderAllocator()),
 		parquet.WithCreatedBy("pcapflow"),
 	}
 	for _, f := range schema.Fields() {

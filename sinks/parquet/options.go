@@ -74,6 +74,11 @@ type Options struct {
 	Reassembly tcpreasm.Options
 	// Allocator for Arrow buffers (default memory.DefaultAllocator).
 	Allocator memory.Allocator
+
+	// recycle serves the column builders: it keeps the buffers of the
+	// records the encoders have written for the next records (set by New,
+	// over Allocator).
+	recycle *recycler
 }
 
 func (o *Options) fill() {

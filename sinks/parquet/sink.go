@@ -24,7 +24,7 @@ type Sink struct {
 	tab     *flows.Table
 	err     error // first error met while emitting flow rows
 	closed  bool
-	ctx     PacketContext
+	pcs     []PacketContext // contexts of the packets of the batch being consumed
 	names   map[pipeline.InputID]string
 	stale   []string // earlier files an overwrite removes after commit
 }
@@ -41,6 +41,7 @@ func New(opts Options) (*Sink, error) {
 		return nil, errors.New("parquet: no output directory")
 	}
 	s := &Sink{o: opts, names: make(map[pipeline.InputID]string)}
+	s.o.recycle = newRecycler(s.o.Allocator)
 	seen := map[string]bool{}
 	var tables []string
 	for _, name := range opts.Tables {
@@ -102,25 +103,56 @@ func (s *Sink) sourceName(id pipeline.InputID) string {
 	return n
 }
 
-// Consume writes the rows of every packet of b.
+// Consume writes the rows of every packet of b. The flow table sees the
+// packets first (in capture order, on this goroutine); then the HTTP
+// reassembly, when its table is written, runs on another goroutine while
+// this one appends the packet and PFCP rows: the tables are independent,
+// and both finish before Consume returns.
 func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
+	if cap(s.pcs) < len(b.Packets) {
+		s.pcs = make([]PacketContext, len(b.Packets))
+	}
+	pcs := s.pcs[:len(b.Packets)]
 	for i := range b.Packets {
 		p := &b.Packets[i]
-		data := b.Bytes(p)
-		id, dir := s.tab.Observe(p, data)
+		id, dir := s.tab.Observe(p, b.Bytes(p))
 		if s.err != nil {
 			return s.err
 		}
-		s.ctx = PacketContext{FlowID: id, Dir: dir, SourceFile: s.sourceName(p.Input)}
+		pcs[i] = PacketContext{FlowID: id, Dir: dir, SourceFile: s.sourceName(p.Input)}
 		if id != 0 {
-			s.ctx.CommunityID = s.tab.CommunityID()
+			pcs[i].CommunityID = s.tab.CommunityID()
 		}
+	}
+	var httpDone <-chan error
+	if s.http != nil {
+		httpDone = s.http.start(b, pcs)
+	}
+	err := s.appendRows(b, pcs)
+	if httpDone != nil {
+		if herr := <-httpDone; err == nil {
+			err = herr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// appendRows appends the packet-table and PFCP rows of b, whose packets'
+// contexts are pcs.
+func (s *Sink) appendRows(b *pipeline.Batch, pcs []PacketContext) error {
+	for i := range b.Packets {
+		p := &b.Packets[i]
+		data := b.Bytes(p)
+		pc := &pcs[i]
 		for _, w := range s.packets {
 			f, err := w.fileFor(p.Timestamp)
 			if err != nil {
 				return err
 			}
-			n := f.packets.AppendPacket(p, data, &s.ctx)
+			n := f.packets.AppendPacket(p, data, pc)
 			w.rows += int64(n)
 			if err := f.added(n); err != nil {
 				return err
@@ -129,18 +161,13 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		if s.pfcp != nil && p.Decoded.Layers.Has(pipeline.LayerPFCP) && !p.Decoded.Flags.Has(pipeline.FlagInICMPError) {
 			start, end := int(p.Decoded.PayloadOffset), int(p.Decoded.PayloadOffset)+int(p.Decoded.PayloadLen)
 			if start <= end && end <= len(data) {
-				if err := s.pfcp.add(p, data[start:end], &s.ctx); err != nil {
+				if err := s.pfcp.add(p, data[start:end], pc); err != nil {
 					return err
 				}
 			}
 		}
-		if s.http != nil && p.Decoded.Layers.Has(pipeline.LayerTCP) {
-			if err := s.http.observe(p, data); err != nil {
-				return err
-			}
-		}
 	}
-	return ctx.Err()
+	return nil
 }
 
 // emitPFCPMessage writes a PFCP datagram's row, in the partition of its
@@ -216,6 +243,9 @@ func (s *Sink) Close(aborted bool) error {
 		return nil
 	}
 	s.closed = true
+	// Every encoder has stopped when Close returns: the buffers kept for
+	// reuse go back to the allocator.
+	defer s.o.recycle.release()
 	all := s.writers()
 	if !aborted {
 		// The packet tables take no more rows: their last records are

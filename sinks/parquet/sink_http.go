@@ -8,11 +8,15 @@ import (
 
 // httpState runs TCP reassembly and the HTTP/1.x parser for the http
 // table. It exists only when that table is selected: reassembly keeps
-// per-connection buffers (bounded by Options.Reassembly) and costs CPU.
+// per-connection buffers (bounded by Options.Reassembly) and costs CPU, so
+// it runs on a goroutine of its own, a batch at a time, beside the sink's
+// other tables (see start).
 type httpState struct {
-	s   *Sink
-	hs  *httpx.Sink
-	row HTTPExchange
+	s    *Sink
+	hs   *httpx.Sink
+	row  HTTPExchange
+	cur  *PacketContext // context of the packet being observed
+	done chan error     // result of the batch started last
 }
 
 // httpConn is what the sink attaches to each reassembled connection.
@@ -22,14 +26,24 @@ type httpConn struct {
 }
 
 func newHTTPState(s *Sink) (*httpState, error) {
-	h := &httpState{s: s}
+	h := &httpState{s: s, done: make(chan error, 1)}
+	ro := s.o.Reassembly
+	if ro.History == 0 {
+		// The history of delivered bytes only serves to count conflicting
+		// retransmissions, which the http table does not report; keeping
+		// it costs a copy of every delivered byte.
+		ro.History = -1
+	}
 	hs, err := httpx.New(httpx.Options{
 		Emit:       h.emit,
-		Reassembly: s.o.Reassembly,
+		Reassembly: ro,
 		// The connection's first packet is the one being observed: its
-		// flow and input are in s.ctx.
+		// flow and input are in h.cur.
 		Tag: func(*tcpreasm.Conn) any {
-			return &httpConn{flowID: s.ctx.FlowID, sourceFile: s.ctx.SourceFile}
+			if h.cur == nil {
+				return nil
+			}
+			return &httpConn{flowID: h.cur.FlowID, sourceFile: h.cur.SourceFile}
 		},
 	})
 	if err != nil {
@@ -39,10 +53,30 @@ func newHTTPState(s *Sink) (*httpState, error) {
 	return h, nil
 }
 
-// observe feeds one TCP packet to the reassembler; exchanges that end are
-// written before it returns.
-func (h *httpState) observe(p *pipeline.Packet, data []byte) error {
-	return h.hs.Observe(p, data)
+// start feeds the TCP packets of b (whose contexts are pcs) to the
+// reassembler on another goroutine and returns the channel that receives
+// its result. The caller must receive it before b or pcs change, and
+// before the next start.
+func (h *httpState) start(b *pipeline.Batch, pcs []PacketContext) <-chan error {
+	go func() { h.done <- h.observe(b, pcs) }()
+	return h.done
+}
+
+// observe feeds the TCP packets of b to the reassembler; exchanges that
+// end are written before it returns.
+func (h *httpState) observe(b *pipeline.Batch, pcs []PacketContext) error {
+	defer func() { h.cur = nil }()
+	for i := range b.Packets {
+		p := &b.Packets[i]
+		if !p.Decoded.Layers.Has(pipeline.LayerTCP) {
+			continue
+		}
+		h.cur = &pcs[i]
+		if err := h.hs.Observe(p, b.Bytes(p)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emit writes one exchange's row, in the partition of its request time.

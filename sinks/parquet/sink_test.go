@@ -345,9 +345,11 @@ func TestEncodeAllocs(t *testing.T) {
 	one, five := mallocs(1), mallocs(5)
 	perRow := float64(int64(five)-int64(one)) / float64(4*recordRows)
 	t.Logf("1 record: %d allocations, 5 records: %d (%.4f per added row)", one, five, perRow)
-	// About 16 allocations per column and record of 64Ki rows.
-	if perRow > 0.02 {
-		t.Errorf("%.4f allocations per row encoded, want <= 0.02", perRow)
+	// About 24 allocations per column and record of 64Ki rows (each
+	// record ends a page of every column), some more under the race
+	// detector: a hundredth of one per row.
+	if perRow > 0.03 {
+		t.Errorf("%.4f allocations per row encoded, want <= 0.03", perRow)
 	}
 }
 
