@@ -42,8 +42,13 @@ FIELDS="frame.number frame.len vlan.id ip.src ip.dst ipv6.src ipv6.dst ip.ttl ip
 tcp.srcport tcp.dstport tcp.flags tcp.seq_raw tcp.ack_raw udp.srcport udp.dstport icmp.type icmpv6.type
 gtp.teid gtp.ext_hdr.pdu_ses_con.qos_flow_id pfcp.msg_type pfcp.seid pfcp.seqno"
 
-# NAME|ARGS: one capture per generator and per variant with its own
-# intended tshark notes.
+# GTPC_FIELDS are the GTPv2-C fields added for the gtpc cases.
+GTPC_FIELDS="gtpv2.message_type gtpv2.teid gtpv2.seq e212.imsi gtpv2.cause gtpv2.f_teid_interface_type
+gtpv2.f_teid_gre_key gtpv2.f_teid_ipv4 gtpv2.f_teid_ipv6 gtpv2.pdn_addr_and_prefix.ipv4
+gtpv2.pdn_addr_and_prefix.ipv6 gtpv2.ebi"
+
+# NAME|ARGS[|gtpc]: one capture per generator and per variant with its own
+# intended tshark notes; a third column "gtpc" adds GTPC_FIELDS.
 CASES='synflood|synflood -n 20
 synflood-ipv6-vlan-options|synflood -n 20 --ipv6 --vlan 42 --tcp-options --seed 3
 synflood-random|synflood -n 20 --src 10.9.0.0/24 --random-src --random-sport --seed 4
@@ -59,10 +64,14 @@ traceroute-udp|traceroute --udp --seed 1
 traceroute-ipv6|traceroute --ipv6 --silent 2 --seed 1
 pfcp|pfcp -n 4 --reject-every 3 --vendor-ie --heartbeats 1 --retransmit 0.3 --seed 1
 pfcp-user-plane-qfi|pfcp -n 2 --user-plane 3 --qfi 9 --seed 1
-pfcp-ipv6|pfcp -n 2 --ipv6 --user-plane 2 --seed 1'
+pfcp-ipv6|pfcp -n 2 --ipv6 --user-plane 2 --seed 1
+gtpc|gtpc -n 8 --reject 3 --echo 2 --retransmit 0.2 --reuse-teids --hold 30ms --ue-ipv6 --user-packets 8 --seed 1|gtpc
+gtpc-ipv6|gtpc -n 2 --ipv6 --user-packets 4 --plmn 310260 --apn ims.mnc260.mcc310.gprs --rat 10 --seed 2|gtpc'
 
 version=$(tshark --version 2>/dev/null | head -1)
-echo "$CASES" | while IFS='|' read -r name args; do
+echo "$CASES" | while IFS='|' read -r name args extra; do
+	fields=$FIELDS
+	case $extra in gtpc) fields="$FIELDS $GTPC_FIELDS" ;; esac
 	cap="$TMP/$name.pcap"
 	g="$OUT/$name.golden"
 	# shellcheck disable=SC2086 # args are words on purpose
@@ -97,10 +106,10 @@ echo "$CASES" | while IFS='|' read -r name args; do
 				printf "expert\t%s\t%s\t%s\t%s\t%s\n", sev, group, proto, freq, $0
 			}' | sort
 		printf 'fields'
-		for f in $FIELDS; do printf '\t%s' "$f"; done
+		for f in $fields; do printf '\t%s' "$f"; done
 		printf '\n'
 		fargs=""
-		for f in $FIELDS; do fargs="$fargs -e $f"; done
+		for f in $fields; do fargs="$fargs -e $f"; done
 		# shellcheck disable=SC2086
 		tshark -r "$cap" $TSHARK_OPTS -T fields -E occurrence=a -E aggregator=, $fargs 2>/dev/null |
 			awk '{ print "frame\t" $0 }'

@@ -52,7 +52,7 @@ func init() {
 	register(&command{
 		name:  "gen",
 		args:  "GENERATOR [flags]",
-		short: "generate a capture (SYN flood, traffic mix, TCP/HTTP sessions, traceroute, PFCP+GTP-U)",
+		short: "generate a capture (SYN flood, traffic mix, TCP/HTTP sessions, traceroute, PFCP+GTP-U, GTPv2-C+GTP-U)",
 		long: `Generates traffic into a capture file (or stdout with -o -), reproducibly:
 the same flags and --seed give byte-identical output. Timestamps start at
 --start (default 2024-01-01T00:00:00Z), never the wall clock.

@@ -75,6 +75,8 @@ var intendedExpert = map[string]struct{ allowed, required []string }{
 	"pfcp":                {},
 	"pfcp-user-plane-qfi": {},
 	"pfcp-ipv6":           {},
+	"gtpc":                {},
+	"gtpc-ipv6":           {},
 }
 
 // Expert summaries (regular expressions over "severity protocol summary").
@@ -409,5 +411,8 @@ func checkTsharkFrame(t *testing.T, g *tsharkGolden, i int, data []byte, d *pipe
 		if d.PFCPHasSEID {
 			num("pfcp.seid", 0, d.PFCPSEID)
 		}
+	}
+	if _, ok := g.col["gtpv2.message_type"]; ok {
+		checkTsharkGTPC(t, g, i, data, d)
 	}
 }

@@ -100,7 +100,7 @@ func (t *GTPCTable) Add(src, dst netip.Addr, b []byte) (int32, bool) {
 		if h.Type == gtpc.EchoRequest || h.Type == gtpc.EchoResponse {
 			return -1, false
 		}
-		i := t.find(src, dst, h, m.IEs())
+		i, answer := t.find(src, dst, h, m.IEs())
 		if i < 0 {
 			continue
 		}
@@ -108,7 +108,7 @@ func (t *GTPCTable) Add(src, dst netip.Addr, b []byte) (int32, bool) {
 			owner = i
 		}
 		t.learn(i, m.IEs())
-		if !h.HasTEID || h.TEID == 0 {
+		if (!h.HasTEID || h.TEID == 0) && !answer {
 			t.pending[gtpcPend{src, dst, h.Seq}] = i
 		}
 	}
@@ -120,8 +120,9 @@ func (t *GTPCTable) Add(src, dst netip.Addr, b []byte) (int32, bool) {
 }
 
 // find returns the subscriber of one message: by IMSI IE, by header TEID
-// and receiver, or as the answer to a request sent with TEID 0.
-func (t *GTPCTable) find(src, dst netip.Addr, h *gtpc.Header, it gtpc.IEIter) int32 {
+// and receiver, or as the answer to a request sent with TEID 0 (answer is
+// then true: the message settles that request and is not one to wait for).
+func (t *GTPCTable) find(src, dst netip.Addr, h *gtpc.Header, it gtpc.IEIter) (i int32, answer bool) {
 	for it.Next() {
 		ie := it.IE()
 		if ie.Type != gtpc.IEIMSI || !ie.IMSI(&t.digits) {
@@ -137,19 +138,24 @@ func (t *GTPCTable) find(src, dst netip.Addr, h *gtpc.Header, it gtpc.IEIter) in
 			t.subs = append(t.subs, Subscriber{IMSI: id})
 			t.byIMSI[id] = i
 		}
-		return i
-	}
-	if h.HasTEID && h.TEID != 0 {
-		if i, ok := t.ctrl.lookup(dst, h.TEID); ok {
-			return i
-		}
+		return i, false
 	}
 	k := gtpcPend{dst, src, h.Seq}
+	if h.HasTEID && h.TEID != 0 {
+		if i, ok := t.ctrl.lookup(dst, h.TEID); ok {
+			// An answer found by its TEID settles the request that was
+			// sent with TEID 0, which would otherwise stay pending.
+			if j, ok := t.pending[k]; ok && j == i {
+				delete(t.pending, k)
+			}
+			return i, false
+		}
+	}
 	if i, ok := t.pending[k]; ok {
 		delete(t.pending, k)
-		return i
+		return i, true
 	}
-	return -1
+	return -1, false
 }
 
 // learn records the control and user-plane endpoints and PDN addresses of
