@@ -37,7 +37,7 @@ Keys: ` + strings.Join(flowkey.Names(), ", ") + `.`,
 			minPackets := fs.Int("min-packets", 0, "flows with fewer than `N` packets go to other (or are dropped with --drop-other)")
 			dropOther := fs.Bool("drop-other", false, "drop packets that have no key instead of writing other.pcap")
 			var buffer int64
-			fs.Var(sizeFlag{&buffer}, "buffer", "memory for per-flow write buffers in total (default 64MiB); more means fewer, larger writes")
+			fs.Var(sizeFlag{&buffer}, "buffer", "memory for per-flow write buffers in total (default 128MiB); more means fewer, larger writes")
 			asJSON := fs.Bool("json", false, "print the run summary as JSON on stdout")
 			pq := declareParquet(fs)
 			return func(e *env, args []string) error {
