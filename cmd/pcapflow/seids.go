@@ -55,9 +55,11 @@ cause, session; --csv the same columns.`,
 				if err != nil {
 					return err
 				}
-				// Summarizing and formatting run on the decode workers; the sink
-				// only correlates sessions and writes, in capture order.
+				// Summarizing and formatting run on the decode workers,
+				// correlating sessions on the ordering goroutine; the sink
+				// only writes, in capture order.
 				g.Stages = append(g.Stages, sink.Stage())
+				g.Ordered = append(g.Ordered, sink.Correlate())
 				g.Sinks = []pipeline.Sink{sink}
 				if _, err := g.Run(e.ctx); err != nil {
 					return err

@@ -19,7 +19,10 @@
 //   - Typed accessors on IE (FSEID, NodeID, Cause, FTEID, UEIPAddress, ...)
 //     return (value, ok) for the IEs analysis needs.
 //   - Summarize fills a fixed-size Summary for the pipeline's decode stage
-//     and the seids command.
+//     and the seids command, in one scan of the datagram (grouped IEs lie
+//     inside their parent's value, so a stack of group ends replaces the
+//     iterators); SummarizeTop skips the details a message listing does
+//     not print.
 //
 // Malformed input is reported through Error values (small constants that
 // can be returned as an error without allocating) plus an offset; decoding
@@ -52,4 +55,12 @@
 // NewCorrelatorWith can forget finished exchanges and deleted sessions
 // after a packet-time delay, so that a long capture is correlated in
 // memory bounded by its live sessions.
+//
+// The Correlator's speed is memory latency: each message looks up a
+// session among thousands, chosen by the traffic, not by locality. Its
+// indexes therefore hold 8-byte entries (a key's hash and a slot number;
+// the key is compared in the slot) in open-addressing tables that never
+// keep tombstones, a session's per-message state fills one cache line,
+// and freed slots are reused oldest first, so that sessions opened one
+// after another sit side by side, as their later messages arrive.
 package pfcp

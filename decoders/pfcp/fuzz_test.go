@@ -58,6 +58,7 @@ func FuzzParse(f *testing.F) {
 		if a.Malformed && (a.ErrOffset < 0 || a.ErrOffset > len(data)) {
 			t.Fatalf("ErrOffset %d outside a %d-byte datagram", a.ErrOffset, len(data))
 		}
+		checkScan(t, data)
 	})
 }
 

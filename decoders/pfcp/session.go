@@ -1,6 +1,7 @@
 package pfcp
 
 import (
+	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"time"
@@ -100,22 +101,27 @@ type CorrelatorOptions struct {
 type Correlator struct {
 	opts CorrelatorOptions
 	ends endpoints
+	seed seed
 	// pending maps an establishment exchange (CP, UP, sequence number) to
 	// its slot in pend; free lists the slots to reuse.
-	pending map[exchKey]int32
+	pending index
 	pend    []pendingEst
-	free    []int32
+	free    ring[int32]
 	// bySEID maps (sender node, receiver node, header SEID) to a session
 	// slot; byPair holds the latest session created for each (CP, UP, CP
 	// SEID, UP SEID): a repeated establishment response joins it while it
 	// is not deleted.
-	bySEID   map[seidKey]int32
-	byPair   map[pairKey]int32
+	bySEID   index
+	byPair   index
 	sessions slab
 	nextID   int
 	// assigned records every message's session id (unless Forget).
-	assigned map[uint64]int32
-	txs      map[exchKey]transaction
+	assigned idTable[uint64]
+	// txs maps a transaction (requester, responder, seq) to its slot in
+	// txList; txFree lists the slots to reuse.
+	txs    idTable[exchKey]
+	txList []transaction
+	txFree []int32
 	// waits and lingers list, in order of scheduling, when exchanges and
 	// deleted sessions may be dropped: after Window, after Linger (two
 	// queues, so that each is in time order).
@@ -134,6 +140,9 @@ type exchKey struct {
 }
 
 type pendingEst struct {
+	// key is the exchange while live (in the pending table).
+	key    exchKey
+	live   bool
 	cpSEID OptSEID
 	// first and more are the requests' Refs (more: retransmissions), n of
 	// them; the first assigned of them were given a session by a response
@@ -163,6 +172,9 @@ type seidKey struct {
 }
 
 type transaction struct {
+	// key is the transaction while live (in the txs table).
+	key      exchKey
+	live     bool
 	first    int64
 	expires  int64
 	answered bool
@@ -187,17 +199,8 @@ func NewCorrelator() *Correlator { return NewCorrelatorWith(CorrelatorOptions{})
 
 // NewCorrelatorWith returns an empty Correlator configured by o.
 func NewCorrelatorWith(o CorrelatorOptions) *Correlator {
-	c := &Correlator{
-		opts:    o,
-		pending: make(map[exchKey]int32),
-		bySEID:  make(map[seidKey]int32),
-		byPair:  make(map[pairKey]int32),
-		txs:     make(map[exchKey]transaction),
-	}
+	c := &Correlator{opts: o, seed: seed(rand.Uint64())}
 	c.ends.init()
-	if !o.Forget {
-		c.assigned = make(map[uint64]int32)
-	}
 	return c
 }
 
@@ -227,19 +230,19 @@ func (c *Correlator) Add(m Message) int {
 	case h.Type == SessionEstablishmentResponse:
 		return c.response(m, srcNode, dstNode)
 	case h.Type.IsSessionMessage() && h.HasSEID:
-		i, ok := c.bySEID[seidKey{srcNode, dstNode, h.SEID}]
+		i, ok := c.findSEID(seidKey{srcNode, dstNode, h.SEID})
 		if !ok {
 			return 0
 		}
 		sl := c.sessions.at(i)
-		c.assign(&sl.s, m.Ref)
+		c.assign(sl, m.Ref)
 		if h.Type == SessionDeletionResponse {
-			sl.s.Deleted = m.Ref
+			sl.deleted = m.Ref
 			if c.opts.Forget {
-				c.schedule(&sl.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
+				c.schedule(&c.sessions.coldAt(i).expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
 			}
 		}
-		return sl.s.ID
+		return sl.id
 	}
 	return 0
 }
@@ -252,26 +255,33 @@ func (c *Correlator) Decided() []uint64 { return c.decided }
 
 // request records an establishment request (or a retransmission of it).
 func (c *Correlator) request(m Message, k exchKey, fs OptSEID) {
-	i, ok := c.pending[k]
-	if ok {
+	h := c.seed.exch(k)
+	c.pending.reserve()
+	pos, found := c.pending.find(h, func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
+	var i int32
+	if found {
+		i = c.pending.slots[pos].ref - 1
 		if p := &c.pend[i]; p.cpSEID == fs {
 			p.more = append(p.more, m.Ref)
 			p.n++
-			c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k})
+			c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 			return
 		}
 	} else {
-		if n := len(c.free); n > 0 {
-			i, c.free = c.free[n-1], c.free[:n-1]
+		// Slots are reused oldest first, like sessions, for locality.
+		if c.free.len() > 0 {
+			i = c.free.front()
+			c.free.pop()
 		} else {
 			i = int32(len(c.pend))
 			c.pend = append(c.pend, pendingEst{})
 		}
-		c.pending[k] = i
+		c.pending.insertAt(pos, h, i)
 	}
 	p := &c.pend[i]
+	p.key, p.live = k, true
 	p.cpSEID, p.first, p.more, p.n, p.assigned = fs, m.Ref, p.more[:0], 1, 0
-	c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k})
+	c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 }
 
 // response matches an establishment response with its request and opens
@@ -279,56 +289,79 @@ func (c *Correlator) request(m Message, k exchKey, fs OptSEID) {
 func (c *Correlator) response(m Message, upNode, cpNode uint32) int {
 	s := m.Summary
 	k := exchKey{cpNode, upNode, s.Header.Seq}
-	pi, ok := c.pending[k]
+	pi, ok := c.pending.get(c.seed.exch(k), func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
 	if !ok {
 		return 0
 	}
 	p := &c.pend[pi]
 	up := firstSEID(s)
 	pk := pairKey{cp: cpNode, up: upNode, cpSEID: p.cpSEID, upSEID: up}
-	si, ok := c.byPair[pk]
-	if ok && c.sessions.at(si).s.Deleted != 0 {
-		ok = false
+	ph := c.seed.pair(pk)
+	c.byPair.reserve()
+	pos, found := c.byPair.find(ph, func(i int32) bool { return c.sessions.at(i).pair() == pk })
+	var si int32
+	if found {
+		si = c.byPair.slots[pos].ref - 1
 	}
-	if !ok {
+	if !found || c.sessions.at(si).deleted != 0 {
 		si = c.sessions.alloc()
+		if found {
+			c.byPair.slots[pos].ref = si + 1
+		} else {
+			c.byPair.insertAt(pos, ph, si)
+		}
 		c.nextID++
-		*c.sessions.at(si) = sessSlot{s: Session{ID: c.nextID, CP: c.ends.addr(cpNode), UP: c.ends.addr(upNode),
-			CPSEID: p.cpSEID, UPSEID: up, EstRequest: p.first, EstResponse: m.Ref, EstCause: s.Cause,
-			HasEstCause: s.HasCause, First: p.first, Last: m.Ref}, cp: cpNode, up: upNode, live: true}
-		c.byPair[pk] = si
+		flags := sessLive
+		if pk.cpSEID.Valid {
+			flags |= sessCPSEID
+		}
+		if pk.upSEID.Valid {
+			flags |= sessUPSEID
+		}
+		*c.sessions.at(si) = sessHot{cp: cpNode, up: upNode, cpSEID: pk.cpSEID.SEID, upSEID: pk.upSEID.SEID, id: c.nextID,
+			flags: flags, last: m.Ref}
+		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: m.Ref, first: p.first, estCause: s.Cause,
+			hasEstCause: s.HasCause}
 	}
-	sess := &c.sessions.at(si).s
+	sess := c.sessions.at(si)
 	for i := p.assigned; i < p.n; i++ {
 		r := p.ref(i)
 		c.decided = append(c.decided, r)
-		if c.assigned != nil {
-			if _, done := c.assigned[r]; done {
+		if !c.opts.Forget {
+			if v, added := c.assigned.claim(r, c.seed.ref(r)); added {
+				*v = int32(sess.id)
+			} else {
 				continue
 			}
-			c.assigned[r] = int32(sess.ID)
 		}
-		sess.Messages++
+		sess.messages++
 	}
 	p.assigned = p.n
 	// CP→UP messages carry the UP SEID, UP→CP ones the CP SEID.
 	if up.Valid {
-		c.bySEID[seidKey{cpNode, upNode, up.SEID}] = si
+		sk := seidKey{cpNode, upNode, up.SEID}
+		c.bySEID.set(c.seed.seid(sk), func(i int32) bool { return c.sessions.at(i).has(sk) }, si)
 	}
 	if p.cpSEID.Valid {
-		c.bySEID[seidKey{upNode, cpNode, p.cpSEID.SEID}] = si
+		sk := seidKey{upNode, cpNode, p.cpSEID.SEID}
+		c.bySEID.set(c.seed.seid(sk), func(i int32) bool { return c.sessions.at(i).has(sk) }, si)
 	}
-	c.schedule(&p.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k})
+	c.schedule(&p.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
 	c.assign(sess, m.Ref)
-	return sess.ID
+	return sess.id
 }
 
-func (c *Correlator) assign(sess *Session, ref uint64) {
-	if c.assigned != nil {
-		c.assigned[ref] = int32(sess.ID)
+func (c *Correlator) assign(sess *sessHot, ref uint64) {
+	if !c.opts.Forget {
+		c.assigned.put(ref, c.seed.ref(ref), int32(sess.id))
 	}
-	sess.Messages++
-	sess.Last = ref
+	sess.messages++
+	sess.last = ref
+}
+
+// findSEID returns the session slot with SEID key k.
+func (c *Correlator) findSEID(k seidKey) (int32, bool) {
+	return c.bySEID.get(c.seed.seid(k), func(i int32) bool { return c.sessions.at(i).has(k) })
 }
 
 func firstSEID(s *Summary) OptSEID {
@@ -345,22 +378,33 @@ func (c *Correlator) transact(m Message, src, dst uint32) {
 	case t.IsRequest():
 		c.stats.Requests++
 		k := exchKey{src, dst, m.Summary.Header.Seq}
-		if tx, ok := c.txs[k]; ok {
+		slot, added := c.txs.claim(k, c.seed.exch(k))
+		if !added {
 			c.stats.Retransmissions++
+			tx := &c.txList[*slot]
 			if !tx.answered && c.opts.Window > 0 {
 				// A retransmission restarts the wait for the answer.
-				c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k})
-				c.txs[k] = tx
+				c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
 			}
 			return
 		}
-		tx := transaction{first: m.Time}
-		c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k})
-		c.txs[k] = tx
+		if n := len(c.txFree); n > 0 {
+			*slot, c.txFree = c.txFree[n-1], c.txFree[:n-1]
+		} else {
+			*slot = int32(len(c.txList))
+			c.txList = append(c.txList, transaction{})
+		}
+		tx := &c.txList[*slot]
+		*tx = transaction{key: k, live: true, first: m.Time}
+		c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
 	case t.IsResponse():
 		c.stats.Responses++
 		k := exchKey{dst, src, m.Summary.Header.Seq}
-		tx, ok := c.txs[k]
+		i, ok := c.txs.get(k, c.seed.exch(k))
+		var tx *transaction
+		if ok {
+			tx = &c.txList[i]
+		}
 		switch {
 		case !ok:
 			c.stats.UnmatchedResponses++
@@ -368,8 +412,7 @@ func (c *Correlator) transact(m Message, src, dst uint32) {
 			c.stats.DuplicateResponses++
 		default:
 			tx.answered = true
-			c.schedule(&tx.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireTx, key: k})
-			c.txs[k] = tx
+			c.schedule(&tx.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireTx, key: k, slot: i})
 			d := time.Duration(m.Time - tx.first)
 			st := &c.stats
 			if st.Answered == 0 || d < st.LatencyMin {
@@ -387,17 +430,17 @@ func (c *Correlator) transact(m Message, src, dst uint32) {
 // SessionOf returns the session id assigned to the message with ref. It
 // always reports false for a Correlator made with Forget.
 func (c *Correlator) SessionOf(ref uint64) (int, bool) {
-	id, ok := c.assigned[ref]
+	id, ok := c.assigned.get(ref, c.seed.ref(ref))
 	return int(id), ok
 }
 
 // Sessions returns a copy of the sessions found so far (with Forget, those
 // not dropped yet), by id.
 func (c *Correlator) Sessions() []Session {
-	out := make([]Session, 0, c.sessions.used-len(c.sessions.free))
+	out := make([]Session, 0, c.sessions.live())
 	for i := int32(0); i < int32(c.sessions.used); i++ {
-		if sl := c.sessions.at(i); sl.live {
-			out = append(out, sl.s)
+		if c.sessions.at(i).flags&sessLive != 0 {
+			out = append(out, c.session(i))
 		}
 	}
 	if c.opts.Forget {
@@ -411,8 +454,8 @@ func (c *Correlator) Sessions() []Session {
 func (c *Correlator) Stats() TransactionStats {
 	st := c.stats
 	st.Unanswered = c.expiredUnanswered
-	for _, tx := range c.txs {
-		if !tx.answered {
+	for i := range c.txList {
+		if tx := &c.txList[i]; tx.live && !tx.answered {
 			st.Unanswered++
 		}
 	}

@@ -24,7 +24,9 @@ func sessionTraffic(n int) []Message {
 	var evs []ev
 	seq := uint32(0)
 	msg := func(t int64, typ MessageType, fromUP bool, seid uint64, fseid uint64, hasSEID bool) {
-		seq++
+		if typ.IsRequest() {
+			seq++ // a response has its request's sequence number
+		}
 		s := Summary{HeaderOK: true, Messages: 1, Header: Header{Version: 1, Type: typ, HasSEID: hasSEID, SEID: seid, Seq: seq}}
 		if fseid != 0 {
 			s.NumFSEIDs, s.FSEIDs[0].SEID = 1, fseid

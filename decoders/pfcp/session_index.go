@@ -16,6 +16,8 @@ type endpoints struct {
 	node  []uint32
 	addrs []netip.Addr
 	cache [16]endpointSlot
+	// last holds the last two endpoints looked up.
+	last [2]endpointSlot
 }
 
 type endpointSlot struct {
@@ -31,11 +33,20 @@ func (e *endpoints) init() {
 
 // id returns ap's endpoint id, numbering it when new.
 func (e *endpoints) id(ap netip.AddrPort) uint32 {
-	a := ap.Addr().As16()
-	h := binary.LittleEndian.Uint64(a[8:]) ^ binary.LittleEndian.Uint64(a[:8]) ^ uint64(ap.Port())
-	h ^= h >> 32
-	h ^= h >> 16
-	slot := &e.cache[(h^h>>8)&uint64(len(e.cache)-1)]
+	// A message's endpoints are mostly the last message's two.
+	for i := range e.last {
+		if l := &e.last[i]; l.ok && l.ap == ap {
+			return l.id
+		}
+	}
+	id := e.lookup(ap)
+	e.last[0], e.last[1] = e.last[1], endpointSlot{ap: ap, id: id, ok: true}
+	return id
+}
+
+// lookup returns ap's endpoint id through the cache, numbering it when new.
+func (e *endpoints) lookup(ap netip.AddrPort) uint32 {
+	slot := &e.cache[e.slot(ap)]
 	if slot.ok && slot.ap == ap {
 		return slot.id
 	}
@@ -53,6 +64,15 @@ func (e *endpoints) id(ap netip.AddrPort) uint32 {
 	}
 	*slot = endpointSlot{ap: ap, id: id, ok: true}
 	return id
+}
+
+// slot returns ap's place in the cache.
+func (e *endpoints) slot(ap netip.AddrPort) int {
+	a := ap.Addr().As16()
+	h := binary.LittleEndian.Uint64(a[8:]) ^ binary.LittleEndian.Uint64(a[:8]) ^ uint64(ap.Port())
+	h ^= h >> 32
+	h ^= h >> 16
+	return int((h ^ h>>8) & uint64(len(e.cache)-1))
 }
 
 // addr returns the address of node n.

@@ -1,6 +1,9 @@
 package pfcp
 
-import "net/netip"
+import (
+	"encoding/binary"
+	"net/netip"
+)
 
 // Capacities of a Summary's fixed arrays. Counts go on past them; only the
 // first values are kept.
@@ -82,8 +85,22 @@ func (s *Summary) NodeText(dst []byte) []byte {
 
 // Summarize decodes datagram b (a UDP payload) into s, overwriting all of
 // it. It never allocates and never panics; problems set s.Malformed.
-func Summarize(b []byte, s *Summary) {
-	*s = Summary{}
+func Summarize(b []byte, s *Summary) { summarize(b, s, true) }
+
+// SummarizeTop is Summarize without the details that need decoding IE
+// values other than F-SEID and Cause: the Node ID is absent and NumFTEIDs,
+// NumUEIPs and NumOHCs are 0 (the arrays NodeName, FTEIDs, UEIPs and OHCs
+// are left as they were, not cleared). Every IE is still walked, so IEs,
+// the vendor enterprise ids and the malformation are what Summarize
+// finds. It is what a message listing needs, for less work.
+func SummarizeTop(b []byte, s *Summary) { summarize(b, s, false) }
+
+func summarize(b []byte, s *Summary, details bool) {
+	if details {
+		*s = Summary{}
+	} else {
+		s.resetTop()
+	}
 	m := Messages(b)
 	for m.Next() {
 		h := m.Header()
@@ -91,7 +108,7 @@ func Summarize(b []byte, s *Summary) {
 			s.Header, s.HeaderOK = h, true
 		}
 		s.Messages++
-		s.walk(m.Body(), m.Offset()+h.HeaderLen)
+		s.walk(m.Body(), m.Offset()+h.HeaderLen, details)
 	}
 	err := m.Err()
 	if err == nil {
@@ -108,8 +125,20 @@ func Summarize(b []byte, s *Summary) {
 		if s.Messages == 0 {
 			s.Messages = 1
 		}
-		s.walk(h.Body(b[m.Offset():]), m.Offset()+h.HeaderLen)
+		s.walk(h.Body(b[m.Offset():]), m.Offset()+h.HeaderLen, details)
 	}
+}
+
+// resetTop clears every field of s but the detail arrays SummarizeTop
+// leaves alone (a Summary is over a kilobyte, mostly those arrays).
+func (s *Summary) resetTop() {
+	s.Header, s.HeaderOK, s.Messages, s.IEs = Header{}, false, 0, 0
+	s.FSEIDs, s.NumFSEIDs = [SummaryFSEIDs]FSEID{}, 0
+	s.HasNodeID, s.NodeIDType, s.NodeAddr, s.NodeNameLen = false, 0, netip.Addr{}, 0
+	s.HasCause, s.Cause = false, 0
+	s.NumFTEIDs, s.NumUEIPs, s.NumOHCs = 0, 0, 0
+	s.EnterpriseIDs, s.NumVendorIEs = [SummaryEnterprises]uint16{}, 0
+	s.Malformed, s.Err, s.ErrOffset = false, nil, 0
 }
 
 func (s *Summary) fail(err error, off int) {
@@ -119,82 +148,125 @@ func (s *Summary) fail(err error, off int) {
 	s.Malformed, s.Err, s.ErrOffset = true, err, off
 }
 
-// walk visits the IEs of body, descending into grouped IEs. base is the
-// datagram offset of body. It keeps its iterators in a fixed array rather
-// than recursing, so nothing escapes to the heap.
-func (s *Summary) walk(body []byte, base int) {
-	var stack [MaxDepth + 1]IEIterator
-	stack[0] = NewIEIterator(body)
-	n := 1
-	for n > 0 {
-		it := &stack[n-1]
-		if !it.Next() {
-			if err := it.Err(); err != nil {
-				s.fail(err, base+it.ErrOffset())
+// walk visits the IEs of body, descending into grouped IEs, with details
+// (Node ID, F-TEIDs, UE IPs, OHCs) or without. base is the datagram
+// offset of body. The IEs of a group lie inside the group's value, so the
+// walk is one scan of body with a stack of the open groups' ends: no
+// iterator and no IE value per IE. A malformed IE inside a group ends the
+// group (the walk goes on after it); at the top level it ends the walk.
+func (s *Summary) walk(body []byte, base int, details bool) {
+	var ends [MaxDepth + 1]int
+	ends[0] = len(body)
+	depth, off := 0, 0
+	for {
+		for off >= ends[depth] {
+			if depth == 0 {
+				return
 			}
-			n--
+			depth--
+		}
+		end := ends[depth]
+		if end-off < 4 {
+			s.fail(ErrIETruncated, base+off)
+			off = end
 			continue
 		}
-		ie := it.IE()
-		s.IEs++
-		if ie.IsVendor() {
+		t := IEType(binary.BigEndian.Uint16(body[off:]))
+		n := int(binary.BigEndian.Uint16(body[off+2:]))
+		if 4+n > end-off {
+			s.fail(ErrIETruncated, base+off)
+			off = end
+			continue
+		}
+		at, value := off, off+4
+		off += 4 + n
+		if t >= VendorIEBase {
+			if n < 2 {
+				s.fail(ErrVendorIE, base+at)
+				off = end
+				continue
+			}
+			s.IEs++
+			ent := binary.BigEndian.Uint16(body[value:])
 			if s.NumVendorIEs < SummaryEnterprises {
-				s.EnterpriseIDs[s.NumVendorIEs] = ie.EnterpriseID
+				s.EnterpriseIDs[s.NumVendorIEs] = ent
 			}
 			s.NumVendorIEs++
-			if !ie.IsGrouped() {
+			if !isGroupedVendorIE(ent, t) {
+				continue
+			}
+			value += 2
+		} else {
+			s.IEs++
+			switch t {
+			case IEFSEID:
+				if depth == 0 {
+					s.addFSEID(body[value:off])
+				}
+				continue
+			case IECause:
+				if depth == 0 && !s.HasCause && n >= 1 {
+					s.Cause, s.HasCause = Cause(body[value]), true
+				}
+				continue
+			case IENodeID, IEFTEID, IEOuterHeaderCreation, IEUEIPAddress:
+				if details {
+					s.detail(IE{Type: t, Length: uint16(n), Value: body[value:off:off], Offset: at, depth: uint8(depth)})
+				}
+				continue
+			}
+			if !t.IsGrouped() {
 				continue
 			}
 		}
-		switch ie.Type {
-		case IEFSEID:
-			if ie.depth == 0 {
-				if f, ok := ie.FSEID(); ok {
-					if s.NumFSEIDs < SummaryFSEIDs {
-						s.FSEIDs[s.NumFSEIDs] = f
-					}
-					s.NumFSEIDs++
-				}
+		if depth == MaxDepth {
+			s.fail(ErrTooDeep, base+at)
+			continue
+		}
+		depth++
+		ends[depth] = off
+		off = value
+	}
+}
+
+// addFSEID records a top-level F-SEID IE's value v.
+func (s *Summary) addFSEID(v []byte) {
+	if f, ok := (IE{Type: IEFSEID, Value: v}).FSEID(); ok {
+		if s.NumFSEIDs < SummaryFSEIDs {
+			s.FSEIDs[s.NumFSEIDs] = f
+		}
+		s.NumFSEIDs++
+	}
+}
+
+// detail records a Node ID (top level), F-TEID, UE IP Address or Outer
+// Header Creation IE.
+func (s *Summary) detail(ie IE) {
+	switch ie.Type {
+	case IENodeID:
+		if ie.depth == 0 && !s.HasNodeID {
+			s.setNodeID(ie)
+		}
+	case IEFTEID:
+		if f, ok := ie.FTEID(); ok {
+			if s.NumFTEIDs < SummaryFTEIDs {
+				s.FTEIDs[s.NumFTEIDs] = f
 			}
-		case IENodeID:
-			if ie.depth == 0 && !s.HasNodeID {
-				s.setNodeID(ie)
+			s.NumFTEIDs++
+		}
+	case IEOuterHeaderCreation:
+		if o, ok := ie.OuterHeaderCreation(); ok {
+			if s.NumOHCs < SummaryOHCs {
+				s.OHCs[s.NumOHCs] = o
 			}
-		case IECause:
-			if ie.depth == 0 && !s.HasCause {
-				s.Cause, s.HasCause = ie.Cause()
+			s.NumOHCs++
+		}
+	case IEUEIPAddress:
+		if u, ok := ie.UEIPAddress(); ok {
+			if s.NumUEIPs < SummaryUEIPs {
+				s.UEIPs[s.NumUEIPs] = u
 			}
-		case IEFTEID:
-			if f, ok := ie.FTEID(); ok {
-				if s.NumFTEIDs < SummaryFTEIDs {
-					s.FTEIDs[s.NumFTEIDs] = f
-				}
-				s.NumFTEIDs++
-			}
-		case IEOuterHeaderCreation:
-			if o, ok := ie.OuterHeaderCreation(); ok {
-				if s.NumOHCs < SummaryOHCs {
-					s.OHCs[s.NumOHCs] = o
-				}
-				s.NumOHCs++
-			}
-		case IEUEIPAddress:
-			if u, ok := ie.UEIPAddress(); ok {
-				if s.NumUEIPs < SummaryUEIPs {
-					s.UEIPs[s.NumUEIPs] = u
-				}
-				s.NumUEIPs++
-			}
-		default:
-			if ie.IsGrouped() {
-				g := ie.Group()
-				if g.err != nil {
-					s.fail(g.err, base+g.errOff)
-					continue
-				}
-				stack[n] = g
-				n++
-			}
+			s.NumUEIPs++
 		}
 	}
 }

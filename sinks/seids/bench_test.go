@@ -16,8 +16,9 @@ import (
 var benchScenario = generators.PFCPScenario{Sessions: 33333, Rate: 1000, Seed: 1}
 
 // BenchmarkSeids runs a generated 200k-message capture (a file in
-// b.TempDir) through input → decode → seids Stage → seids to io.Discard,
-// wired as the command wires it (default workers and batch sizes).
+// b.TempDir) through input → decode → seids Stage → seids Correlate
+// stage → seids to io.Discard, wired as the command wires it (default
+// workers and batch sizes).
 func BenchmarkSeids(b *testing.B) {
 	path := writeTemp(b, "pfcp200k.pcap", generate(b, benchScenario))
 	msgs := benchScenario.Expect().PFCPMessages
@@ -53,7 +54,7 @@ func runCommandGraph(b *testing.B, path string, opts Options) {
 		b.Fatal(err)
 	}
 	g := &pipeline.Graph{Source: src, Stages: []pipeline.Stage{decoders.NewStage(decoders.Options{}), s.Stage()},
-		Sinks: []pipeline.Sink{s}, Inputs: inputs}
+		Ordered: []pipeline.Stage{s.Correlate()}, Sinks: []pipeline.Sink{s}, Inputs: inputs}
 	if _, err := g.Run(context.Background()); err != nil {
 		b.Fatal(err)
 	}

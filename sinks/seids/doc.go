@@ -3,19 +3,30 @@
 // PFCP session and per node pair, written when the run closes.
 //
 // The sink reads packets in capture order. For each packet the decode stage
-// marked LayerPFCP it re-parses the UDP payload with pfcp.Summarize into a
-// reused Summary and feeds pfcp's Correlator, which groups both directions
-// of a session (the header SEID differs by direction) under one session id.
+// marked LayerPFCP it re-parses the UDP payload with pfcp.SummarizeTop (in
+// sessions mode pfcp.Summarize) and feeds pfcp's Correlator, which groups
+// both directions of a session (the header SEID differs by direction)
+// under one session id.
 //
 // # Speed
 //
-// The per-packet work that needs no state (pfcp.Summarize, and formatting
-// the whole line but for its session id) can run ahead of the sink on the
-// decode workers: Sink.Stage returns that parallel stage, which leaves each
-// batch's summaries and line text in a side table the sink picks up. The
-// sink then only correlates, splices the session id into the line and
-// writes it. Lines are appended into reused buffers (no fmt, no allocation
-// per line; the date and time are formatted once per second of capture).
+// The work is spread over three kinds of goroutine, as the command wires
+// it:
+//
+//   - Sink.Stage, a parallel stage on the decode workers, summarizes each
+//     PFCP datagram and formats its whole line but for the session id into
+//     a side table, by batch (in sessions mode it keeps the Summaries);
+//   - Sink.Correlate, an ordered stage on the graph's ordering goroutine,
+//     feeds the Correlator in capture order and records each row's session
+//     (in sessions mode it also follows the GTP-U endpoints and counts the
+//     G-PDUs);
+//   - the sink splices the session ids into the lines and writes them (in
+//     sessions mode it collects the session table's detail), while the
+//     ordering goroutine correlates the next batch.
+//
+// Without the stages the sink does all of it, with the same output. Lines
+// are appended into reused buffers (no fmt, no allocation per line; the
+// date and time are formatted once per second of capture).
 // In the message report the Correlator keeps no per-message state: an
 // exchange is forgotten Options.Timeout after its request if unanswered,
 // and Options.Linger (default 10 s) after its response; a deleted session

@@ -1,6 +1,7 @@
 package seids
 
 import (
+	"math/bits"
 	"net/netip"
 	"strconv"
 	"time"
@@ -18,9 +19,18 @@ func appendTime(dst []byte, ts int64, digits uint8) []byte {
 	return time.Unix(0, ts).UTC().AppendFormat(dst, layout)
 }
 
-// appendHex appends v as 0x-prefixed hex.
+// appendHex appends v as 0x-prefixed lower-case hex, as
+// strconv.AppendUint(dst, v, 16) would after the prefix (without its
+// general-base loop).
 func appendHex(dst []byte, v uint64) []byte {
-	return strconv.AppendUint(append(dst, "0x"...), v, 16)
+	n := max(1, (bits.Len64(v)+3)/4)
+	dst = append(dst, "0x0000000000000000"[:2+n]...)
+	out := dst[len(dst)-n:]
+	for i := n - 1; i >= 0; i-- {
+		out[i] = "0123456789abcdef"[v&15]
+		v >>= 4
+	}
+	return dst
 }
 
 // fseidAddr returns an F-SEID's address: IPv4 if present, else IPv6.
@@ -44,10 +54,13 @@ func appendFSEID(dst []byte, f *pfcp.FSEID) []byte {
 	return dst
 }
 
+// spaces is padding for the text columns.
+const spaces = "                                                                "
+
 // pad appends spaces until dst has grown by at least width since start.
 func pad(dst []byte, start, width int) []byte {
-	for len(dst)-start < width {
-		dst = append(dst, ' ')
+	for n := width - (len(dst) - start); n > 0; n -= len(spaces) {
+		dst = append(dst, spaces[:min(n, len(spaces))]...)
 	}
 	return dst
 }
@@ -106,12 +119,7 @@ func appendJSONAddr(dst []byte, a netip.Addr) []byte {
 
 // appendRight appends v right-aligned in width columns.
 func appendRight(dst []byte, v uint64, width int) []byte {
-	n := 1
-	for x := v; x >= 10; x /= 10 {
-		n++
-	}
-	for ; n < width; n++ {
-		dst = append(dst, ' ')
-	}
-	return strconv.AppendUint(dst, v, 10)
+	var buf [20]byte
+	d := strconv.AppendUint(buf[:0], v, 10)
+	return append(pad(dst, len(dst), width-len(d)), d...)
 }

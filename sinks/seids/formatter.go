@@ -67,17 +67,28 @@ func (c *timeCache) append(dst []byte, ts int64, digits uint8) []byte {
 		c.prefix = time.Unix(sec, 0).UTC().AppendFormat(c.prefix[:0], "2006-01-02T15:04:05.")
 	}
 	dst = append(dst, c.prefix...)
+	// Nine digits, two at a time; microsecond captures take the first
+	// six (the microseconds, cut as ns/1000 cuts).
+	var buf [10]byte
+	for i := 8; i > 0; i -= 2 {
+		d := ns % 100
+		ns /= 100
+		buf[i], buf[i+1] = digitPairs[2*d], digitPairs[2*d+1]
+	}
+	buf[1] = byte('0' + ns)
 	n := 9
 	if digits != 0 && digits <= 6 {
-		n, ns = 6, ns/1000
+		n = 6
 	}
-	var buf [9]byte
-	for i := n - 1; i >= 0; i-- {
-		buf[i] = byte('0' + ns%10)
-		ns /= 10
-	}
-	return append(append(dst, buf[:n]...), 'Z')
+	return append(append(dst, buf[1:1+n]...), 'Z')
 }
+
+// digitPairs holds "00" to "99".
+const digitPairs = "0001020304050607080910111213141516171819" +
+	"2021222324252627282930313233343536373839" +
+	"4041424344454647484950515253545556575859" +
+	"6061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // jsonTypeNames holds every message type's name as a JSON string.
 var jsonTypeNames = func() (t [256]string) {

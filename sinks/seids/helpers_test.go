@@ -47,15 +47,15 @@ func report(tb testing.TB, paths []string, opts Options) string {
 }
 
 // reportTo runs paths through input → decode → seids into w, with the
-// sink's Stage as the command runs it.
+// sink's Stage and Correlate stage as the command runs them.
 func reportTo(tb testing.TB, paths []string, opts Options, w io.Writer) {
 	tb.Helper()
-	reportGraph(tb, paths, opts, w, true)
+	reportGraph(tb, paths, opts, w, true, true)
 }
 
-// reportGraph runs paths through input → decode [→ seids Stage] → seids
-// into w.
-func reportGraph(tb testing.TB, paths []string, opts Options, w io.Writer, withStage bool) {
+// reportGraph runs paths through input → decode [→ seids Stage]
+// [→ seids Correlate] → seids into w.
+func reportGraph(tb testing.TB, paths []string, opts Options, w io.Writer, withStage, withCorrelate bool) {
 	tb.Helper()
 	src, err := input.NewSource(paths, input.Options{})
 	if err != nil {
@@ -73,6 +73,9 @@ func reportGraph(tb testing.TB, paths []string, opts Options, w io.Writer, withS
 	}
 	g := &pipeline.Graph{Source: src, Stages: stages, Sinks: []pipeline.Sink{s}, Inputs: inputs, Workers: 2,
 		BatchPackets: 64, BatchBytes: 64 << 10}
+	if withCorrelate {
+		g.Ordered = []pipeline.Stage{s.Correlate()}
+	}
 	if _, err := g.Run(context.Background()); err != nil {
 		tb.Fatal(err)
 	}

@@ -2,9 +2,11 @@ package seids
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
@@ -58,6 +60,9 @@ type Sink struct {
 	pr     *preparer
 	own    lineTable
 	tables tables
+	// opr prepares for the Correlate stage the batches that come
+	// without a table.
+	opr *preparer
 	// headerDone says the CSV header (or text title) was written; lastInput
 	// is the input of the last text line, to mark where files change.
 	headerDone bool
@@ -65,7 +70,12 @@ type Sink struct {
 	anyLine    bool
 	names      map[pipeline.InputID]string
 	sess       *tracker
+	tun        *tunnels
 	closed     bool
+	// enc writes the session table's JSON lines; addrs caches node
+	// addresses as text for it.
+	enc   *json.Encoder
+	addrs map[netip.Addr]string
 }
 
 const (
@@ -107,10 +117,12 @@ func New(opts Options) (*Sink, error) {
 	s.pr = newPreparer(s.format, opts.Inputs)
 	if opts.Sessions {
 		// The session table attributes exchanges to sessions at Close, by
-		// Ref: the Correlator keeps every message's session.
-		// (The tracker matches requests and responses itself.)
-		s.sess = newTracker()
-		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{SkipTransactions: true})
+		// Ref: the tracker keeps every message's session, from Add's
+		// results and Decided, so the Correlator need not (Forget; with
+		// no Window and no Linger it forgets no session). The tracker
+		// also matches requests and responses itself.
+		s.sess, s.tun = newTracker(), newTunnels()
+		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true})
 	} else {
 		// Lines are written as soon as their session is decided: the
 		// Correlator forgets exchanges older than the line timeout.

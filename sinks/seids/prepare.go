@@ -18,12 +18,27 @@ type prepared struct {
 	hasCause bool
 
 	start, mid, end int
+
+	// Set by correlate: the message's Ref, its session (0: none or not
+	// yet), whether it is an establishment request waiting for its
+	// response, and the earlier requests its response decided
+	// (decided[dec0:dec1] of the table, given session).
+	ref        uint64
+	session    int
+	pending    bool
+	dec0, dec1 int
 }
 
 // lineTable holds the prepared packets of one batch, by packet index.
 type lineTable struct {
 	rows  []prepared
 	lines []byte
+	// correlated says the rows' sessions are set; decided holds the
+	// Refs the rows' responses decided.
+	correlated bool
+	decided    []uint64
+	// sums holds the PFCP rows' Summaries in sessions mode (no lines).
+	sums []pfcp.Summary
 }
 
 // preparer summarizes PFCP packets and formats their lines. The seids
@@ -50,7 +65,7 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 	if cap(t.rows) < n {
 		t.rows = make([]prepared, n)
 	}
-	t.rows, t.lines = t.rows[:n], t.lines[:0]
+	t.rows, t.lines, t.correlated, t.decided = t.rows[:n], t.lines[:0], false, t.decided[:0]
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		row := &t.rows[i]
@@ -60,7 +75,7 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 			continue
 		}
 		s := &pr.sum
-		pfcp.Summarize(payload, s)
+		pfcp.SummarizeTop(payload, s)
 		*row = prepared{pfcp: true, headerOK: s.HeaderOK, header: s.Header, messages: s.Messages,
 			cause: s.Cause, hasCause: s.HasCause}
 		if s.NumFSEIDs > 0 {
@@ -71,6 +86,26 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 		var mid int
 		t.lines, mid = pr.fmt.appendLine(t.lines, &pr.rec, pr.name(p.Input))
 		row.mid, row.end = mid, len(t.lines)
+	}
+}
+
+// prepareSessions fills t for batch b in sessions mode: the Summary of
+// every PFCP datagram, in full (the session table reads its details).
+func (pr *preparer) prepareSessions(b *pipeline.Batch, t *lineTable) {
+	n := len(b.Packets)
+	if cap(t.rows) < n {
+		t.rows = make([]prepared, n)
+	}
+	if cap(t.sums) < n {
+		t.sums = make([]pfcp.Summary, n)
+	}
+	t.rows, t.sums, t.lines, t.correlated, t.decided = t.rows[:n], t.sums[:n], t.lines[:0], false, t.decided[:0]
+	for i := range b.Packets {
+		payload, ok := pfcpPayload(b, &b.Packets[i])
+		t.rows[i] = prepared{pfcp: ok}
+		if ok {
+			pfcp.Summarize(payload, &t.sums[i])
+		}
 	}
 }
 

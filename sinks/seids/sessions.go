@@ -110,11 +110,14 @@ func (b byType) MarshalJSON() ([]byte, error) {
 
 // text returns "50:1 51:1".
 func (b byType) text() string {
-	var parts []string
-	for _, k := range b.keys() {
-		parts = append(parts, fmt.Sprintf("%d:%d", k, b[k]))
+	var out []byte
+	for i, k := range b.keys() {
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		out = strconv.AppendInt(append(strconv.AppendInt(out, int64(k), 10), ':'), int64(b[k]), 10)
 	}
-	return strings.Join(parts, " ")
+	return string(out)
 }
 
 // PairRow is one row of the node-pair table: node (non-session) messages
@@ -155,10 +158,23 @@ func addrPtr(a netip.Addr) *string {
 	return &s
 }
 
+// addrText returns a.String(), cached: a session table names few nodes.
+func (s *Sink) addrText(a netip.Addr) string {
+	if t, ok := s.addrs[a]; ok {
+		return t
+	}
+	if s.addrs == nil {
+		s.addrs = map[netip.Addr]string{}
+	}
+	t := a.String()
+	s.addrs[a] = t
+	return t
+}
+
 // rows builds the sessions and node-pair tables.
 func (s *Sink) rows() ([]SessionRow, []PairRow) {
 	t := s.sess
-	t.finish(s.corr)
+	t.finish()
 	ref := func(r uint64) refInfo {
 		if r == 0 || r > uint64(len(t.refs)) {
 			return refInfo{}
@@ -177,11 +193,11 @@ func (s *Sink) rows() ([]SessionRow, []PairRow) {
 	for _, ss := range s.corr.Sessions() {
 		d := t.detail(ss.ID)
 		row := SessionRow{Kind: "session", Session: ss.ID, File: s.inputName(ref(ss.EstRequest).input),
-			CPAddr: ss.CP.String(), UPAddr: ss.UP.String(), CPSEID: optSEID(ss.CPSEID), UPSEID: optSEID(ss.UPSEID),
+			CPAddr: s.addrText(ss.CP), UPAddr: s.addrText(ss.UP), CPSEID: optSEID(ss.CPSEID), UPSEID: optSEID(ss.UPSEID),
 			CPNode: d.cpNode, UPNode: d.upNode, EstReq: frame(ss.EstRequest), EstResp: frame(ss.EstResponse),
 			FirstFr: frame(ss.First), LastFr: frame(ss.Last), DelResp: frame(ss.Deleted),
 			Estab: when(ss.EstResponse), Last: when(ss.Last), Deleted: when(ss.Deleted),
-			Messages: ss.Messages, ByType: byType(d.byType), Answered: d.answered, Retrans: d.retrans, Unanswer: d.unanswered}
+			Messages: ss.Messages, ByType: d.types(), Answered: d.answered, Retrans: d.retrans, Unanswer: d.unanswered}
 		switch {
 		case !ss.HasEstCause:
 			row.State = StateIncomplete
@@ -207,13 +223,13 @@ func (s *Sink) rows() ([]SessionRow, []PairRow) {
 		for _, o := range d.ohcs {
 			row.FTEIDs = append(row.FTEIDs, FTEID{TEID: o.TEID, IPv4: addrPtr(o.IPv4), IPv6: addrPtr(o.IPv6), Source: SourceOHC})
 		}
-		row.GTPUPackets, row.GTPUBytes = d.gtpuPackets, d.gtpuBytes
+		row.GTPUPackets, row.GTPUBytes = s.tun.of(ss.ID)
 		if d.answered > 0 {
 			row.Latency = &Latency{Min: us(d.latMin), Median: us(median(d.latencies)), Max: us(d.latMax)}
 		}
 		out = append(out, row)
 	}
-	for _, in := range t.unassigned(s.corr) {
+	for _, in := range t.unassigned() {
 		e := in.est
 		row := SessionRow{Kind: "session", State: StateIncomplete, File: s.inputName(ref(e.ref).input),
 			CPAddr: e.cp.String(), UPAddr: e.up.String(), CPSEID: optSEID(e.cpSEID), CPNode: e.node,
@@ -221,7 +237,7 @@ func (s *Sink) rows() ([]SessionRow, []PairRow) {
 			Messages: in.copies, ByType: byType{pfcp.SessionEstablishmentRequest: in.copies},
 			Retrans: in.copies - 1, Unanswer: 1}
 		d := &detail{}
-		d.addAddrs(e.ueIPs[:e.nUE], e.fteids[:e.nFT])
+		d.addAddrs(t.estUE[e.ue.start:e.ue.end], t.estFT[e.ft.start:e.ft.end])
 		for _, a := range d.ueIPs {
 			row.UEIPs = append(row.UEIPs, a.String())
 		}
@@ -272,13 +288,13 @@ func (s *Sink) writeSessions() error {
 	return s.writeSessionsText(rows, pairs)
 }
 
+// writeJSON writes v as one line, as json.Marshal encodes it (an
+// Encoder reuses its buffer from row to row).
 func (s *Sink) writeJSON(v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+	if s.enc == nil {
+		s.enc = json.NewEncoder(s.w)
 	}
-	_, err = s.w.Write(append(b, '\n'))
-	return err
+	return s.enc.Encode(v)
 }
 
 func seidText(p *uint64) string {

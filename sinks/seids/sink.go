@@ -2,9 +2,7 @@ package seids
 
 import (
 	"context"
-	"net/netip"
 
-	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -24,35 +22,27 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		t = &s.own
 		s.pr.prepare(b, t)
 	}
+	if !t.correlated {
+		s.correlate(b, t)
+	}
 	for i := range t.rows {
 		row := &t.rows[i]
 		if !row.pfcp {
 			continue
 		}
 		p := &b.Packets[i]
-		d := &p.Decoded
-		s.ref++
-		row.summary(&s.sum)
-		id := s.corr.Add(pfcp.Message{
-			Src:     netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort),
-			Dst:     netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort),
-			Ref:     s.ref,
-			Time:    p.Timestamp,
-			Summary: &s.sum,
-		})
-		for _, ref := range s.corr.Decided() {
-			s.decide(ref, id)
+		for _, ref := range t.decided[row.dec0:row.dec1] {
+			s.decide(ref, row.session)
 		}
-		pending := id == 0 && row.headerOK && row.messages == 1 && row.header.Type == pfcp.SessionEstablishmentRequest
 		prefix, suffix := t.lines[row.start:row.mid], t.lines[row.mid:row.end]
-		if s.queue.len() == 0 && !pending {
-			if err := s.writeLine(p.Input, prefix, id, suffix); err != nil {
+		if s.queue.len() == 0 && !row.pending {
+			if err := s.writeLine(p.Input, prefix, row.session, suffix); err != nil {
 				return err
 			}
 			continue
 		}
 		q := s.queue.push(prefix, suffix)
-		q.ref, q.ts, q.input, q.pending, q.session = s.ref, p.Timestamp, p.Input, pending, id
+		q.ref, q.ts, q.input, q.pending, q.session = row.ref, p.Timestamp, p.Input, row.pending, row.session
 		if err := s.drain(p.Timestamp, false); err != nil {
 			return err
 		}
@@ -62,27 +52,24 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 
 // consumeSessions feeds the PFCP packets of b to the session tracker.
 func (s *Sink) consumeSessions(b *pipeline.Batch) {
-	for i := range b.Packets {
-		p := &b.Packets[i]
-		d := &p.Decoded
-		payload, ok := pfcpPayload(b, p)
-		if !ok {
-			if d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError) {
-				s.sess.gtpu(d, p.OrigLen)
-			}
+	t := s.tables.take(b)
+	if t != nil {
+		defer s.tables.put(t)
+	}
+	if t == nil || len(t.rows) != len(b.Packets) {
+		t = &s.own
+		s.pr.prepareSessions(b, t)
+	}
+	if !t.correlated {
+		s.correlateSessions(b, t)
+	}
+	for i := range t.rows {
+		row := &t.rows[i]
+		if !row.pfcp {
 			continue
 		}
-		pfcp.Summarize(payload, &s.sum)
-		s.ref++
-		m := pfcp.Message{
-			Src:     netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort),
-			Dst:     netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort),
-			Ref:     s.ref,
-			Time:    p.Timestamp,
-			Summary: &s.sum,
-		}
-		s.corr.Add(m)
-		s.sess.add(s.corr, &m, p)
+		m := message(&b.Packets[i], row.ref, &t.sums[i])
+		s.sess.add(&m, &b.Packets[i], row.session, t.decided[row.dec0:row.dec1])
 	}
 }
 

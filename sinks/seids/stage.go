@@ -7,12 +7,12 @@ import (
 )
 
 // Stage returns a parallel pipeline.Stage that does the per-packet work of
-// the message report ahead of the sink, on the decode workers: it
-// summarizes each PFCP datagram and formats its line (all but the session
-// id) into a side table that Consume picks up for the same batch. Put it
-// after the decode stage (and any filter) in Graph.Stages. Without it the
-// sink does that work itself, with the same output. In sessions mode it
-// does nothing.
+// the report ahead of the sink, on the decode workers: it summarizes each
+// PFCP datagram and, in the message report, formats its line (all but
+// the session id) into a side table that the Correlate stage and Consume
+// pick up for the same batch. Put it after the decode stage (and any
+// filter) in Graph.Stages. Without it the sink does that work itself,
+// with the same output.
 func (s *Sink) Stage() pipeline.Stage { return &stage{s: s} }
 
 type stage struct{ s *Sink }
@@ -29,11 +29,12 @@ type processor struct {
 }
 
 func (p *processor) Process(b *pipeline.Batch) error {
-	if p.s.sess != nil {
-		return nil
-	}
 	t := p.s.tables.get()
-	p.pr.prepare(b, t)
+	if p.s.sess != nil {
+		p.pr.prepareSessions(b, t)
+	} else {
+		p.pr.prepare(b, t)
+	}
 	p.s.tables.attach(b, t)
 	return nil
 }
@@ -68,6 +69,13 @@ func (ts *tables) attach(b *pipeline.Batch, t *lineTable) {
 		ts.spare = append(ts.spare, old)
 	}
 	ts.byB[b] = t
+}
+
+// peek returns b's table, or nil.
+func (ts *tables) peek(b *pipeline.Batch) *lineTable {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.byB[b]
 }
 
 // take removes and returns b's table, or nil.

@@ -11,7 +11,8 @@ import (
 )
 
 // TestStageSameOutput: the report is byte-identical with and without the
-// Stage, in every format, on the scenario capture and the PFCP corpus.
+// Stage and the Correlate stage, in every format, on the scenario capture
+// and the PFCP corpus.
 func TestStageSameOutput(t *testing.T) {
 	paths := []string{scenarioPath}
 	for _, p := range corpus.Captures(t) {
@@ -22,11 +23,17 @@ func TestStageSameOutput(t *testing.T) {
 	for _, path := range paths {
 		for _, opts := range []Options{{}, {Format: FormatJSON}, {Format: FormatCSV}, {Format: FormatJSON, Sessions: true}} {
 			t.Run(filepath.Base(path)+"/"+opts.Format, func(t *testing.T) {
-				var with, without bytes.Buffer
-				reportGraph(t, []string{path}, opts, &with, true)
-				reportGraph(t, []string{path}, opts, &without, false)
-				if !bytes.Equal(with.Bytes(), without.Bytes()) {
-					t.Errorf("output differs with the Stage:\nwith:\n%s\nwithout:\n%s", with.Bytes(), without.Bytes())
+				var without bytes.Buffer
+				reportGraph(t, []string{path}, opts, &without, false, false)
+				for _, c := range []struct {
+					name               string
+					stage, correlation bool
+				}{{"Stage", true, false}, {"Correlate stage", false, true}, {"Stage and Correlate stage", true, true}} {
+					var with bytes.Buffer
+					reportGraph(t, []string{path}, opts, &with, c.stage, c.correlation)
+					if !bytes.Equal(with.Bytes(), without.Bytes()) {
+						t.Errorf("output differs with the %s:\nwith:\n%s\nwithout:\n%s", c.name, with.Bytes(), without.Bytes())
+					}
 				}
 			})
 		}

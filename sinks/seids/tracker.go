@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -18,17 +17,21 @@ const (
 	maxLatencies = 4096 // latencies kept per session for the median (the first ones)
 )
 
-// refInfo is where a message came from, indexed by its Ref (from 1).
+// refInfo is where a message came from, indexed by its Ref (from 1), and
+// the session the Correlator gave it (0: none, or not yet).
 type refInfo struct {
-	frame  uint64
-	ts     int64
-	input  pipeline.InputID
-	digits uint8
+	frame   uint64
+	ts      int64
+	input   pipeline.InputID
+	digits  uint8
+	session int32
 }
 
-// txKey identifies a request/response exchange.
+// txKey identifies a request/response exchange: the requester's and
+// responder's endpoint numbers (see tracker.endpoint) and the sequence
+// number.
 type txKey struct {
-	requester, responder netip.AddrPort
+	requester, responder uint32
 	seq                  uint32
 }
 
@@ -46,33 +49,40 @@ type txState struct {
 // detail is what the tracker adds to a Correlator session.
 type detail struct {
 	cpNode, upNode string
-	byType         map[pfcp.MessageType]int
+	// byType counts the session's messages by type, from
+	// SessionEstablishmentRequest (session messages are types 50-57).
+	byType         [8]int
 	ueIPs          []netip.Addr
 	fteids         []pfcp.FTEID
 	ohcs           []pfcp.OuterHeaderCreation
-	// gtpuPackets and gtpuBytes count the G-PDUs (and their frame
-	// lengths on the wire) sent to the session's tunnel endpoints.
-	gtpuPackets, gtpuBytes int64
-	modified               bool
-	latencies              []time.Duration
-	answered               int
-	latMin, latMax         time.Duration
-	retrans                int
-	unanswered             int
+	modified       bool
+	latencies      []time.Duration
+	answered       int
+	latMin, latMax time.Duration
+	retrans        int
+	unanswered     int
 }
 
 // estReq is an establishment request whose session is decided at Close.
+// Its UE addresses, F-TEIDs and Outer Header Creations are ue, ft and
+// ohc of the tracker's estUE, estFT and estOHC (a request holds few, and
+// a fixed array of each per request would cost a kilobyte).
 type estReq struct {
-	ref    uint64
-	cp, up netip.Addr
-	node   string
-	ueIPs  [pfcp.SummaryUEIPs]pfcp.UEIPAddress
-	nUE    int
-	fteids [pfcp.SummaryFTEIDs]pfcp.FTEID
-	nFT    int
-	ohcs   [pfcp.SummaryOHCs]pfcp.OuterHeaderCreation
-	nOHC   int
-	cpSEID pfcp.OptSEID
+	ref         uint64
+	cp, up      netip.Addr
+	node        string
+	cpSEID      pfcp.OptSEID
+	ue, ft, ohc span
+}
+
+// span is where a request's values sit in one of the tracker's slices.
+type span struct{ start, end int32 }
+
+// appendSpan appends vs to *all and returns where they went.
+func appendSpan[T any](all *[]T, vs []T) span {
+	start := int32(len(*all))
+	*all = append(*all, vs...)
+	return span{start, int32(len(*all))}
 }
 
 // pairKey is an unordered pair of node addresses, lower first.
@@ -91,73 +101,97 @@ type pairStats struct {
 // tracker collects the session table's detail in capture order.
 type tracker struct {
 	refs    []refInfo // by Ref-1
-	details map[int]*detail
+	details []detail  // by session id (ids are dense from 1)
 	ests    []estReq
+	estUE   []pfcp.UEIPAddress
+	estFT   []pfcp.FTEID
+	estOHC  []pfcp.OuterHeaderCreation
 	// txs indexes txList, the exchanges in order of their first request.
-	txs    map[txKey]int32
-	txList []txState
-	pairs  map[pairKey]*pairStats
-	order  []pairKey
-	// mob follows the sessions' GTP-U endpoints in capture order; ids maps
-	// its session index to the Correlator's session id (0: not yet known).
-	mob *mobile.PFCPTable
-	ids []int
+	txs map[txKey]int32
+	// endIDs numbers the address:port endpoints for txKey; ends holds
+	// them by number, lastEnd the last two looked up.
+	endIDs  map[netip.AddrPort]uint32
+	ends    []netip.AddrPort
+	lastEnd [2]uint32
+	txList  []txState
+	pairs   map[pairKey]*pairStats
+	order   []pairKey
 }
 
 func newTracker() *tracker {
-	return &tracker{details: map[int]*detail{}, txs: map[txKey]int32{}, pairs: map[pairKey]*pairStats{},
-		mob: mobile.NewPFCPTable()}
+	return &tracker{txs: map[txKey]int32{}, pairs: map[pairKey]*pairStats{}, endIDs: map[netip.AddrPort]uint32{}}
 }
 
-// gtpu counts a G-PDU for the session owning its endpoint (outer
-// destination and TEID) at this point of the capture.
-func (t *tracker) gtpu(d *pipeline.Decoded, wire uint32) {
-	if d.GTPType != 255 || d.TEID == 0 {
-		return
-	}
-	i, ok := t.mob.Tunnel(d.IP.Dst, d.TEID)
-	if !ok || int(i) >= len(t.ids) || t.ids[i] == 0 {
-		return
-	}
-	dt := t.detail(t.ids[i])
-	dt.gtpuPackets++
-	dt.gtpuBytes += int64(wire)
-}
-
-// follow feeds m to the endpoint table and links its session to the
-// Correlator's id once the Correlator has one.
-func (t *tracker) follow(c *pfcp.Correlator, m *pfcp.Message) {
-	i, class := t.mob.Add(m.Src.Addr(), m.Dst.Addr(), m.Summary)
-	if class != mobile.ClassSession {
-		return
-	}
-	for int(i) >= len(t.ids) {
-		t.ids = append(t.ids, 0)
-	}
-	if t.ids[i] == 0 {
-		if id, ok := c.SessionOf(m.Ref); ok {
-			t.ids[i] = id
+// endpoint returns ap's number, numbering it when new. A PFCP capture has
+// few endpoints, and a message's are mostly the last message's two.
+func (t *tracker) endpoint(ap netip.AddrPort) uint32 {
+	for _, id := range t.lastEnd {
+		if int(id) < len(t.ends) && t.ends[id] == ap {
+			return id
 		}
 	}
+	id, ok := t.endIDs[ap]
+	if !ok {
+		id = uint32(len(t.ends))
+		t.endIDs[ap] = id
+		t.ends = append(t.ends, ap)
+	}
+	t.lastEnd[0], t.lastEnd[1] = t.lastEnd[1], id
+	return id
+}
+
+// assigned records that the Correlator gave session id (not 0) to the
+// message with Ref ref.
+func (t *tracker) assigned(ref uint64, id int) {
+	if ref > 0 && ref <= uint64(len(t.refs)) {
+		t.refs[ref-1].session = int32(id)
+	}
+}
+
+// sessionOf returns the session of the message with Ref ref, if it has one.
+func (t *tracker) sessionOf(ref uint64) (int, bool) {
+	if ref == 0 || ref > uint64(len(t.refs)) || t.refs[ref-1].session == 0 {
+		return 0, false
+	}
+	return int(t.refs[ref-1].session), true
 }
 
 func (t *tracker) detail(id int) *detail {
-	d := t.details[id]
-	if d == nil {
-		d = &detail{byType: map[pfcp.MessageType]int{}}
-		t.details[id] = d
+	for id >= len(t.details) {
+		t.details = append(t.details, detail{})
 	}
-	return d
+	return &t.details[id]
 }
 
-// add records message m (already fed to c) of packet p.
-func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
+// count counts a message of session type typ.
+func (d *detail) count(typ pfcp.MessageType) {
+	if typ.IsSessionMessage() {
+		d.byType[typ-pfcp.SessionEstablishmentRequest]++
+	}
+}
+
+// types returns the counts by type as a byType map.
+func (d *detail) types() byType {
+	m := byType{}
+	for i, n := range d.byType {
+		if n > 0 {
+			m[pfcp.SessionEstablishmentRequest+pfcp.MessageType(i)] = n
+		}
+	}
+	return m
+}
+
+// add records message m of packet p, which the Correlator gave session
+// id (Add's result), deciding the earlier requests decided (Decided).
+func (t *tracker) add(m *pfcp.Message, p *pipeline.Packet, id int, decided []uint64) {
 	s := m.Summary
-	t.refs = append(t.refs, refInfo{frame: p.Frame, ts: p.Timestamp, input: p.Input, digits: p.TsDigits})
+	t.refs = append(t.refs, refInfo{frame: p.Frame, ts: p.Timestamp, input: p.Input, digits: p.TsDigits, session: int32(id)})
+	for _, r := range decided {
+		t.assigned(r, id)
+	}
 	if !s.HeaderOK {
 		return
 	}
-	t.follow(c, m)
 	h := &s.Header
 	t.transact(m)
 	if !h.Type.IsSessionMessage() {
@@ -168,8 +202,10 @@ func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
 		return
 	}
 	if h.Type == pfcp.SessionEstablishmentRequest {
-		e := estReq{ref: m.Ref, cp: m.Src.Addr(), up: m.Dst.Addr(), nUE: min(s.NumUEIPs, len(s.UEIPs)), nFT: min(s.NumFTEIDs, len(s.FTEIDs)),
-			ueIPs: s.UEIPs, fteids: s.FTEIDs, ohcs: s.OHCs, nOHC: min(s.NumOHCs, len(s.OHCs))}
+		e := estReq{ref: m.Ref, cp: m.Src.Addr(), up: m.Dst.Addr(),
+			ue:  appendSpan(&t.estUE, s.UEIPs[:min(s.NumUEIPs, len(s.UEIPs))]),
+			ft:  appendSpan(&t.estFT, s.FTEIDs[:min(s.NumFTEIDs, len(s.FTEIDs))]),
+			ohc: appendSpan(&t.estOHC, s.OHCs[:min(s.NumOHCs, len(s.OHCs))])}
 		if s.HasNodeID {
 			e.node = string(s.NodeText(nil))
 		}
@@ -179,12 +215,11 @@ func (t *tracker) add(c *pfcp.Correlator, m *pfcp.Message, p *pipeline.Packet) {
 		t.ests = append(t.ests, e)
 		return
 	}
-	id, ok := c.SessionOf(m.Ref)
-	if !ok {
+	if id == 0 {
 		return
 	}
 	d := t.detail(id)
-	d.byType[h.Type]++
+	d.count(h.Type)
 	d.addAddrs(s.UEIPs[:min(s.NumUEIPs, len(s.UEIPs))], s.FTEIDs[:min(s.NumFTEIDs, len(s.FTEIDs))])
 	d.addOHCs(s.OHCs[:min(s.NumOHCs, len(s.OHCs))])
 	switch h.Type {
@@ -232,7 +267,7 @@ func (t *tracker) transact(m *pfcp.Message) {
 	h := &m.Summary.Header
 	switch {
 	case h.Type.IsRequest():
-		k := txKey{m.Src, m.Dst, h.Seq}
+		k := txKey{t.endpoint(m.Src), t.endpoint(m.Dst), h.Seq}
 		if i, ok := t.txs[k]; ok {
 			t.txList[i].copies++
 			return
@@ -240,7 +275,7 @@ func (t *tracker) transact(m *pfcp.Message) {
 		t.txs[k] = int32(len(t.txList))
 		t.txList = append(t.txList, txState{key: k, ref: m.Ref, typ: h.Type, first: m.Time, copies: 1})
 	case h.Type.IsResponse():
-		if i, ok := t.txs[txKey{m.Dst, m.Src, h.Seq}]; ok && !t.txList[i].answered {
+		if i, ok := t.txs[txKey{t.endpoint(m.Dst), t.endpoint(m.Src), h.Seq}]; ok && !t.txList[i].answered {
 			tx := &t.txList[i]
 			tx.answered = true
 			tx.latency = time.Duration(m.Time - tx.first)
@@ -273,24 +308,24 @@ func (t *tracker) node(m *pfcp.Message) {
 
 // finish attributes the establishment requests and the exchanges to their
 // sessions (or node pairs), now that every response has been read.
-func (t *tracker) finish(c *pfcp.Correlator) {
+func (t *tracker) finish() {
 	for i := range t.ests {
 		e := &t.ests[i]
-		id, ok := c.SessionOf(e.ref)
+		id, ok := t.sessionOf(e.ref)
 		if !ok {
 			continue
 		}
 		d := t.detail(id)
-		d.byType[pfcp.SessionEstablishmentRequest]++
+		d.count(pfcp.SessionEstablishmentRequest)
 		if d.cpNode == "" {
 			d.cpNode = e.node
 		}
-		d.addAddrs(e.ueIPs[:e.nUE], e.fteids[:e.nFT])
-		d.addOHCs(e.ohcs[:e.nOHC])
+		d.addAddrs(t.estUE[e.ue.start:e.ue.end], t.estFT[e.ft.start:e.ft.end])
+		d.addOHCs(t.estOHC[e.ohc.start:e.ohc.end])
 	}
 	for i := range t.txList {
 		tx := &t.txList[i]
-		if id, ok := c.SessionOf(tx.ref); ok && tx.typ.IsSessionMessage() {
+		if id, ok := t.sessionOf(tx.ref); ok && tx.typ.IsSessionMessage() {
 			d := t.detail(id)
 			d.retrans += tx.copies - 1
 			if !tx.answered {
@@ -310,7 +345,7 @@ func (t *tracker) finish(c *pfcp.Correlator) {
 		if tx.typ.IsSessionMessage() {
 			continue // an exchange of no session: see unassigned
 		}
-		a, b := tx.key.requester.Addr(), tx.key.responder.Addr()
+		a, b := t.ends[tx.key.requester].Addr(), t.ends[tx.key.responder].Addr()
 		if b.Less(a) {
 			a, b = b, a
 		}
@@ -335,12 +370,12 @@ func (t *tracker) finish(c *pfcp.Correlator) {
 
 // unassigned returns the establishment requests that got no session (no
 // response was seen), one per (CP, UP, CP SEID), with the number of copies.
-func (t *tracker) unassigned(c *pfcp.Correlator) []incomplete {
+func (t *tracker) unassigned() []incomplete {
 	var out []incomplete
 	idx := map[[2]netip.Addr]map[pfcp.OptSEID]int{}
 	for i := range t.ests {
 		e := &t.ests[i]
-		if _, ok := c.SessionOf(e.ref); ok {
+		if _, ok := t.sessionOf(e.ref); ok {
 			continue
 		}
 		k := [2]netip.Addr{e.cp, e.up}
