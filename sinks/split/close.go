@@ -30,10 +30,14 @@ func (s *Sink) Close(aborted bool) error {
 	if err := s.flushAll(); err != nil {
 		errs = append(errs, err)
 	}
-	if err := s.w.finish(); err != nil {
-		errs = append(errs, err)
+	s.sum.Opens = 0
+	for i := range s.writers {
+		w := &s.writers[i]
+		if err := w.finish(); err != nil {
+			errs = append(errs, err)
+		}
+		s.sum.Opens += w.opens
 	}
-	s.sum.Opens = s.w.opens
 	if err := s.log.remove(); err != nil {
 		errs = append(errs, fmt.Errorf("split: pending log: %w", err))
 	}

@@ -101,7 +101,8 @@ func (s *Sink) flush(idx int32) error {
 	if len(f.buf) == 0 {
 		return nil
 	}
-	if err := s.w.err(); err != nil {
+	w := s.writer(idx)
+	if err := w.err(); err != nil {
 		return err
 	}
 	j := writeJob{flow: idx, create: !f.created, path: s.partialPath(idx), buf: f.buf}
@@ -109,7 +110,7 @@ func (s *Sink) flush(idx int32) error {
 	s.buffered -= int64(cap(f.buf))
 	f.buf = nil
 	s.sum.Flushes++
-	s.w.queue(j)
+	w.queue(j)
 	return nil
 }
 

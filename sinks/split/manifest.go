@@ -81,7 +81,7 @@ func (s *Sink) manifest(complete bool) []manifestItem {
 		}
 		out = append(out, manifestItem{name, int32(i)})
 		s.sum.Files++
-		s.sum.OutputBytes += s.w.bytesWritten(i)
+		s.sum.OutputBytes += s.writer(int32(i)).bytesWritten(i)
 	}
 	slices.SortFunc(out, func(a, b manifestItem) int { return strings.Compare(a.name, b.name) })
 	return out

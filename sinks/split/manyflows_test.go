@@ -73,8 +73,12 @@ func TestManyFlows(t *testing.T) {
 	if sum.Files != n || sum.Flows != n || sum.Opens <= n || sum.OtherPackets != 0 {
 		t.Errorf("summary %+v: want %d files and reopens", sum, n)
 	}
-	if s.w.files.n != 0 || s.buffered != 0 {
-		t.Errorf("after close: %d files open, %d bytes buffered", s.w.files.n, s.buffered)
+	open := 0
+	for i := range s.writers {
+		open += s.writers[i].files.n
+	}
+	if open != 0 || s.buffered != 0 {
+		t.Errorf("after close: %d files open, %d bytes buffered", open, s.buffered)
 	}
 	m := readManifest(t, dir)
 	if len(m) != n {

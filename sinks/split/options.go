@@ -9,9 +9,11 @@
 // records are buffered in memory in pooled, size-classed buffers; a flow is
 // flushed when its buffer reaches 64 KiB, and when the buffers of all flows
 // together exceed Options.BufferBytes the largest are flushed until half the
-// budget is free. A writer goroutine appends the flushed buffers to the
-// files, in order, through an LRU of at most Options.MaxOpen open files, so
-// the system calls of one flush overlap the encoding of the next packets;
+// budget is free. Writer goroutines (two on a multi-core machine, each
+// owning the files of half the flows) append the flushed buffers to the
+// files, in order, through LRUs of at most Options.MaxOpen open files in
+// total, so the system calls of one flush overlap the encoding of the next
+// packets;
 // an evicted file is reopened with O_APPEND (its header is written once).
 // Files are never reopened per packet.
 //

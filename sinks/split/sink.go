@@ -48,8 +48,8 @@ type Sink struct {
 	other    int32 // entry of other, -1 until needed
 	dirty    []int32
 	pool     bufPool
-	buffered int64 // bytes held by flow buffers (capacity)
-	w        writer
+	buffered int64    // bytes held by flow buffers (capacity)
+	writers  []writer // flow idx goes to writers[idx%len(writers)]
 	log      pendingLog
 	sum      Summary
 	err      error
@@ -86,7 +86,10 @@ func New(opts Options) (*Sink, error) {
 	// are reused rather than left to the garbage collector, whose heap goal
 	// would otherwise double the memory the buffers take.
 	s.pool.maxFree = opts.BufferBytes
-	s.w.start(opts.MaxOpen, &s.pool)
+	s.writers = make([]writer, min(writerCount(), opts.MaxOpen))
+	for i := range s.writers {
+		s.writers[i].start(max(opts.MaxOpen/len(s.writers), 1), &s.pool)
+	}
 	s.log.init(opts.Dir, max(opts.BufferBytes/4, 1<<20))
 	return s, nil
 }

@@ -3,12 +3,23 @@ package split
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 )
 
 // writeQueue is the number of flushed buffers that may wait for the writer:
 // at most writeQueue*FlushChunk bytes (16 MiB) are in flight.
 const writeQueue = 256
+
+// writerCount is the number of writer goroutines: two when the process may
+// run two goroutines at once. The writes are most of a split's work (kernel
+// time in ext4's buffered write path), and a second writer lets the
+// kernel work on two files at once; more did not help on two cores.
+func writerCount() int { return min(runtime.GOMAXPROCS(0), 2) }
+
+// writer returns the writer of flow idx: a flow always goes to the same
+// one, so its file's records stay in order.
+func (s *Sink) writer(idx int32) *writer { return &s.writers[int(idx)%len(s.writers)] }
 
 // writeJob is one flushed buffer to append to one flow file.
 type writeJob struct {
@@ -20,8 +31,9 @@ type writeJob struct {
 
 // writer appends flushed buffers to the flow files on its own goroutine, so
 // that the system calls (open, write, close) of one flush overlap the
-// encoding of the next packets. It owns the open-file LRU; jobs are written
-// in the order they were queued, so each file's records stay in order.
+// encoding of the next packets. It owns an open-file LRU for its share of
+// the flows; jobs are written in the order they were queued, so each file's
+// records stay in order.
 // After the first error later jobs are dropped (their buffers recycled) and
 // the error is reported by err.
 type writer struct {
