@@ -38,7 +38,7 @@ func (s *Source) merge(ctx context.Context, em *pipeline.Emitter, states []*inpu
 	tab := em.Inputs()
 	var h cursorHeap
 	for i, st := range states {
-		if err := s.open(st, tab); err != nil {
+		if err := s.open(ctx, st, tab); err != nil {
 			if err := s.damaged(st, err, tab); err != nil {
 				return err
 			}

@@ -49,7 +49,7 @@ func (s *Source) parallel(ctx context.Context, em *pipeline.Emitter, states []*i
 // its own, emitting the last partial batch too.
 func (s *Source) readOne(ctx context.Context, em *pipeline.Emitter, emit emitFunc, st *inputState) error {
 	tab := em.Inputs()
-	if err := s.open(st, tab); err != nil {
+	if err := s.open(ctx, st, tab); err != nil {
 		return s.damaged(st, err, tab)
 	}
 	defer st.close()

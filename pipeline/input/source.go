@@ -118,7 +118,7 @@ func (s *Source) sequential(ctx context.Context, em *pipeline.Emitter, states []
 		return err
 	}
 	for _, st := range states {
-		if err := s.open(st, tab); err != nil {
+		if err := s.open(ctx, st, tab); err != nil {
 			if err := s.damaged(st, err, tab); err != nil {
 				return err
 			}
@@ -151,6 +151,9 @@ func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, emit emitFunc,
 		case io.EOF:
 			return nil
 		default:
+			if ctx.Err() != nil { // interrupted, not damaged
+				return context.Cause(ctx)
+			}
 			return s.damaged(st, err, tab)
 		}
 	}
@@ -178,7 +181,7 @@ func nextBatch(ctx context.Context, em *pipeline.Emitter, emit emitFunc, b **pip
 }
 
 // open opens an input and reads its file header.
-func (s *Source) open(st *inputState, tab *pipeline.Inputs) error {
+func (s *Source) open(ctx context.Context, st *inputState, tab *pipeline.Inputs) error {
 	var r io.Reader
 	if st.name == "-" {
 		r = s.opts.Stdin
@@ -192,6 +195,9 @@ func (s *Source) open(st *inputState, tab *pipeline.Inputs) error {
 		}
 		st.file = f
 		r = f
+	}
+	if mayBlock(r) {
+		r = newCancelReader(ctx, r)
 	}
 	rd, err := NewReader(&countingReader{r: r, n: &tab.ReadBytes})
 	if err != nil {

@@ -54,8 +54,12 @@ func (s *Sink) Close(aborted bool) error {
 	if complete {
 		if err := s.writeManifests(items); err != nil {
 			errs = append(errs, err)
-		} else if err := os.Remove(filepath.Join(s.opts.Dir, PartialManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		} else if err := os.Remove(filepath.Join(s.work, PartialManifestName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("split: %w", err))
+		} else if s.fresh {
+			if err := publish(s.work, s.opts.Dir); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	} else if err := s.writePartialManifest(items); err != nil {
 		errs = append(errs, err)
@@ -121,8 +125,12 @@ func (s *Sink) written(idx int) bool {
 	return f.created && f.packets > 0 && !f.folded
 }
 
-// renameAll gives every file its final name.
+// renameAll gives every file its final name (a fresh run's files have it
+// already: its directory is renamed instead).
 func (s *Sink) renameAll() error {
+	if s.fresh {
+		return nil
+	}
 	for i := range s.flows {
 		if !s.written(i) {
 			continue

@@ -91,8 +91,13 @@ func (s *Sink) baseName(idx int32) string {
 	return name + s.format.Ext()
 }
 
+// partialPath is where entry idx is written during the run: its final name
+// in a fresh run's DIR.partial, else NAME.partial in DIR.
 func (s *Sink) partialPath(idx int32) string {
-	return filepath.Join(s.opts.Dir, s.baseName(idx)+PartialSuffix)
+	if s.fresh {
+		return filepath.Join(s.work, s.baseName(idx))
+	}
+	return filepath.Join(s.work, s.baseName(idx)+PartialSuffix)
 }
 
 // flush hands entry idx's buffer to the writer.

@@ -76,7 +76,7 @@ func (s *Sink) manifest(complete bool) []manifestItem {
 			continue
 		}
 		name := s.baseName(int32(i))
-		if !complete {
+		if !complete && !s.fresh {
 			name += PartialSuffix
 		}
 		out = append(out, manifestItem{name, int32(i)})
@@ -114,13 +114,13 @@ func (s *Sink) entry(it manifestItem) ManifestEntry {
 // writeManifests writes manifest.json (an array, one entry per line) and
 // manifest.csv, streaming the entries.
 func (s *Sink) writeManifests(items []manifestItem) error {
-	err := writeStream(filepath.Join(s.opts.Dir, ManifestJSON), func(w *bufio.Writer) error {
+	err := writeStream(filepath.Join(s.work, ManifestJSON), func(w *bufio.Writer) error {
 		return s.writeJSONEntries(w, "", items)
 	})
 	if err != nil {
 		return err
 	}
-	return writeStream(filepath.Join(s.opts.Dir, ManifestCSV), func(w *bufio.Writer) error {
+	return writeStream(filepath.Join(s.work, ManifestCSV), func(w *bufio.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(csvHeader); err != nil {
 			return err
@@ -171,8 +171,12 @@ func (s *Sink) writeJSONEntries(w *bufio.Writer, indent string, items []manifest
 
 // writePartialManifest writes manifest.partial.json after an interrupted run.
 func (s *Sink) writePartialManifest(items []manifestItem) error {
-	return writeStream(filepath.Join(s.opts.Dir, PartialManifestName), func(w *bufio.Writer) error {
-		note, _ := json.Marshal("the run did not complete: files keep their .partial names and hold every packet consumed before the interruption")
+	msg := "the run did not complete: files keep their .partial names and hold every packet consumed before the interruption"
+	if s.fresh {
+		msg = "the run did not complete: this directory keeps its .partial name and its files hold every packet consumed before the interruption"
+	}
+	return writeStream(filepath.Join(s.work, PartialManifestName), func(w *bufio.Writer) error {
+		note, _ := json.Marshal(msg)
 		w.WriteString("{\n  \"interrupted\": true,\n  \"note\": ")
 		w.Write(note)
 		w.WriteString(",\n  \"files\": ")

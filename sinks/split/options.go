@@ -40,13 +40,19 @@
 //
 // # Temporary names and interrupted runs
 //
-// Flow files are written as NAME.pcap.partial and renamed when Close(false)
+// When the output directory does not exist yet, the run writes into
+// DIR.partial under the final file names, writes the manifests there, and
+// renames DIR.partial to DIR as its last step (one rename for the whole
+// output; if DIR appeared meanwhile, the files are moved into it one by
+// one, manifests last, never overwriting). Into an existing directory,
+// flow files are written as NAME.pcap.partial and renamed when Close(false)
 // succeeds; then manifest.json and manifest.csv are written atomically and
 // any manifest.partial.json of an earlier interrupted run is removed. On
 // Close(true) (run failed or cancelled) buffered packets are still flushed
-// so nothing is lost, the files keep their .partial names, no manifest.json
-// is written, and manifest.partial.json records {"interrupted": true} with
-// the files as they stand.
+// so nothing is lost, nothing gets a final name (DIR.partial keeps its
+// name, or the files keep theirs), no manifest.json is written, and
+// manifest.partial.json records {"interrupted": true} with the files as
+// they stand.
 package split
 
 import (

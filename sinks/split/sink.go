@@ -3,8 +3,6 @@ package split
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/pcapflow/pcapflow/decoders/flowkey"
 	"github.com/pcapflow/pcapflow/pipeline"
@@ -41,6 +39,8 @@ type flow struct {
 // methods must be called from one goroutine (the graph does).
 type Sink struct {
 	opts     Options
+	work     string // the directory files are written into
+	fresh    bool   // work is Dir + PartialSuffix, renamed to Dir on success
 	format   pcapout.Format
 	keyer    *flowkey.Keyer
 	index    map[flowkey.Key]int32
@@ -68,8 +68,9 @@ func New(opts Options) (*Sink, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("split: no output directory given")
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("split: %w", err)
+	work, fresh, err := workDir(opts.Dir)
+	if err != nil {
+		return nil, err
 	}
 	if opts.BufferBytes <= 0 {
 		opts.BufferBytes = DefaultBufferBytes
@@ -77,6 +78,8 @@ func New(opts Options) (*Sink, error) {
 	opts.MaxOpen = clampMaxOpen(opts.MaxOpen)
 	s := &Sink{
 		opts:   opts,
+		work:   work,
+		fresh:  fresh,
 		format: f,
 		keyer:  flowkey.NewKeyer(opts.Spec),
 		index:  make(map[flowkey.Key]int32),
@@ -90,7 +93,7 @@ func New(opts Options) (*Sink, error) {
 	for i := range s.writers {
 		s.writers[i].start(max(opts.MaxOpen/len(s.writers), 1), &s.pool)
 	}
-	s.log.init(opts.Dir, max(opts.BufferBytes/4, 1<<20))
+	s.log.init(work, max(opts.BufferBytes/4, 1<<20))
 	return s, nil
 }
 
