@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -356,27 +357,14 @@ func (p *gcPlan) schedule() {
 	for k := range p.Echo {
 		exchange(clk.start+(end-clk.start)*int64(k+1)/int64(p.Echo+1), gcEchoReq, -1)
 	}
-	slices.SortStableFunc(ev, func(a, b gcEvent) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ev, func(a, b gcEvent) int { return cmp.Compare(a.t, b.t) })
 	p.events = ev
-	p.seqs = make([]uint32, tx)
-	sr := newRNG(p.Seed, 52)
-	seq := sr.uint32() & 0xffff
-	seen := make([]bool, tx)
-	for _, e := range ev {
-		if e.tx >= 0 && gcIsRequest(e.kind) && !seen[e.tx] {
-			seen[e.tx] = true
-			p.seqs[e.tx] = seq
-			seq = (seq + 1) & 0xffffff
+	p.seqs = numberRequests(ev, int(tx), newRNG(p.Seed, 52), func(e *gcEvent) int32 {
+		if gcIsRequest(e.kind) {
+			return e.tx
 		}
-	}
+		return -1
+	})
 }
 
 // allocate draws each subscriber's identities, TEIDs and UE addresses;

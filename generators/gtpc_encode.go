@@ -153,15 +153,7 @@ func (w *gtpcWriter) fteid(inst, iface uint8, teid uint32, a netip.Addr) {
 }
 
 // addr appends a's 4 or 16 bytes.
-func (w *gtpcWriter) addr(a netip.Addr) {
-	if a.Is4() {
-		v := a.As4()
-		w.b = append(w.b, v[:]...)
-		return
-	}
-	v := a.As16()
-	w.b = append(w.b, v[:]...)
-}
+func (w *gtpcWriter) addr(a netip.Addr) { w.b = appendAddr(w.b, a) }
 
 // paa writes a PDN Address Allocation: IPv4 (type 1: the address) or
 // IPv4v6 (type 3: prefix length, IPv6 prefix and interface identifier,

@@ -45,13 +45,8 @@ func (g *gtpcGen) next() (int, int64, bool) {
 }
 
 func (g *gtpcGen) fill(dst []byte) {
-	l4 := 8 + len(g.msg)
 	g.ipID++
-	_, off := g.pth.put(dst, protoUDP, g.ipID, l4)
-	seg := dst[off : off+l4]
-	putUDP(seg, g.sport, g.dport, l4)
-	copy(seg[8:], g.msg)
-	g.pth.finishAll(seg, protoUDP)
+	g.pth.putDatagram(dst, g.ipID, g.sport, g.dport, g.msg)
 }
 
 // imsi returns subscriber s's IMSI as a 15-digit number.

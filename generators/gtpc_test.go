@@ -401,16 +401,7 @@ func BenchmarkGTPCScenario(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		g := newGTPCGen(p)
-		buf := make([]byte, 2048)
-		for {
-			n, _, ok := g.next()
-			if !ok {
-				break
-			}
-			g.fill(buf[:n])
-			frames++
-		}
+		frames += drainFrames(newGTPCGen(p))
 	}
 	b.ReportMetric(float64(frames)/b.Elapsed().Seconds(), "frames/s")
 }

@@ -220,3 +220,25 @@ func synOptions(b []byte, mss uint16, tsval, tsecr uint32, wscale uint8) []byte 
 
 // synOptTSval is the offset of TSval inside the options synOptions writes.
 const synOptTSval = 8
+
+// putDatagram writes a whole UDP datagram carrying payload along p into dst
+// (sized by p.frameLen(8+len(payload))): link and IP headers with IP id id,
+// the UDP header, the payload, and every checksum.
+func (p *path) putDatagram(dst []byte, id uint32, sport, dport uint16, payload []byte) {
+	l4 := 8 + len(payload)
+	_, off := p.put(dst, protoUDP, id, l4)
+	seg := dst[off : off+l4]
+	putUDP(seg, sport, dport, l4)
+	copy(seg[8:], payload)
+	p.finishAll(seg, protoUDP)
+}
+
+// appendAddr appends a's 4 or 16 bytes.
+func appendAddr(b []byte, a netip.Addr) []byte {
+	if a.Is4() {
+		v := a.As4()
+		return append(b, v[:]...)
+	}
+	v := a.As16()
+	return append(b, v[:]...)
+}

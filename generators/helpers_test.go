@@ -147,3 +147,24 @@ func tallyAll(c *collected) Expectation {
 	}
 	return e
 }
+
+// frameLoop is the frame loop of a generator.
+type frameLoop interface {
+	next() (n int, ts int64, ok bool)
+	fill(dst []byte)
+}
+
+// drainFrames generates every frame of g into one reused buffer and
+// returns how many there were.
+func drainFrames(g frameLoop) int64 {
+	buf := make([]byte, 2048)
+	var n int64
+	for {
+		l, _, ok := g.next()
+		if !ok {
+			return n
+		}
+		g.fill(buf[:l])
+		n++
+	}
+}

@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -297,27 +298,14 @@ func (p *pfPlan) schedule() {
 		at := first + (end-first)*int64(h+1)/int64(p.Heartbeats+1)
 		exchange(at, evHeartbeatReq, -1)
 	}
-	slices.SortStableFunc(ev, func(a, b pfEvent) int {
-		switch {
-		case a.t < b.t:
-			return -1
-		case a.t > b.t:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ev, func(a, b pfEvent) int { return cmp.Compare(a.t, b.t) })
 	p.events = ev
-	p.seqs = make([]uint32, tx)
-	sr := newRNG(p.Seed, 42)
-	seq := sr.uint32() & 0xffff
-	seen := make([]bool, tx)
-	for _, e := range ev {
-		if e.tx >= 0 && isRequest(e.kind) && !seen[e.tx] {
-			seen[e.tx] = true
-			p.seqs[e.tx] = seq
-			seq = (seq + 1) & 0xffffff
+	p.seqs = numberRequests(ev, int(tx), newRNG(p.Seed, 42), func(e *pfEvent) int32 {
+		if isRequest(e.kind) {
+			return e.tx
 		}
-	}
+		return -1
+	})
 }
 
 // isRequest reports whether an event kind is a PFCP request.

@@ -110,15 +110,7 @@ func (w *pfcpWriter) u32(t uint16, v uint32) {
 }
 
 // addr appends a's 4 or 16 bytes.
-func (w *pfcpWriter) addr(a netip.Addr) {
-	if a.Is4() {
-		v := a.As4()
-		w.b = append(w.b, v[:]...)
-		return
-	}
-	v := a.As16()
-	w.b = append(w.b, v[:]...)
-}
+func (w *pfcpWriter) addr(a netip.Addr) { w.b = appendAddr(w.b, a) }
 
 // nodeID writes a Node ID IE of type IPv4 (0) or IPv6 (1).
 func (w *pfcpWriter) nodeID(a netip.Addr) {

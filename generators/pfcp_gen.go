@@ -46,13 +46,8 @@ func (g *pfcpGen) next() (int, int64, bool) {
 }
 
 func (g *pfcpGen) fill(dst []byte) {
-	l4 := 8 + len(g.msg)
 	g.ipID++
-	_, off := g.pth.put(dst, protoUDP, g.ipID, l4)
-	seg := dst[off : off+l4]
-	putUDP(seg, g.sport, g.dport, l4)
-	copy(seg[8:], g.msg)
-	g.pth.finishAll(seg, protoUDP)
+	g.pth.putDatagram(dst, g.ipID, g.sport, g.dport, g.msg)
 }
 
 // message encodes the PFCP message of event e.

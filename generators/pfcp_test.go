@@ -403,16 +403,7 @@ func BenchmarkPFCPScenario(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		g := newPFCPGen(p)
-		buf := make([]byte, 2048)
-		for {
-			n, _, ok := g.next()
-			if !ok {
-				break
-			}
-			g.fill(buf[:n])
-			msgs++
-		}
+		msgs += drainFrames(newPFCPGen(p))
 	}
 	b.ReportMetric(float64(msgs)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -40,3 +40,22 @@ func (r *rng) float() float64 { return float64(r.uint64()>>11) / (1 << 53) }
 
 // chance reports true with probability p.
 func (r *rng) chance(p float64) bool { return p > 0 && r.float() < p }
+
+// numberRequests gives the n transactions of a time-sorted event list their
+// sequence numbers, in the order their requests are first sent: a random
+// 16-bit start from r, then one up, modulo 2^24 (PFCP and GTPv2-C sequence
+// numbers are 24 bits). request returns an event's transaction when it is
+// a request (a retransmission repeats its number), else -1.
+func numberRequests[E any](ev []E, n int, r rng, request func(*E) int32) []uint32 {
+	seqs := make([]uint32, n)
+	seq := r.uint32() & 0xffff
+	seen := make([]bool, n)
+	for i := range ev {
+		if tx := request(&ev[i]); tx >= 0 && !seen[tx] {
+			seen[tx] = true
+			seqs[tx] = seq
+			seq = (seq + 1) & 0xffffff
+		}
+	}
+	return seqs
+}
