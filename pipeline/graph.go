@@ -1,12 +1,14 @@
 // Package pipeline runs a graph of stages over batches of packets:
 //
-//	Source ──► parallel Stages ──► reorder ──► ordered Stages ──► fan-out ──► Sink, Sink…
+//	Source ──► parallel Stages ──► reorder ──► ordered Stages, sink stages ──► fan-out ──► Sink, Sink…
 //
 // A Source fills batches taken from a bounded free list (which is what bounds
 // memory and applies backpressure). Parallel stages (decoding) run on several
 // workers, each with its own Processor, so batches finish out of order; the
 // reorder step restores the source's order by Batch.Seq before ordered
 // (stateful) stages and sinks, so output never depends on the worker count.
+// A sink may bring a stateful stage of its own (SinkStager), which runs
+// after the ordered stages, one batch ahead of the sink's Consume.
 // Fan-out hands each batch to every sink with a reference count; the last
 // sink to release it returns it to the free list.
 //
@@ -64,12 +66,26 @@ type Sink interface {
 	Close(aborted bool) error
 }
 
+// SinkStager is implemented by a sink that has stateful work of its own
+// which must see every batch in source order (a tracker whose per-packet
+// results the sink then reads). The graph runs the sink's stage on its
+// ordering goroutine, after every Graph.Ordered stage and before the
+// batch is handed to the sinks, so that the stage works on one batch while
+// the sinks consume the one before. A nil stage is skipped. The stage must
+// not drop or reorder packets.
+type SinkStager interface {
+	// SinkStage returns the sink's stage, or nil. It is called once per
+	// run, before the first batch.
+	SinkStage() Stage
+}
+
 // Graph is one run's wiring. The zero values of the tuning fields pick defaults.
 type Graph struct {
 	Source Source
 	// Stages run in parallel on Workers goroutines, in the given order per batch.
 	Stages []Stage
 	// Ordered stages run on one goroutine, in source order, after reordering.
+	// The stages of sinks that implement SinkStager run after them.
 	Ordered []Stage
 	// Sinks each receive every batch, in source order.
 	Sinks []Sink
@@ -94,7 +110,8 @@ type Stats struct {
 	Batches int64
 	// Elapsed is the wall time of the run.
 	Elapsed time.Duration
-	// Stages holds per-stage counters, parallel stages first.
+	// Stages holds per-stage counters of Graph.Stages, then Graph.Ordered
+	// (sink stages are not counted).
 	Stages []StageStats
 }
 
@@ -277,6 +294,8 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 	for i, s := range g.Ordered {
 		orderedProcs[i] = s.NewProcessor()
 	}
+	ownStages, ownProcs := sinkStages(g.Sinks)
+	ownCounters := make([]stageCounters, len(ownStages))
 	eg.Go(func() error {
 		defer func() {
 			for _, c := range sinkIn {
@@ -309,6 +328,11 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 				for i, p := range orderedProcs {
 					if err := runStage(p, b, &ordered[i]); err != nil {
 						return fmt.Errorf("stage %s: %w", g.Ordered[i].Name(), err)
+					}
+				}
+				for i, p := range ownProcs {
+					if err := runStage(p, b, &ownCounters[i]); err != nil {
+						return fmt.Errorf("stage %s: %w", ownStages[i].Name(), err)
 					}
 				}
 				delivered.Add(int64(len(b.Packets)))
@@ -370,6 +394,22 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 		st.Stages = append(st.Stages, ordered[i].stats(s.Name()))
 	}
 	return st, err
+}
+
+// sinkStages returns the stages of the sinks that have one (see
+// SinkStager), in sink order, and a processor of each.
+func sinkStages(sinks []Sink) ([]Stage, []Processor) {
+	var stages []Stage
+	var procs []Processor
+	for _, s := range sinks {
+		if ss, ok := s.(SinkStager); ok {
+			if st := ss.SinkStage(); st != nil {
+				stages = append(stages, st)
+				procs = append(procs, st.NewProcessor())
+			}
+		}
+	}
+	return stages, procs
 }
 
 // newLines returns cerr without the lines that err already says (a sink's

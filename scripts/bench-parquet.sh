@@ -7,14 +7,15 @@
 # GNU time gives wall time, CPU time (user+sys) and peak RSS of each run; the summary prints the min and
 # median of each and the speed-up on min and median wall time, and on CPU time. Outputs go to bench/
 # (git-ignored). BENCH_BYTES overrides the capture size (default 100MiB), RUNS the number of runs, and
-# PARQUET_FLAGS adds pcapflow flags (e.g. "--compression snappy"). Needs tshark and GNU time
-# (apt-get install -y tshark time).
+# PARQUET_FLAGS adds pcapflow flags (e.g. "--compression snappy"), PCAPFLOW_BIN measures that binary
+# instead of building bin/pcapflow (so engineers sharing a checkout compare their own builds). Needs tshark
+# and GNU time (apt-get install -y tshark time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${BENCH_BYTES:-100MiB}
 runs=${RUNS:-3}
-make -s build
-BIN=bin/pcapflow
+BIN=${PCAPFLOW_BIN:-bin/pcapflow}
+[ -n "${PCAPFLOW_BIN:-}" ] || make -s build
 mkdir -p bench
 cap=bench/mix-$size.pcap
 [ -f "$cap" ] || $BIN gen mix --bytes "$size" --seed 1 -o "$cap"

@@ -55,10 +55,10 @@ func TestInterruptedSplit(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := stdin.Write(data); err != nil {
-				t.Fatal(err)
-			}
-			// stdin stays open: the split waits for more packets.
+			// Written from a goroutine (more than a pipe buffer: the write
+			// waits for the child to read); stdin stays open after it, so
+			// the split then waits for more packets.
+			go stdin.Write(data)
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				if _, err := os.Stat(out + split.PartialSuffix); err == nil || time.Now().After(deadline) {

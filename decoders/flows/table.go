@@ -1,8 +1,9 @@
 package flows
 
 import (
+	"cmp"
 	"net/netip"
-	"sort"
+	"slices"
 
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -337,15 +338,23 @@ func (t *Table) evictOldest() {
 
 // Flush ends every remaining flow, in order of flow id.
 func (t *Table) Flush() {
-	idx := make([]int32, 0, len(t.m))
+	// Sorted by (id, slot) pairs: comparing ids read through the slab
+	// would touch a random flow per comparison.
+	open := make([]openFlow, 0, len(t.m))
 	for _, i := range t.m {
-		idx = append(idx, i)
+		open = append(open, openFlow{t.slab.at(i).id, i})
 	}
-	sort.Slice(idx, func(x, y int) bool { return t.slab.at(idx[x]).id < t.slab.at(idx[y]).id })
-	for _, i := range idx {
-		t.finish(i, EndFlush)
+	slices.SortFunc(open, func(x, y openFlow) int { return cmp.Compare(x.id, y.id) })
+	for _, o := range open {
+		t.finish(o.slot, EndFlush)
 	}
 	t.cur = -1
+}
+
+// openFlow is a flow's id and slot, for Flush.
+type openFlow struct {
+	id   uint64
+	slot int32
 }
 
 // finish emits flow i and frees its slot.

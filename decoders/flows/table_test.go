@@ -181,3 +181,26 @@ func BenchmarkObserveNewFlows(b *testing.B) {
 		tab.Observe(&p, data)
 	}
 }
+
+// BenchmarkObserveManyOpen observes packets of 20,000 open TCP flows in a
+// scattered order, as a capture with that many concurrent connections
+// does: the flow's map entry and state are rarely in cache.
+func BenchmarkObserveManyOpen(b *testing.B) {
+	const flows = 20_000
+	tab := NewTable(Options{Emit: func(*Record) {}})
+	pkts := make([]pipeline.Packet, flows)
+	for i := range pkts {
+		pkts[i] = tcpPacket(seg{flags: PA, seq: 101, ack: 501, win: 1000, payload: 100}, 0, uint64(i))
+		d := &pkts[i].Decoded
+		d.IP.Src = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		d.IP.SrcPort = uint16(32768 + i%20000)
+		tab.Observe(&pkts[i], nil)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p := &pkts[(i*7919)%flows]
+		p.Timestamp = int64(i)
+		p.Decoded.TCPSeq += 100
+		tab.Observe(p, nil)
+	}
+}

@@ -67,7 +67,7 @@ type Assembler struct {
 	opts   Options
 	h      Handler
 	m      map[key]int32
-	slab   []conn
+	slab   connSlab
 	free   []int32
 	lists  [numLists]list
 	nextID uint64
@@ -134,7 +134,7 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
 	i, ok := a.m[k]
 	if ok {
-		c := &a.slab[i]
+		c := a.slab.at(i)
 		dir := ClientToServer
 		if srcIsA != c.clientIsA {
 			dir = ServerToClient
@@ -154,7 +154,7 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 		i = a.create(k, p, v.flags, srcIsA)
 	}
 	a.cur = i
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	dir := ClientToServer
 	if srcIsA != c.clientIsA {
 		dir = ServerToClient

@@ -1,8 +1,9 @@
 package tcpreasm
 
 import (
+	"cmp"
 	"net/netip"
-	"sort"
+	"slices"
 
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -17,10 +18,9 @@ func (a *Assembler) create(k key, p *pipeline.Packet, flags uint16, srcIsA bool)
 		i = a.free[n-1]
 		a.free = a.free[:n-1]
 	} else {
-		a.slab = append(a.slab, conn{})
-		i = int32(len(a.slab) - 1)
+		i = a.slab.grow()
 	}
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	*c = conn{k: k, clientIsA: srcIsA, prev: -1, next: -1}
 	if flags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
 		c.clientIsA = !srcIsA
@@ -46,7 +46,7 @@ func (a *Assembler) create(k key, p *pipeline.Packet, flags uint16, srcIsA bool)
 // finish ends connection i: holes still open become gaps, buffered data is
 // delivered, the handler's Close is called and the slot freed.
 func (a *Assembler) finish(i int32, reason string) {
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	for dir := ClientToServer; dir <= ServerToClient; dir++ {
 		a.flushDir(c, dir)
 	}
@@ -86,7 +86,7 @@ func (a *Assembler) expire(now int64) {
 	for l := range a.lists {
 		for {
 			i := a.lists[l].tail
-			if i < 0 || now-a.slab[i].Last <= limits[l] {
+			if i < 0 || now-a.slab.at(i).Last <= limits[l] {
 				break
 			}
 			a.finish(i, reasons[l])
@@ -98,7 +98,7 @@ func (a *Assembler) expire(now int64) {
 func (a *Assembler) evictOldest() {
 	best := int32(-1)
 	for l := range a.lists {
-		if i := a.lists[l].tail; i >= 0 && i != a.cur && (best < 0 || a.slab[i].Last < a.slab[best].Last) {
+		if i := a.lists[l].tail; i >= 0 && i != a.cur && (best < 0 || a.slab.at(i).Last < a.slab.at(best).Last) {
 			best = i
 		}
 	}
@@ -115,12 +115,12 @@ func (a *Assembler) shed(keep int32) {
 	const maxWalk = 64
 	for l := numLists - 1; l >= 0 && a.stats.Memory > a.opts.MaxTotal; l-- {
 		walked := 0
-		for i := a.lists[l].tail; i >= 0 && walked < maxWalk && a.stats.Memory > a.opts.MaxTotal; i = a.slab[i].prev {
+		for i := a.lists[l].tail; i >= 0 && walked < maxWalk && a.stats.Memory > a.opts.MaxTotal; i = a.slab.at(i).prev {
 			walked++
 			if i == keep {
 				continue
 			}
-			c := &a.slab[i]
+			c := a.slab.at(i)
 			if c.mem <= connCost {
 				continue
 			}
@@ -146,26 +146,34 @@ func (a *Assembler) shed(keep int32) {
 
 // Flush ends every remaining connection, in order of connection id.
 func (a *Assembler) Flush() {
-	idx := make([]int32, 0, len(a.m))
+	// Sorted by (id, slot) pairs: comparing ids read through the slab
+	// would touch a random connection per comparison.
+	open := make([]openConn, 0, len(a.m))
 	for _, i := range a.m {
-		idx = append(idx, i)
+		open = append(open, openConn{a.slab.at(i).ID, i})
 	}
-	sort.Slice(idx, func(x, y int) bool { return a.slab[idx[x]].ID < a.slab[idx[y]].ID })
-	for _, i := range idx {
-		a.finish(i, EndFlush)
+	slices.SortFunc(open, func(x, y openConn) int { return cmp.Compare(x.id, y.id) })
+	for _, o := range open {
+		a.finish(o.slot, EndFlush)
 	}
 }
 
+// openConn is a connection's id and slot, for Flush.
+type openConn struct {
+	id   uint64
+	slot int32
+}
+
 func (a *Assembler) unlink(i int32) {
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	l := &a.lists[c.list]
 	if c.prev >= 0 {
-		a.slab[c.prev].next = c.next
+		a.slab.at(c.prev).next = c.next
 	} else {
 		l.head = c.next
 	}
 	if c.next >= 0 {
-		a.slab[c.next].prev = c.prev
+		a.slab.at(c.next).prev = c.prev
 	} else {
 		l.tail = c.prev
 	}
@@ -173,12 +181,12 @@ func (a *Assembler) unlink(i int32) {
 }
 
 func (a *Assembler) push(i int32, which uint8) {
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	c.list = which
 	l := &a.lists[which]
 	c.prev, c.next = -1, l.head
 	if l.head >= 0 {
-		a.slab[l.head].prev = i
+		a.slab.at(l.head).prev = i
 	}
 	l.head = i
 	if l.tail < 0 {
@@ -188,7 +196,7 @@ func (a *Assembler) push(i int32, which uint8) {
 
 // touch makes i the most recently active connection of its list.
 func (a *Assembler) touch(i int32) {
-	c := &a.slab[i]
+	c := a.slab.at(i)
 	if a.lists[c.list].head == i {
 		return
 	}

@@ -11,7 +11,12 @@
 // and compresses the columns of a record concurrently (the columns of a
 // buffered row group have independent writers), producing the same bytes
 // as pqarrow's FileWriter. Reading, decoding and row building thus overlap
-// Parquet encoding and use every core. Memory is bounded by the row-group
+// Parquet encoding and use every core. In a graph the flow table runs as
+// the sink's stage (pipeline.SinkStager) on the graph's ordering goroutine,
+// one batch ahead of Consume, which appends the packet and PFCP rows while
+// the HTTP reassembly, when selected, runs on a goroutine of its own; at
+// the end of the input the open flows, the PFCP sessions and the open HTTP
+// connections are written out concurrently (different tables). Memory is bounded by the row-group
 // size (compressed pages), three records per file and the number of open
 // partitions, never by the input (the PFCP tables also keep per-session
 // state, which grows with the number of PFCP messages). Tables plug in by

@@ -139,7 +139,7 @@ func (a *packetsAppender) appendAddr(b *array.StringBuilder, addr netip.Addr) {
 		b.AppendNull()
 		return
 	}
-	b.BinaryBuilder.Append(addr.AppendTo(a.scratch[:0]))
+	putBytes(b, addr.AppendTo(a.scratch[:0]))
 }
 
 func (a *packetsAppender) appendMAC(b *array.StringBuilder, m [6]byte) {
@@ -151,45 +151,45 @@ func (a *packetsAppender) appendMAC(b *array.StringBuilder, m [6]byte) {
 		}
 		s = append(s, hex[x>>4], hex[x&15])
 	}
-	b.BinaryBuilder.Append(s)
+	putBytes(b, s)
 }
 
 func u16If(b *array.Uint16Builder, ok bool, v uint16) {
 	if ok {
-		b.Append(v)
+		putU16(b, v)
 	} else {
-		b.AppendNull()
+		nullU16(b)
 	}
 }
 
 func u8If(b *array.Uint8Builder, ok bool, v uint8) {
 	if ok {
-		b.Append(v)
+		putU8(b, v)
 	} else {
-		b.AppendNull()
+		nullU8(b)
 	}
 }
 
 func u32If(b *array.Uint32Builder, ok bool, v uint32) {
 	if ok {
-		b.Append(v)
+		putU32(b, v)
 	} else {
-		b.AppendNull()
+		nullU32(b)
 	}
 }
 
 func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
 	d := &p.Decoded
 	l := d.Layers
-	a.ts.Append(arrow.Timestamp(p.Timestamp))
-	a.sourceFile.Append(ctx.SourceFile)
-	a.frame.Append(p.Frame)
-	a.offset.Append(p.Offset)
-	a.caplen.Append(p.CapLen)
-	a.length.Append(p.OrigLen)
-	a.linkType.Append(p.LinkType)
-	a.iface.Append(p.Interface)
-	a.flags.Append(uint16(d.Flags))
+	putTS(a.ts, arrow.Timestamp(p.Timestamp))
+	putString(a.sourceFile, ctx.SourceFile)
+	putU64(a.frame, p.Frame)
+	putI64(a.offset, p.Offset)
+	putU32(a.caplen, p.CapLen)
+	putU32(a.length, p.OrigLen)
+	putU16(a.linkType, p.LinkType)
+	putU32(a.iface, p.Interface)
+	putU16(a.flags, uint16(d.Flags))
 	if l.Has(pipeline.LayerEthernet) {
 		a.appendMAC(a.ethSrc, d.EthSrc)
 		a.appendMAC(a.ethDst, d.EthDst)
@@ -216,7 +216,7 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	u8If(a.proto, ip, d.IP.Proto)
 	u8If(a.ttl, ip, d.TTL)
 	u32If(a.ipID, ip, d.IPID)
-	a.fragment.Append(l.Has(pipeline.LayerFragment))
+	putBool(a.fragment, l.Has(pipeline.LayerFragment))
 	ported := ip && (d.IP.SrcPort != 0 || d.IP.DstPort != 0 || l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerSCTP) != 0)
 	u16If(a.srcPort, ported, d.IP.SrcPort)
 	u16If(a.dstPort, ported, d.IP.DstPort)
@@ -230,11 +230,11 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	u8If(a.icmpType, icmp, d.ICMPType)
 	u8If(a.icmpCode, icmp, d.ICMPCode)
 	if ctx.FlowID != 0 {
-		a.flowID.Append(ctx.FlowID)
-		a.communityID.Append(ctx.CommunityID)
-		a.direction.Append(ctx.Dir.String())
+		putU64(a.flowID, ctx.FlowID)
+		putString(a.communityID, ctx.CommunityID)
+		putString(a.direction, ctx.Dir.String())
 	} else {
-		a.flowID.AppendNull()
+		nullU64(a.flowID)
 		a.communityID.AppendNull()
 		a.direction.AppendNull()
 	}
@@ -256,9 +256,9 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	pfcp := l.Has(pipeline.LayerPFCP)
 	u8If(a.pfcpType, pfcp, d.PFCPType)
 	if pfcp && d.PFCPHasSEID {
-		a.pfcpSEID.Append(d.PFCPSEID)
+		putU64(a.pfcpSEID, d.PFCPSEID)
 	} else {
-		a.pfcpSEID.AppendNull()
+		nullU64(a.pfcpSEID)
 	}
 	u32If(a.pfcpSeq, pfcp, d.PFCPSeq)
 	return 1

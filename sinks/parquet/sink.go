@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
-	"github.com/pcapflow/pcapflow/decoders/flows"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // Sink is the Parquet pipeline.Sink. It tracks flows itself (in capture
-// order), so packet rows carry their flow id and the flows table gets one
-// row per finished flow.
+// order, in its stage when a graph runs it: see SinkStage), so packet rows
+// carry their flow id and the flows table gets one row per finished flow.
 type Sink struct {
 	o       Options
 	packets []*tableWriter
@@ -21,10 +21,9 @@ type Sink struct {
 	httpW   []*tableWriter // http
 	http    *httpState     // nil unless an HTTP table is written
 	pfcp    *pfcpState     // nil unless a PFCP table is written
-	tab     *flows.Table
-	err     error // first error met while emitting flow rows
+	flows   *flowTracker
+	err     error // first error met while finishing the output
 	closed  bool
-	pcs     []PacketContext // contexts of the packets of the batch being consumed
 	names   map[pipeline.InputID]string
 	stale   []string // earlier files an overwrite removes after commit
 }
@@ -84,14 +83,18 @@ func New(opts Options) (*Sink, error) {
 			return nil, err
 		}
 	}
-	fo := opts.Flows
-	fo.Emit = s.emitFlow
-	s.tab = flows.NewTable(fo)
+	s.flows = newFlowTracker(s, opts.Flows)
 	return s, nil
 }
 
 // Name returns "parquet".
 func (s *Sink) Name() string { return "parquet" }
+
+// SinkStage returns the sink's flow tracking as an ordered stage (see
+// pipeline.SinkStager): a graph runs it ahead of Consume, so that the flow
+// table observes one batch while the sink writes the rows of the one
+// before. Without it Consume tracks the flows itself, with the same output.
+func (s *Sink) SinkStage() pipeline.Stage { return s.flows }
 
 // sourceName returns the name of input id, cached.
 func (s *Sink) sourceName(id pipeline.InputID) string {
@@ -103,27 +106,22 @@ func (s *Sink) sourceName(id pipeline.InputID) string {
 	return n
 }
 
-// Consume writes the rows of every packet of b. The flow table sees the
-// packets first (in capture order, on this goroutine); then the HTTP
-// reassembly, when its table is written, runs on another goroutine while
-// this one appends the packet and PFCP rows: the tables are independent,
-// and both finish before Consume returns.
+// Consume writes the rows of every packet of b. The flow table has seen
+// the packets (in capture order) in the sink's stage, or sees them here
+// first; then the HTTP reassembly, when its table is written, runs on
+// another goroutine while this one appends the packet and PFCP rows: the
+// tables are independent, and both finish before Consume returns.
 func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
-	if cap(s.pcs) < len(b.Packets) {
-		s.pcs = make([]PacketContext, len(b.Packets))
+	n := s.flows.take(b)
+	if n == nil {
+		n = s.flows.notes()
+		s.flows.observe(b, n)
 	}
-	pcs := s.pcs[:len(b.Packets)]
-	for i := range b.Packets {
-		p := &b.Packets[i]
-		id, dir := s.tab.Observe(p, b.Bytes(p))
-		if s.err != nil {
-			return s.err
-		}
-		pcs[i] = PacketContext{FlowID: id, Dir: dir, SourceFile: s.sourceName(p.Input)}
-		if id != 0 {
-			pcs[i].CommunityID = s.tab.CommunityID()
-		}
+	defer s.flows.put(n)
+	if n.err != nil {
+		return n.err
 	}
+	pcs := n.pcs
 	var httpDone <-chan error
 	if s.http != nil {
 		httpDone = s.http.start(b, pcs)
@@ -214,26 +212,6 @@ func (s *Sink) finishPFCP() error {
 	return nil
 }
 
-// emitFlow writes a finished flow's rows.
-func (s *Sink) emitFlow(r *flows.Record) {
-	if s.err != nil {
-		return
-	}
-	for _, w := range s.flowsW {
-		f, err := w.fileFor(r.First)
-		if err != nil {
-			s.err = err
-			return
-		}
-		f.flows.AppendFlow(r, s.sourceName(r.FirstInput))
-		w.rows++
-		if err := f.added(1); err != nil {
-			s.err = err
-			return
-		}
-	}
-}
-
 // Close finishes the output. When the run completed (aborted false) it
 // emits the flows still open, writes every footer and renames the files
 // into place; when aborted it removes every file it was writing, so no
@@ -243,24 +221,23 @@ func (s *Sink) Close(aborted bool) error {
 		return nil
 	}
 	s.closed = true
+	if s.err == nil {
+		s.err = s.flows.err
+	}
 	// Every encoder has stopped when Close returns: the buffers kept for
 	// reuse go back to the allocator.
 	defer s.o.recycle.release()
 	all := s.writers()
 	if !aborted {
 		// The packet tables take no more rows: their last records are
-		// encoded while the open flows are written out.
+		// encoded while the rest is written out.
 		for _, w := range s.packets {
 			if err := w.finish(); err != nil && s.err == nil {
 				s.err = err
 			}
 		}
-		s.tab.Flush()
 		if s.err == nil {
-			s.err = s.finishPFCP()
-		}
-		if s.err == nil && s.http != nil {
-			s.err = s.http.finish()
+			s.err = s.finishTables()
 		}
 		if s.err == nil {
 			// Every file's encoder finishes concurrently; commit waits.
@@ -298,6 +275,52 @@ func (s *Sink) Close(aborted bool) error {
 	return joinErrs(errs)
 }
 
+// finishTables writes the rows that wait for the end of the input — the
+// flows still open, the PFCP messages still queued and the sessions, the
+// HTTP exchanges of the connections still open — and hands each table's
+// last records to its encoders. The three groups write different tables
+// (and keep their own state), so they run at the same time.
+func (s *Sink) finishTables() error {
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	run := func(i int, fn func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	run(0, s.flows.flush)
+	run(1, func() error {
+		if err := s.finishPFCP(); err != nil {
+			return err
+		}
+		for _, ws := range [][]*tableWriter{s.msgsW, s.sessW} {
+			for _, w := range ws {
+				if err := w.finish(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if s.http != nil {
+		run(2, func() error {
+			if err := s.http.finish(); err != nil {
+				return err
+			}
+			for _, w := range s.httpW {
+				if err := w.finish(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	wg.Wait()
+	return joinErrs(errs)
+}
+
 // Tables returns the names of the tables the sink writes, in order.
 func (s *Sink) Tables() []string { return append([]string(nil), s.o.Tables...) }
 
@@ -318,6 +341,9 @@ func (s *Sink) writers() []*tableWriter {
 	}
 	return all
 }
+
+// Compile-time check.
+var _ pipeline.SinkStager = (*Sink)(nil)
 
 func joinErrs(errs []error) error {
 	if len(errs) == 0 {
