@@ -43,7 +43,7 @@ done
 stat_of() { # file column min|median
   sort -g -k"$2","$2" "$1" | awk -v c="$2" -v w="$3" '{v[NR]=$c} END{print (w=="min") ? v[1] : v[int((NR+1)/2)]}'
 }
-echo "input: $cap ($(stat -c %s "$cap") bytes, $(grep -o '"packets": *[0-9]*' bench/pcapflow.out | tail -1 | grep -o '[0-9]*$') packets), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $runs runs each"
+echo "input: $cap ($(stat -L -c %s "$cap") bytes, $(grep -o '"packets": *[0-9]*' bench/pcapflow.out | tail -1 | grep -o '[0-9]*$') packets), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $runs runs each"
 printf '%-32s %9s %9s %9s %9s %10s\n' what "min wall" "med wall" "min CPU" "med CPU" "peak RSS"
 for who in pcapflow tshark; do
   label="pcapflow parquet --tables all"

@@ -23,7 +23,7 @@ if [ ! -f "$cap" ]; then
   echo "generating $cap ..."
   $BIN gen pfcp -n "$sessions" --rate 1000 --seed 1 -o "$cap"
 fi
-echo "capture: $cap, $(stat -c %s "$cap") bytes, $($BIN seids "$cap" --csv | tail -n +2 | wc -l) PFCP messages"
+echo "capture: $cap, $(stat -L -c %s "$cap") bytes, $($BIN seids "$cap" --csv | tail -n +2 | wc -l) PFCP messages"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 now() { date +%s.%N; }

@@ -44,19 +44,33 @@ t0=$(now); cat "$cap" >/dev/null; t1=$(now); t_cat=$(secs "$t0" "$t1")
 
 keys=(ip-pair 5-tuple)
 t_cp=""
-declare -A t_split rss
-for r in $(seq "$runs"); do
+declare -A t_split rss ratios
+timecp() { # round -> seconds of cp + sync
   sync
-  t0=$(now); cp "$cap" "$work/copy-$r.pcap"; sync; t1=$(now)
-  t_cp+=" $(secs "$t0" "$t1")"
+  local t0 t1
+  t0=$(now); cp "$cap" "$work/copy-$1.pcap"; sync; t1=$(now)
+  secs "$t0" "$t1"
+}
+for r in $(seq "$runs"); do
+  # Each round times cp and every split once; odd rounds put cp first, even
+  # rounds last, so that neither side always meets the disk in the same state.
+  # The paired ratio split/cp of each round is reported besides min and median.
+  (( r % 2 )) && c=$(timecp "$r")
+  declare -A t_round=()
   for key in "${keys[@]}"; do
     out=$work/$key-$r
     sync
     # shellcheck disable=SC2086
     t0=$(now); $BIN split "$cap" --by "$key" -o "$out" --json ${SPLIT_FLAGS:-} >"$out.json"; sync; t1=$(now)
-    t_split[$key]+=" $(secs "$t0" "$t1")"
+    t_round[$key]=$(secs "$t0" "$t1")
+    t_split[$key]+=" ${t_round[$key]}"
     rss[$key]=$(grep -o '"max_rss_bytes": *[0-9]*' "$out.json" | grep -o '[0-9]*$' | awk '{printf "%.0f MiB", $1/1048576}')
     pkts=$(grep -o '"packets": *[0-9]*' "$out.json" | head -1 | grep -o '[0-9]*$')
+  done
+  (( r % 2 )) || c=$(timecp "$r")
+  t_cp+=" $c"
+  for key in "${keys[@]}"; do
+    ratios[$key]+=" $(awk -v a="${t_round[$key]}" -v b="$c" 'BEGIN{printf "%.3f", a/b}')"
   done
 done
 
@@ -73,7 +87,11 @@ for key in "${keys[@]}"; do
     "$(awk -v p="$pkts" -v t="$mn" 'BEGIN{print p/t/1e6}')" \
     "$(awk -v a="$md" -v b="$cp_med" 'BEGIN{print a/b}')" "${rss[$key]}"
 done
-echo "(x cp on minimums: $(for key in "${keys[@]}"; do read -r mn _ <<<"$(stats "${t_split[$key]}")"; printf '%s %.2f  ' "$key" "$(awk -v a="$mn" -v b="$cp_min" 'BEGIN{print a/b}')"; done))"
+echo "x cp on minimums: $(for key in "${keys[@]}"; do read -r mn _ <<<"$(stats "${t_split[$key]}")"; printf '%s %.2f  ' "$key" "$(awk -v a="$mn" -v b="$cp_min" 'BEGIN{print a/b}')"; done)"
+for key in "${keys[@]}"; do
+  read -r rmin rmed <<<"$(stats "${ratios[$key]}")"
+  echo "paired split/cp ratio per round, --by $key:${ratios[$key]} (median $rmed)"
+done
 
 echo
 echo "1,000,000-flow case: synflood -n $flows (one IP pair per packet), split --by ip-pair --max-open 256"

@@ -14,7 +14,7 @@ size=${BENCH_BYTES:-1GiB}
 mkdir -p bench
 cap=bench/mix-$size.pcap
 [ -f "$cap" ] || { echo "generating $cap ..."; $BIN gen mix --bytes "$size" --seed 1 -o "$cap"; }
-bytes=$(stat -c %s "$cap")
+bytes=$(stat -L -c %s "$cap")
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
 cat "$cap" >/dev/null
