@@ -16,8 +16,8 @@
 // type (so a second VLAN tag or a tunnelled IP header would overwrite the
 // first), and it reports unsupported or broken layers as allocated errors.
 //
-// gopacket's DecodingLayer types (reused per Decoder) decode Ethernet,
-// 802.1Q/802.1ad tags, Linux SLL, Linux SLL2, UDP, ICMPv4 and ICMPv6. Each
+// gopacket's DecodingLayer types (reused per Decoder) decode 802.1Q/802.1ad
+// tags, Linux SLL, Linux SLL2, ICMPv4 and ICMPv6. Each
 // call is guarded by a length check first, so their error branches (which
 // build an error value with errors.New or fmt.Errorf on every short packet:
 // BenchmarkGopacketTCPShort shows the cost) are never reached; with the
@@ -39,6 +39,9 @@
 //     would need one decoder per header kind anyway.
 //   - TCP: we need the fixed 20 bytes only; layers.TCP parses every option
 //     and allocates an error for each malformed option list.
+//   - Ethernet and UDP: fixed headers whose fields are copied out; the
+//     gopacket layers cost more (slice headers stored with write barriers)
+//     than reading the bytes, on every packet of a capture.
 //   - SCTP and ARP: only the ports, or the presence of the header, are kept.
 //
 // # Problems
@@ -145,11 +148,9 @@ type Decoder struct {
 	gtpuHdr gtpu.Header
 	gtpcHdr gtpc.Header
 
-	eth   layers.Ethernet
 	dot1q layers.Dot1Q
 	sll   layers.LinuxSLL
 	sll2  layers.LinuxSLL2
-	udp   layers.UDP
 	icmp4 layers.ICMPv4
 	icmp6 layers.ICMPv6
 

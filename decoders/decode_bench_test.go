@@ -91,3 +91,25 @@ func TestDecodeAllocs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecodeEthIPv4UDPPFCP decodes a PFCP Association Setup Request
+// over Ethernet, IPv4 and UDP: every packet of a PFCP capture takes this
+// path.
+func BenchmarkDecodeEthIPv4UDPPFCP(b *testing.B) {
+	var f fixture
+	for _, t := range tunnelFixtures(b) {
+		if t.name == "pfcp-association-setup" {
+			f = t
+		}
+	}
+	if f.data == nil {
+		b.Fatal("no pfcp-association-setup fixture")
+	}
+	d := NewDecoder(Options{})
+	var out pipeline.Decoded
+	b.SetBytes(int64(len(f.data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Decode(f.data, f.link, f.origLen(), &out)
+	}
+}

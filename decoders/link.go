@@ -33,11 +33,10 @@ func (d *Decoder) decodeEthernet(data []byte, out *pipeline.Decoded) {
 		d.short(true, out)
 		return
 	}
-	_ = d.eth.DecodeFromBytes(data, gopacket.NilDecodeFeedback) // cannot fail: length checked
 	out.Layers |= pipeline.LayerEthernet
-	copy(out.EthDst[:], d.eth.DstMAC)
-	copy(out.EthSrc[:], d.eth.SrcMAC)
-	// gopacket maps 802.3 length values to EthernetTypeLLC; keep the raw field.
+	copy(out.EthDst[:], data[0:6])
+	copy(out.EthSrc[:], data[6:12])
+	// The raw type field: 802.3 length values included.
 	d.decodeEtherType(data, ethernetLen, be16(data[12:14]), out)
 }
 

@@ -100,11 +100,15 @@ func (d *Decoder) decodeUDP(data []byte, off int, bounded, inner bool, out *pipe
 		out.Flags |= pipeline.FlagMalformed
 		return
 	}
-	_ = d.udp.DecodeFromBytes(b, gopacket.NilDecodeFeedback) // cannot fail: checked above
 	if ulen > len(b) && !bounded && !d.firstFragment {
 		out.Flags |= pipeline.FlagMalformed // longer than its IP packet
 	}
-	body := d.udp.Payload
+	// The payload is what the length field covers, cut at the data's
+	// end; length 0 (a jumbogram) takes the rest of the data.
+	body := b[udpLen:]
+	if ulen != 0 {
+		body = b[udpLen:min(ulen, len(b))]
+	}
 	start := off + udpLen
 	if inner {
 		out.InnerPayloadOffset = uint32(d.innerBase + start)

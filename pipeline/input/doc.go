@@ -16,5 +16,7 @@
 //
 // The per-packet path performs no heap allocation: record headers are
 // peeked in a large bufio buffer and frame bytes are read with io.ReadFull
-// into the slice returned by Batch.Add.
+// into the slice returned by Batch.Add. pcap records that lie whole in
+// what the buffer holds are copied straight out of it (a window kept
+// between calls), with no call into the bufio.Reader per record.
 package input

@@ -24,14 +24,23 @@ const (
 	modifiedRecordLen = 24
 )
 
-// pcapState is what the pcap file header says.
+// pcapState is what the pcap file header says, and the window of
+// buffered records nextPcap reads from.
 type pcapState struct {
 	order    binary.ByteOrder
+	big      bool  // records are big-endian
 	fracMul  int64 // nanoseconds per timestamp fraction unit
 	recLen   int
 	snaplen  uint32
 	linkType uint16
 	digits   uint8
+
+	// win holds bytes the bufio.Reader has buffered (a Peek), of which
+	// the first used are records already delivered but not yet
+	// discarded from it. Records that lie whole in win are read without
+	// a call into the bufio.Reader; any other read discards used first.
+	win  []byte
+	used int
 }
 
 // readPcapHeader parses the 24-byte pcap file header.
@@ -46,7 +55,7 @@ func (r *Reader) readPcapHeader() error {
 	m := binary.BigEndian.Uint32(h)
 	switch m {
 	case magicMicro, magicNano, magicModified:
-		st.order = binary.BigEndian
+		st.order, st.big = binary.BigEndian, true
 	default:
 		st.order = binary.LittleEndian
 		m = binary.LittleEndian.Uint32(h)
@@ -65,9 +74,60 @@ func (r *Reader) readPcapHeader() error {
 	return nil
 }
 
-// nextPcap reads one pcap record into b.
+// recordHeader returns the four fields of a pcap record header h.
+func (st *pcapState) recordHeader(h []byte) (sec, frac, caplen, origlen uint32) {
+	if st.big {
+		return binary.BigEndian.Uint32(h), binary.BigEndian.Uint32(h[4:]),
+			binary.BigEndian.Uint32(h[8:]), binary.BigEndian.Uint32(h[12:])
+	}
+	return binary.LittleEndian.Uint32(h), binary.LittleEndian.Uint32(h[4:]),
+		binary.LittleEndian.Uint32(h[8:]), binary.LittleEndian.Uint32(h[12:])
+}
+
+// captureInfo returns the CaptureInfo of the next record, which starts
+// at r.off.
+func (r *Reader) captureInfo(sec, frac, origlen uint32, id pipeline.InputID) pipeline.CaptureInfo {
+	st := &r.pcap
+	return pipeline.CaptureInfo{
+		Timestamp: int64(sec)*1e9 + int64(frac)*st.fracMul,
+		Offset:    r.off,
+		Frame:     r.frame + 1,
+		OrigLen:   origlen,
+		Input:     id,
+		LinkType:  st.linkType,
+		TsDigits:  st.digits,
+	}
+}
+
+// nextPcap reads one pcap record into b: straight from the window when
+// the record lies whole in it, else through the bufio.Reader.
 func (r *Reader) nextPcap(b *pipeline.Batch, id pipeline.InputID) error {
 	st := &r.pcap
+	if rest := st.win[st.used:]; len(rest) >= st.recLen {
+		sec, frac, caplen, origlen := st.recordHeader(rest)
+		if end := st.recLen + int(caplen); caplen <= MaxCapLen && end <= len(rest) {
+			n := int(caplen)
+			if b.Full(n) {
+				return ErrBatchFull
+			}
+			copy(b.Add(r.captureInfo(sec, frac, origlen, id), n), rest[st.recLen:end])
+			st.used += end
+			r.off += int64(end)
+			r.frame++
+			return nil
+		}
+	}
+	return r.nextPcapSlow(b, id)
+}
+
+// nextPcapSlow reads one pcap record into b through the bufio.Reader and
+// then takes what it has buffered as the new window.
+func (r *Reader) nextPcapSlow(b *pipeline.Batch, id pipeline.InputID) error {
+	st := &r.pcap
+	if st.used > 0 {
+		_, _ = r.br.Discard(st.used)
+	}
+	st.win, st.used = nil, 0
 	start := r.off
 	h, err := r.br.Peek(st.recLen)
 	if len(h) < st.recLen {
@@ -78,9 +138,7 @@ func (r *Reader) nextPcap(b *pipeline.Batch, id pipeline.InputID) error {
 		}
 		return r.fail(start, reason)
 	}
-	o := st.order
-	sec, frac := o.Uint32(h[0:]), o.Uint32(h[4:])
-	caplen, origlen := o.Uint32(h[8:]), o.Uint32(h[12:])
+	sec, frac, caplen, origlen := st.recordHeader(h)
 	if caplen > MaxCapLen {
 		return r.fail(start, fmt.Errorf("captured length %d is over the %d-byte limit", caplen, MaxCapLen))
 	}
@@ -88,20 +146,13 @@ func (r *Reader) nextPcap(b *pipeline.Batch, id pipeline.InputID) error {
 	if b.Full(n) {
 		return ErrBatchFull
 	}
+	ci := r.captureInfo(sec, frac, origlen, id)
 	_, _ = r.br.Discard(st.recLen)
-	ci := pipeline.CaptureInfo{
-		Timestamp: int64(sec)*1e9 + int64(frac)*st.fracMul,
-		Offset:    start,
-		Frame:     r.frame + 1,
-		OrigLen:   origlen,
-		Input:     id,
-		LinkType:  st.linkType,
-		TsDigits:  st.digits,
-	}
 	if err := r.readData(b, ci, n); err != nil {
 		return r.fail(start, err)
 	}
 	r.off += int64(st.recLen) + int64(n)
 	r.frame++
+	st.win, _ = r.br.Peek(r.br.Buffered())
 	return nil
 }

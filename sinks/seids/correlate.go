@@ -43,14 +43,14 @@ func (st *correlateStage) Process(b *pipeline.Batch) error {
 	if s.sess != nil {
 		s.correlateSessions(b, t)
 	} else {
-		s.correlate(b, t)
+		s.correlate(t)
 	}
 	return nil
 }
 
-// correlate feeds t's PFCP rows (of batch b) to the Correlator in
-// capture order and records each row's session.
-func (s *Sink) correlate(b *pipeline.Batch, t *lineTable) {
+// correlate feeds t's PFCP rows to the Correlator in capture order and
+// records each row's session.
+func (s *Sink) correlate(t *lineTable) {
 	t.decided = t.decided[:0]
 	for i := range t.rows {
 		row := &t.rows[i]
@@ -60,7 +60,7 @@ func (s *Sink) correlate(b *pipeline.Batch, t *lineTable) {
 		s.ref++
 		row.summary(&s.sum)
 		row.ref = s.ref
-		row.session = s.corr.Add(message(&b.Packets[i], s.ref, &s.sum))
+		row.session = s.corr.Add(pfcp.Message{Src: row.src, Dst: row.dst, Ref: s.ref, Time: row.time, Summary: &s.sum})
 		row.dec0 = len(t.decided)
 		t.decided = append(t.decided, s.corr.Decided()...)
 		row.dec1 = len(t.decided)

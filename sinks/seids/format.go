@@ -123,3 +123,28 @@ func appendRight(dst []byte, v uint64, width int) []byte {
 	d := strconv.AppendUint(buf[:0], v, 10)
 	return append(pad(dst, len(dst), width-len(d)), d...)
 }
+
+// appendSEID appends v in decimal, as strconv.AppendUint(dst, v, 10) does.
+// SEIDs are mostly random 64-bit numbers of 19 or 20 digits: their low
+// sixteen digits are written as two 8-digit groups in 32-bit arithmetic,
+// which is cheaper than strconv's digit pairs in 64-bit arithmetic.
+func appendSEID(dst []byte, v uint64) []byte {
+	if v < 1e8 {
+		return strconv.AppendUint(dst, v, 10)
+	}
+	hi, lo := v/1e8, uint32(v%1e8)
+	if hi < 1e8 {
+		dst = strconv.AppendUint(dst, hi, 10)
+	} else {
+		dst = append8(strconv.AppendUint(dst, hi/1e8, 10), uint32(hi%1e8))
+	}
+	return append8(dst, lo)
+}
+
+// append8 appends x (below 10^8) as exactly 8 digits.
+func append8(dst []byte, x uint32) []byte {
+	a, b := x/10000%10000, x%10000
+	a1, a2, b1, b2 := a/100, a%100, b/100, b%100
+	return append(dst, digitPairs[2*a1], digitPairs[2*a1+1], digitPairs[2*a2], digitPairs[2*a2+1],
+		digitPairs[2*b1], digitPairs[2*b1+1], digitPairs[2*b2], digitPairs[2*b2+1])
+}

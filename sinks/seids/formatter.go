@@ -22,19 +22,32 @@ type formatter struct {
 
 // addrCache holds the text of recently formatted address:port endpoints:
 // a PFCP capture has few of them. It is direct-mapped on the address's
-// last byte and the port.
-type addrCache [16]struct {
+// last byte and the port, behind the two endpoints used last (a line's
+// source and destination, most often the same two as the line before).
+type addrCache struct {
+	slots  [16]addrText
+	recent [2]uint8 // slot numbers
+}
+
+type addrText struct {
 	ap   netip.AddrPort
 	text []byte
 }
 
 // append appends ap as netip.AddrPort.AppendTo does.
 func (c *addrCache) append(dst []byte, ap netip.AddrPort) []byte {
+	for _, i := range c.recent {
+		if e := &c.slots[i&15]; e.text != nil && e.ap == ap {
+			return append(dst, e.text...)
+		}
+	}
 	a := ap.Addr().As16()
-	e := &c[(a[15]^byte(ap.Port())^byte(ap.Port()>>8))&15]
+	i := (a[15] ^ byte(ap.Port()) ^ byte(ap.Port()>>8)) & 15
+	e := &c.slots[i]
 	if e.text == nil || e.ap != ap {
 		e.ap, e.text = ap, ap.AppendTo(e.text[:0])
 	}
+	c.recent[0], c.recent[1] = c.recent[1], i
 	return append(dst, e.text...)
 }
 

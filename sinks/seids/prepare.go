@@ -1,6 +1,8 @@
 package seids
 
 import (
+	"net/netip"
+
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -18,6 +20,13 @@ type prepared struct {
 	hasCause bool
 
 	start, mid, end int
+
+	// src, dst, time and input are the packet's, for the Correlator and
+	// the sink: read here on the worker, so that the ordering goroutine
+	// and the sink do not touch the packets (large, scattered structs).
+	src, dst netip.AddrPort
+	time     int64
+	input    pipeline.InputID
 
 	// Set by correlate: the message's Ref, its session (0: none or not
 	// yet), whether it is an establishment request waiting for its
@@ -76,12 +85,12 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 		}
 		s := &pr.sum
 		pfcp.SummarizeTop(payload, s)
+		pr.rec.set(0, p, s)
 		*row = prepared{pfcp: true, headerOK: s.HeaderOK, header: s.Header, messages: s.Messages,
-			cause: s.Cause, hasCause: s.HasCause}
+			cause: s.Cause, hasCause: s.HasCause, src: pr.rec.src, dst: pr.rec.dst, time: p.Timestamp, input: p.Input}
 		if s.NumFSEIDs > 0 {
 			row.cpSEID = pfcp.OptSEID{SEID: s.FSEIDs[0].SEID, Valid: true}
 		}
-		pr.rec.set(0, p, s)
 		row.start = len(t.lines)
 		var mid int
 		t.lines, mid = pr.fmt.appendLine(t.lines, &pr.rec, pr.name(p.Input))

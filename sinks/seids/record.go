@@ -35,20 +35,24 @@ type record struct {
 	session int
 }
 
-// set fills r from packet p's summary s.
+// set fills r from packet p's summary s. It assigns field by field and
+// copies only the F-SEIDs present, rather than building a whole record
+// (its F-SEID array alone is over 200 bytes) and copying it.
 func (r *record) set(ref uint64, p *pipeline.Packet, s *pfcp.Summary) {
 	d := &p.Decoded
-	*r = record{
-		ref: ref, frame: p.Frame, input: p.Input, ts: p.Timestamp, digits: p.TsDigits,
-		src:      netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort),
-		dst:      netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort),
-		headerOK: s.HeaderOK, typ: s.Header.Type, hasSEID: s.Header.HasSEID, seid: s.Header.SEID,
-		seq: s.Header.Seq, messages: s.Messages, fseids: s.FSEIDs, nFSEIDs: min(s.NumFSEIDs, pfcp.SummaryFSEIDs),
-		hasCause: s.HasCause, cause: s.Cause,
-	}
+	r.ref, r.frame, r.input, r.ts, r.digits = ref, p.Frame, p.Input, p.Timestamp, p.TsDigits
+	r.src = netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort)
+	r.dst = netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort)
+	r.headerOK, r.typ, r.hasSEID, r.seid, r.seq = s.HeaderOK, s.Header.Type, s.Header.HasSEID, s.Header.SEID, s.Header.Seq
+	r.messages = s.Messages
+	r.nFSEIDs = min(s.NumFSEIDs, pfcp.SummaryFSEIDs)
+	copy(r.fseids[:r.nFSEIDs], s.FSEIDs[:r.nFSEIDs])
+	r.hasCause, r.cause = s.HasCause, s.Cause
+	r.err = nil
 	if s.Malformed {
 		r.err = s.Err
 	}
+	r.pending, r.session = false, 0
 	if !s.HeaderOK && s.Header.HeaderLen == 0 {
 		// Not even the header: take the decode stage's reading.
 		r.typ, r.hasSEID, r.seid, r.seq = pfcp.MessageType(d.PFCPType), d.PFCPHasSEID, d.PFCPSEID, d.PFCPSeq

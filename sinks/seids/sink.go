@@ -23,27 +23,26 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		s.pr.prepare(b, t)
 	}
 	if !t.correlated {
-		s.correlate(b, t)
+		s.correlate(t)
 	}
 	for i := range t.rows {
 		row := &t.rows[i]
 		if !row.pfcp {
 			continue
 		}
-		p := &b.Packets[i]
 		for _, ref := range t.decided[row.dec0:row.dec1] {
 			s.decide(ref, row.session)
 		}
 		prefix, suffix := t.lines[row.start:row.mid], t.lines[row.mid:row.end]
 		if s.queue.len() == 0 && !row.pending {
-			if err := s.writeLine(p.Input, prefix, row.session, suffix); err != nil {
+			if err := s.writeLine(row.input, prefix, row.session, suffix); err != nil {
 				return err
 			}
 			continue
 		}
 		q := s.queue.push(prefix, suffix)
-		q.ref, q.ts, q.input, q.pending, q.session = row.ref, p.Timestamp, p.Input, row.pending, row.session
-		if err := s.drain(p.Timestamp, false); err != nil {
+		q.ref, q.ts, q.input, q.pending, q.session = row.ref, row.time, row.input, row.pending, row.session
+		if err := s.drain(row.time, false); err != nil {
 			return err
 		}
 	}

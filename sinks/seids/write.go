@@ -103,7 +103,7 @@ func (f *formatter) jsonLine(b []byte, r *record, name string) ([]byte, int) {
 	b = append(append(b, `,"type_name":`...), jsonTypeName(r.typ)...)
 	b = append(b, `,"seid":`...)
 	if r.hasSEID {
-		b = strconv.AppendUint(b, r.seid, 10)
+		b = appendSEID(b, r.seid)
 	} else {
 		b = append(b, "null"...)
 	}
@@ -114,7 +114,7 @@ func (f *formatter) jsonLine(b []byte, r *record, name string) ([]byte, int) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendUint(append(b, `{"seid":`...), f.SEID, 10)
+		b = appendSEID(append(b, `{"seid":`...), f.SEID)
 		b = appendJSONAddr(append(b, `,"ipv4":`...), f.IPv4)
 		b = append(appendJSONAddr(append(b, `,"ipv6":`...), f.IPv6), '}')
 	}
