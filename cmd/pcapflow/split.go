@@ -121,6 +121,7 @@ func runSplit(e *env, in *inputFlags, paths []string, o splitOptions) error {
 	}
 	g.Sinks = []pipeline.Sink{sink}
 	if err := o.parquet.attach(g, inputs); err != nil {
+		_ = sink.Close(true) // nothing read: removes what it made
 		return err
 	}
 	dec := in.decode

@@ -61,6 +61,12 @@ func (s *Sink) Close(aborted bool) error {
 				errs = append(errs, err)
 			}
 		}
+	} else if s.fresh && len(items) == 0 && s.sum.Packets == 0 {
+		// Nothing was read (the run failed before its first packet): the
+		// work directory this sink made is removed rather than left empty.
+		if err := os.Remove(s.work); err != nil {
+			errs = append(errs, fmt.Errorf("split: %w", err))
+		}
 	} else if err := s.writePartialManifest(items); err != nil {
 		errs = append(errs, err)
 	}

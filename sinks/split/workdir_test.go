@@ -103,3 +103,21 @@ func TestPublishIntoAppearedDirectory(t *testing.T) {
 		t.Error("manifest moved although a file could not be")
 	}
 }
+
+// TestFreshDirectoryNothingRead: a fresh run aborted before its first
+// packet (another sink of the run failed to start) leaves no directory.
+func TestFreshDirectoryNothingRead(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "flows")
+	s, err := New(Options{Dir: dir, Spec: mustSpec(t, "ip-pair")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(true); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, dir + PartialSuffix} {
+		if _, err := os.Lstat(d); err == nil {
+			t.Errorf("%s left behind", d)
+		}
+	}
+}
