@@ -207,12 +207,11 @@ func anyPcapng(paths []string) bool {
 		if err != nil {
 			continue
 		}
-		r, err := input.NewReader(f)
-		if err == nil && r.Format() == "pcapng" {
-			f.Close()
+		format, _, _ := input.Sniff(f)
+		f.Close()
+		if format == "pcapng" {
 			return true
 		}
-		f.Close()
 	}
 	return false
 }
