@@ -308,11 +308,7 @@ func TestGTPCScenarioReproducible(t *testing.T) {
 	other := cfg
 	other.Seed++
 	o := collect(t, other)
-	same := len(a.frames) == len(b.frames)
-	for i := 0; same && i < len(a.frames); i++ {
-		same = bytes.Equal(a.frames[i], b.frames[i]) && a.infos[i] == b.infos[i]
-	}
-	if !same {
+	if !a.equal(b) {
 		t.Fatal("two runs of one config differ")
 	}
 	if bytes.Equal(o.frames[0], a.frames[0]) {

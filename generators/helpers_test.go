@@ -168,3 +168,17 @@ func drainFrames(g frameLoop) int64 {
 		n++
 	}
 }
+
+// equal reports whether two collections hold the same frames with the same
+// capture info, in the same order.
+func (c *collected) equal(o *collected) bool {
+	if len(c.frames) != len(o.frames) {
+		return false
+	}
+	for i := range c.frames {
+		if !bytes.Equal(c.frames[i], o.frames[i]) || c.infos[i] != o.infos[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -356,11 +356,7 @@ func TestPFCPScenarioReproducible(t *testing.T) {
 	other := cfg
 	other.Seed++
 	o := collect(t, other)
-	same := len(a.frames) == len(b.frames)
-	for i := 0; same && i < len(a.frames); i++ {
-		same = bytes.Equal(a.frames[i], b.frames[i]) && a.infos[i] == b.infos[i]
-	}
-	if !same {
+	if !a.equal(b) {
 		t.Fatal("two runs of one config differ")
 	}
 	if len(o.frames) == len(a.frames) && bytes.Equal(o.frames[1], a.frames[1]) {
