@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Whole-program split benchmark, every figure measured in this one run:
 #   1. a ~1 GiB generated capture with mixed traffic (~20k IP pairs, ~100k 5-tuples, frames 60-1514):
-#      `cat >/dev/null`, then RUNS (default 3) alternating rounds of `cp` and
+#      `cat >/dev/null`, an untimed warm-up cp, then RUNS (default 3) alternating rounds of `cp` and
 #      `pcapflow split --by ip-pair` / `--by 5-tuple`, each timed up to the end of a `sync`, so both
 #      contenders pay for getting their bytes to disk; min and median of each, ratios to cp;
+#   the CPU time (user+sys, GNU time) of every cp and split run is printed too: cp spends it in the
+#   kernel copying into the page cache, which split pays as well;
 #   2. 1,000,000 flows (a SYN flood from 1M sources) split --by ip-pair --max-open 256.
 # Every timed run writes into a fresh directory and runs after a `sync`, and nothing is deleted until the
 # end: deleting tens of thousands of files just before a run makes the next creations much slower on
@@ -45,29 +47,40 @@ t0=$(now); cat "$cap" >/dev/null; t1=$(now); t_cat=$(secs "$t0" "$t1")
 keys=(ip-pair 5-tuple)
 t_cp=""
 declare -A t_split rss ratios
-timecp() { # round -> seconds of cp + sync
+# cputime FILE -> user+sys seconds that GNU time wrote to FILE ("%U %S")
+cputime() { awk '{printf "%.2f", $1+$2}' "$1"; }
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "GNU time is needed (apt-get install -y time)" >&2; exit 1; }
+cpu_cp=""
+declare -A cpu_split
+timecp() { # round -> seconds of cp + sync; appends cp's CPU seconds to bench/cp-cpu.txt
   sync
   local t0 t1
-  t0=$(now); cp "$cap" "$work/copy-$1.pcap"; sync; t1=$(now)
+  t0=$(now); "$TIME" -f "%U %S" -o "$work/cp-$1.time" cp "$cap" "$work/copy-$1.pcap"; sync; t1=$(now)
   secs "$t0" "$t1"
 }
+# One untimed cp + sync first: this VM's disk writes the first ~GiB after a quiet spell much faster than
+# the ones that follow (seen: cp + sync 1.0 s in the first round, 2.9-3.6 s in every later one), and
+# whichever contender came first got that burst.
+cp "$cap" "$work/warm-up.pcap"; sync
 for r in $(seq "$runs"); do
   # Each round times cp and every split once; odd rounds put cp first, even
   # rounds last, so that neither side always meets the disk in the same state.
   # The paired ratio split/cp of each round is reported besides min and median.
-  (( r % 2 )) && c=$(timecp "$r")
+  (( r % 2 )) && c=$(timecp "$r") && cpu_cp+=" $(cputime "$work/cp-$r.time")"
   declare -A t_round=()
   for key in "${keys[@]}"; do
     out=$work/$key-$r
     sync
     # shellcheck disable=SC2086
-    t0=$(now); $BIN split "$cap" --by "$key" -o "$out" --json ${SPLIT_FLAGS:-} >"$out.json"; sync; t1=$(now)
+    t0=$(now); "$TIME" -f "%U %S" -o "$out.time" $BIN split "$cap" --by "$key" -o "$out" --json ${SPLIT_FLAGS:-} >"$out.json"; sync; t1=$(now)
+    cpu_split[$key]+=" $(cputime "$out.time")"
     t_round[$key]=$(secs "$t0" "$t1")
     t_split[$key]+=" ${t_round[$key]}"
     rss[$key]=$(grep -o '"max_rss_bytes": *[0-9]*' "$out.json" | grep -o '[0-9]*$' | awk '{printf "%.0f MiB", $1/1048576}')
     pkts=$(grep -o '"packets": *[0-9]*' "$out.json" | head -1 | grep -o '[0-9]*$')
   done
-  (( r % 2 )) || c=$(timecp "$r")
+  (( r % 2 )) || { c=$(timecp "$r"); cpu_cp+=" $(cputime "$work/cp-$r.time")"; }
   t_cp+=" $c"
   for key in "${keys[@]}"; do
     ratios[$key]+=" $(awk -v a="${t_round[$key]}" -v b="$c" 'BEGIN{printf "%.3f", a/b}')"
@@ -88,6 +101,7 @@ for key in "${keys[@]}"; do
     "$(awk -v a="$md" -v b="$cp_med" 'BEGIN{print a/b}')" "${rss[$key]}"
 done
 echo "x cp on minimums: $(for key in "${keys[@]}"; do read -r mn _ <<<"$(stats "${t_split[$key]}")"; printf '%s %.2f  ' "$key" "$(awk -v a="$mn" -v b="$cp_min" 'BEGIN{print a/b}')"; done)"
+echo "CPU seconds (user+sys) per run, cp:$cpu_cp$(for key in "${keys[@]}"; do printf '; split --by %s:%s' "$key" "${cpu_split[$key]}"; done)"
 for key in "${keys[@]}"; do
   read -r rmin rmed <<<"$(stats "${ratios[$key]}")"
   echo "paired split/cp ratio per round, --by $key:${ratios[$key]} (median $rmed)"
