@@ -1,29 +1,23 @@
 package tcpreasm
 
 import (
-	"net/netip"
+	"math/rand/v2"
 	"sort"
 
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
-// key is a connection's canonical tuple: (a, ap) is the lower endpoint.
-type key struct {
-	a, b   netip.Addr
-	ap, bp uint16
-}
-
 // conn is the state of one tracked connection.
 type conn struct {
 	Conn
-	k          key
-	clientIsA  bool
-	closed     bool
-	list       uint8
-	prev, next int32
-	h          [2]half
-	tl         tlState
-	mem        int64
+	k         key
+	hash      uint32 // k.hash(seed)
+	clientIsA bool
+	closed    bool
+	list      uint8
+	h         [2]half
+	tl        tlState
+	mem       int64
 }
 
 // Lists of connections, least recently active at the tail.
@@ -33,10 +27,9 @@ const (
 	numLists
 )
 
-type list struct{ head, tail int32 }
-
 // connCost is what one tracked connection costs in memory accounting,
-// besides its buffers (the struct, its map entry and slab slot).
+// besides its buffers (the struct, its index entry, list links and slab
+// slot).
 const connCost = 640
 
 // Stats are an Assembler's totals.
@@ -66,21 +59,27 @@ type Stats struct {
 type Assembler struct {
 	opts   Options
 	h      Handler
-	m      map[key]int32
+	idx    connIndex
+	seed   uint64 // of the index's hash
 	slab   connSlab
+	links  []link // list links of each slab slot
 	free   []int32
 	lists  [numLists]list
-	nextID uint64
-	pool   pool
-	stats  Stats
-	cur    int32
-	defrag defrag
+	limits [numLists]int64 // idle timeout of each list (ns)
+	// expireAt is the packet time until which no tail can expire.
+	expireAt int64
+	nextID   uint64
+	pool     pool
+	stats    Stats
+	cur      int32
+	defrag   defrag
 }
 
 // New returns an Assembler; opts.Handler must not be nil.
 func New(opts Options) *Assembler {
 	opts.fill()
-	a := &Assembler{opts: opts, h: opts.Handler, m: make(map[key]int32), cur: -1}
+	a := &Assembler{opts: opts, h: opts.Handler, cur: -1, expireAt: noExpireBound, seed: rand.Uint64(),
+		limits: [numLists]int64{listOpen: int64(opts.Idle), listClosed: int64(opts.ClosedIdle)}}
 	a.pool.maxKept = 8 << 20
 	for i := range a.lists {
 		a.lists[i] = list{-1, -1}
@@ -91,7 +90,7 @@ func New(opts Options) *Assembler {
 // Stats returns the assembler's totals.
 func (a *Assembler) Stats() Stats {
 	s := a.stats
-	s.Active = len(a.m)
+	s.Active = a.idx.len()
 	return s
 }
 
@@ -124,15 +123,12 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	now := p.Timestamp
 	a.expire(now)
 
-	k := key{a: v.src, b: v.dst, ap: v.sport, bp: v.dport}
-	srcIsA := true
-	if c := k.b.Compare(k.a); c < 0 || (c == 0 && k.bp < k.ap) {
-		k.a, k.b, k.ap, k.bp = k.b, k.a, k.bp, k.ap
-		srcIsA = false
-	}
+	k, srcIsA := keyOf(v)
+	hk := k.hash(a.seed)
 	fl := v.flags
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
-	i, ok := a.m[k]
+	i := a.idx.find(&k, hk, &a.slab)
+	ok := i >= 0
 	if ok {
 		c := a.slab.at(i)
 		dir := ClientToServer
@@ -151,7 +147,7 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 		}
 	}
 	if !ok {
-		i = a.create(k, p, v.flags, srcIsA)
+		i = a.create(k, hk, p, v, srcIsA)
 	}
 	a.cur = i
 	c := a.slab.at(i)
@@ -229,29 +225,11 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, v *view, data 
 		h.init, h.next = true, seq
 	}
 
-	var payload []byte
-	if end := uint64(v.payOff) + uint64(v.payLen); v.payLen > 0 && end <= uint64(len(data)) {
-		payload = data[v.payOff:end]
-	}
-	length := segmentLen(p, v, data)
-	if uint32(len(payload)) > length {
-		payload = payload[:length]
-	}
-	if rst {
-		// Payload on a RST is diagnostic text, not stream data.
-		length, payload = 0, nil
-	}
-	end := seq + length
-	if fin {
-		end++
-	}
-	if !h.maxKnown || seqGT(end, h.maxEnd) {
-		h.maxEnd, h.maxKnown = end, true
-	}
-	at := Chunk{Timestamp: now, Frame: p.Frame, Input: p.Input}
+	var length uint32
 	retrans := false
-	if length > 0 {
-		retrans = a.data(c, dir, seq, length, payload, at)
+	if !c.ignored[dir] || a.opts.Timeline {
+		// An ignored direction's payload only matters to the timeline.
+		length, retrans = a.payload(c, dir, p, v, data, seq)
 	}
 	if fin && c.Stats[1-dir].FIN {
 		c.closed = true
@@ -264,10 +242,44 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, v *view, data 
 	}
 }
 
+// payload applies the payload of segment v of packet p (captured bytes
+// data), which starts at sequence number seq, to direction dir of c. It
+// returns the segment's length in sequence numbers (FIN excluded) and
+// whether it was entirely a retransmission.
+func (a *Assembler) payload(c *conn, dir Dir, p *pipeline.Packet, v *view, data []byte, seq uint32) (uint32, bool) {
+	h := &c.h[dir]
+	var payload []byte
+	if end := uint64(v.payOff) + uint64(v.payLen); v.payLen > 0 && end <= uint64(len(data)) {
+		payload = data[v.payOff:end]
+	}
+	length := segmentLen(p, v, data)
+	if uint32(len(payload)) > length {
+		payload = payload[:length]
+	}
+	if v.flags&pipeline.TCPRst != 0 {
+		// Payload on a RST is diagnostic text, not stream data.
+		length, payload = 0, nil
+	}
+	end := seq + length
+	if v.flags&pipeline.TCPFin != 0 {
+		end++
+	}
+	if !h.maxKnown || seqGT(end, h.maxEnd) {
+		h.maxEnd, h.maxKnown = end, true
+	}
+	if length == 0 {
+		return 0, false
+	}
+	return length, a.data(c, dir, seq, length, payload, Chunk{Timestamp: p.Timestamp, Frame: p.Frame, Input: p.Input})
+}
+
 // data handles length sequence numbers of payload from seq (payload holds
 // the captured ones). It reports whether the segment was entirely a
-// retransmission.
+// retransmission. A direction the handler ignores takes nothing.
 func (a *Assembler) data(c *conn, dir Dir, seq, length uint32, payload []byte, at Chunk) bool {
+	if c.ignored[dir] {
+		return false
+	}
 	h := &c.h[dir]
 	st := &c.Stats[dir]
 	if seqLE(seq+length, h.next) {
@@ -306,6 +318,10 @@ func (a *Assembler) data(c *conn, dir Dir, seq, length uint32, payload []byte, a
 func (a *Assembler) deliver(c *conn, dir Dir, length uint32, payload []byte, at Chunk) {
 	h := &c.h[dir]
 	st := &c.Stats[dir]
+	if c.ignored[dir] {
+		h.next += length
+		return
+	}
 	if len(payload) > 0 {
 		if h.hist == nil && a.opts.History > 0 {
 			h.hist = a.pool.get(a.opts.History)
@@ -317,7 +333,7 @@ func (a *Assembler) deliver(c *conn, dir Dir, length uint32, payload []byte, at 
 		h.record(payload)
 		a.h.Data(&c.Conn, dir, payload, at)
 	}
-	if miss := uint64(length) - uint64(len(payload)); miss > 0 {
+	if miss := uint64(length) - uint64(len(payload)); miss > 0 && !c.ignored[dir] {
 		at.Offset = h.offset
 		h.offset += miss
 		h.histValid = h.offset
@@ -334,7 +350,7 @@ func (a *Assembler) deliver(c *conn, dir Dir, length uint32, payload []byte, at 
 // whether the peer acknowledged past the hole.
 func (a *Assembler) skipTo(c *conn, dir Dir, seq uint32, acked bool) {
 	h := &c.h[dir]
-	if !seqGT(seq, h.next) {
+	if !seqGT(seq, h.next) || c.ignored[dir] {
 		return
 	}
 	n := uint64(seq - h.next)
@@ -358,7 +374,7 @@ func (a *Assembler) drain(c *conn, dir Dir) {
 	h := &c.h[dir]
 	st := &c.Stats[dir]
 	n := 0
-	for n < len(h.segs) && seqLE(h.segs[n].seq, h.next) {
+	for n < len(h.segs) && seqLE(h.segs[n].seq, h.next) && !c.ignored[dir] {
 		s := &h.segs[n]
 		n++
 		if seqGT(s.end(), h.next) {
@@ -382,6 +398,20 @@ func (a *Assembler) drain(c *conn, dir Dir) {
 		}
 		h.segs = h.segs[:len(h.segs)-n]
 	}
+	if c.ignored[dir] {
+		a.dropSegs(c, dir)
+	}
+}
+
+// dropSegs releases every buffered segment of direction dir, delivering
+// nothing (the handler ignores the direction).
+func (a *Assembler) dropSegs(c *conn, dir Dir) {
+	h := &c.h[dir]
+	for i := range h.segs {
+		a.release(c, h, &h.segs[i])
+		h.segs[i] = seg{}
+	}
+	h.segs = h.segs[:0]
 }
 
 func (a *Assembler) release(c *conn, h *half, s *seg) {
@@ -409,7 +439,7 @@ func (a *Assembler) buffer(c *conn, dir Dir, seq, length uint32, payload []byte,
 		}
 		a.skipTo(c, dir, h.segs[0].seq, false)
 		a.drain(c, dir)
-		if !seqGT(seq, h.next) {
+		if !seqGT(seq, h.next) || c.ignored[dir] {
 			a.data(c, dir, seq, length, payload, at)
 			return
 		}

@@ -83,7 +83,24 @@ type Conn struct {
 	Timeline Timeline
 	// User is free for the handler (per-connection state).
 	User any
+	// ignored holds the directions the handler wants no bytes of.
+	ignored [2]bool
 }
+
+// Ignore tells the Assembler that the handler wants no more bytes of
+// direction d: from the return of the handler call that asks, the
+// direction's payload is neither delivered nor buffered (what it has
+// buffered is dropped), and no Data or Gap calls come for it. The
+// connection is still tracked, numbered and closed as before, and its
+// segment, flag and handshake counters go on; the direction's byte, gap,
+// retransmission, out-of-order, overlap and conflict counters stop, and
+// the timeline no longer sees its retransmissions. A
+// handler calls it from Open, Data or Gap, for instance once the first
+// bytes show a protocol it does not parse.
+func (c *Conn) Ignore(d Dir) { c.ignored[d&1] = true }
+
+// Ignored reports whether the handler asked to ignore direction d.
+func (c *Conn) Ignored(d Dir) bool { return c.ignored[d&1] }
 
 // HandshakeRTT returns the time from the SYN to the ACK completing the
 // handshake, or -1 when the handshake was not seen.

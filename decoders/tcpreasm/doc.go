@@ -31,6 +31,12 @@
 // bounds (64 packets waiting, 64 fragments each, 30 s of packet time);
 // IPv6 fragments are not.
 //
+// A handler that does not want a direction's bytes (a protocol it does not
+// parse) calls Conn.Ignore: the direction's payload is then neither
+// buffered nor delivered, while the connection is still tracked and
+// numbered as before, so that traffic of no interest costs a table lookup
+// per packet.
+//
 // A hole that the peer never acknowledged is reported with Chunk.Unacked:
 // tshark's follow stops at such a hole, and sinks/follow's raw format does
 // the same.

@@ -2,15 +2,17 @@ package tcpreasm
 
 import (
 	"cmp"
+	"math"
 	"net/netip"
 	"slices"
 
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
-// create starts a connection for k with p as its first packet.
-func (a *Assembler) create(k key, p *pipeline.Packet, flags uint16, srcIsA bool) int32 {
-	if len(a.m) >= a.opts.MaxConns {
+// create starts a connection for k (hash h) with p, carrying segment v,
+// as its first packet.
+func (a *Assembler) create(k key, h uint32, p *pipeline.Packet, v *view, srcIsA bool) int32 {
+	if a.idx.len() >= a.opts.MaxConns {
 		a.evictOldest()
 	}
 	var i int32
@@ -19,23 +21,24 @@ func (a *Assembler) create(k key, p *pipeline.Packet, flags uint16, srcIsA bool)
 		a.free = a.free[:n-1]
 	} else {
 		i = a.slab.grow()
+		a.links = append(a.links, link{-1, -1})
 	}
 	c := a.slab.at(i)
-	*c = conn{k: k, clientIsA: srcIsA, prev: -1, next: -1}
-	if flags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
+	*c = conn{k: k, hash: h, clientIsA: srcIsA}
+	if v.flags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
 		c.clientIsA = !srcIsA
 	}
 	c.ID = a.nextID
 	a.nextID++
 	c.First, c.Last = p.Timestamp, p.Timestamp
 	c.FirstFrame, c.FirstInput = p.Frame, p.Input
-	ka, kb := netip.AddrPortFrom(k.a, k.ap), netip.AddrPortFrom(k.b, k.bp)
-	if c.clientIsA {
-		c.Client, c.Server = ka, kb
+	src, dst := netip.AddrPortFrom(v.src, v.sport), netip.AddrPortFrom(v.dst, v.dport)
+	if c.clientIsA == srcIsA {
+		c.Client, c.Server = src, dst
 	} else {
-		c.Client, c.Server = kb, ka
+		c.Client, c.Server = dst, src
 	}
-	a.m[k] = i
+	a.idx.add(h, i)
 	a.push(i, listOpen)
 	a.account(c, connCost)
 	a.stats.Conns++
@@ -64,8 +67,8 @@ func (a *Assembler) finish(i int32, reason string) {
 	}
 	a.account(c, -connCost)
 	a.unlink(i)
-	delete(a.m, c.k)
-	*c = conn{prev: -1, next: -1}
+	a.idx.remove(c.hash, i)
+	*c = conn{}
 	a.free = append(a.free, i)
 }
 
@@ -79,20 +82,53 @@ func (a *Assembler) flushDir(c *conn, dir Dir) {
 	}
 }
 
-// expire ends the connections idle for longer than their timeout at now.
+// listEnd is why a connection at the tail of each list ends when it
+// has been idle for longer than its list's timeout (Assembler.limits).
+var listEnd = [numLists]string{EndIdle, EndClosed}
+
+// expire ends the connections idle for longer than their timeout at now:
+// those at the tails of the lists.
+//
+// It runs for every packet, and almost always finds nothing, so it
+// remembers the earliest time a tail can expire (expireAt): a tail's Last
+// only grows, and whatever makes another connection a tail resets the
+// bound (see lru.go). The bound is only kept for sane timestamps and
+// timeouts, where it cannot overflow; otherwise every call checks.
 func (a *Assembler) expire(now int64) {
-	limits := [numLists]int64{int64(a.opts.Idle), int64(a.opts.ClosedIdle)}
-	reasons := [numLists]string{EndIdle, EndClosed}
+	if now >= 0 && now <= a.expireAt {
+		return
+	}
+	next := int64(math.MaxInt64)
 	for l := range a.lists {
 		for {
 			i := a.lists[l].tail
-			if i < 0 || now-a.slab.at(i).Last <= limits[l] {
+			if i < 0 {
 				break
 			}
-			a.finish(i, reasons[l])
+			last, limit := a.slab.at(i).Last, a.limits[l]
+			if now-last <= limit {
+				if last < 0 || last > maxSaneTime || limit > maxSaneTimeout {
+					next = noExpireBound
+				} else {
+					next = min(next, last+limit)
+				}
+				break
+			}
+			a.finish(i, listEnd[l])
 		}
 	}
+	a.expireAt = next
 }
+
+// Bounds of expire's shortcut: noExpireBound makes every call check; with
+// timestamps up to maxSaneTime (year 2116) and timeouts up to
+// maxSaneTimeout (73 years), last+limit cannot overflow and now-last
+// cannot either for a non-negative now.
+const (
+	noExpireBound  = math.MinInt64
+	maxSaneTime    = 1 << 62
+	maxSaneTimeout = 1 << 61
+)
 
 // evictOldest ends the least recently active connection.
 func (a *Assembler) evictOldest() {
@@ -115,7 +151,7 @@ func (a *Assembler) shed(keep int32) {
 	const maxWalk = 64
 	for l := numLists - 1; l >= 0 && a.stats.Memory > a.opts.MaxTotal; l-- {
 		walked := 0
-		for i := a.lists[l].tail; i >= 0 && walked < maxWalk && a.stats.Memory > a.opts.MaxTotal; i = a.slab.at(i).prev {
+		for i := a.lists[l].tail; i >= 0 && walked < maxWalk && a.stats.Memory > a.opts.MaxTotal; i = a.links[i].prev {
 			walked++
 			if i == keep {
 				continue
@@ -135,10 +171,10 @@ func (a *Assembler) shed(keep int32) {
 			}
 		}
 	}
-	for a.stats.Memory > a.opts.MaxTotal && len(a.m) > 1 {
-		before := len(a.m)
+	for a.stats.Memory > a.opts.MaxTotal && a.idx.len() > 1 {
+		before := a.idx.len()
 		a.evictOldest()
-		if len(a.m) == before {
+		if a.idx.len() == before {
 			break
 		}
 	}
@@ -147,10 +183,13 @@ func (a *Assembler) shed(keep int32) {
 // Flush ends every remaining connection, in order of connection id.
 func (a *Assembler) Flush() {
 	// Sorted by (id, slot) pairs: comparing ids read through the slab
-	// would touch a random connection per comparison.
-	open := make([]openConn, 0, len(a.m))
-	for _, i := range a.m {
-		open = append(open, openConn{a.slab.at(i).ID, i})
+	// would touch a random connection per comparison. Every tracked
+	// connection is on one of the lists.
+	open := make([]openConn, 0, a.idx.len())
+	for l := range a.lists {
+		for i := a.lists[l].head; i >= 0; i = a.links[i].next {
+			open = append(open, openConn{a.slab.at(i).ID, i})
+		}
 	}
 	slices.SortFunc(open, func(x, y openConn) int { return cmp.Compare(x.id, y.id) })
 	for _, o := range open {
@@ -162,49 +201,4 @@ func (a *Assembler) Flush() {
 type openConn struct {
 	id   uint64
 	slot int32
-}
-
-func (a *Assembler) unlink(i int32) {
-	c := a.slab.at(i)
-	l := &a.lists[c.list]
-	if c.prev >= 0 {
-		a.slab.at(c.prev).next = c.next
-	} else {
-		l.head = c.next
-	}
-	if c.next >= 0 {
-		a.slab.at(c.next).prev = c.prev
-	} else {
-		l.tail = c.prev
-	}
-	c.prev, c.next = -1, -1
-}
-
-func (a *Assembler) push(i int32, which uint8) {
-	c := a.slab.at(i)
-	c.list = which
-	l := &a.lists[which]
-	c.prev, c.next = -1, l.head
-	if l.head >= 0 {
-		a.slab.at(l.head).prev = i
-	}
-	l.head = i
-	if l.tail < 0 {
-		l.tail = i
-	}
-}
-
-// touch makes i the most recently active connection of its list.
-func (a *Assembler) touch(i int32) {
-	c := a.slab.at(i)
-	if a.lists[c.list].head == i {
-		return
-	}
-	a.unlink(i)
-	a.push(i, c.list)
-}
-
-func (a *Assembler) moveList(i int32, which uint8) {
-	a.unlink(i)
-	a.push(i, which)
 }

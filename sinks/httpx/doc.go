@@ -8,4 +8,10 @@
 // Bytes missing from the capture inside a body are counted, not invented;
 // a gap inside headers stops parsing that direction until a chunk starts
 // with a new message.
+//
+// Most TCP traffic is not HTTP. A connection seen from its SYN whose client
+// stream does not begin like a request is given up, as Zeek's protocol
+// detection does, and so is its server stream when that does not begin
+// like a response: the reassembler stops buffering and delivering their
+// bytes (tcpreasm.Conn.Ignore), and no parser state is ever made for them.
 package httpx

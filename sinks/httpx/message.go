@@ -52,8 +52,20 @@ const maxHeaders = 128
 var methods = []string{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
 	"PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH", "NOTIFY", "SUBSCRIBE"}
 
+// methodStart marks the bytes a method of methods starts with: most
+// streams that are not HTTP are told apart by their first byte.
+var methodStart = func() (t [256]bool) {
+	for _, m := range methods {
+		t[m[0]] = true
+	}
+	return t
+}()
+
 // looksLikeRequest reports whether b starts like a request line.
 func looksLikeRequest(b []byte) bool {
+	if len(b) == 0 || !methodStart[b[0]] {
+		return false
+	}
 	for _, m := range methods {
 		if len(b) > len(m) && string(b[:len(m)]) == m && b[len(m)] == ' ' {
 			return true

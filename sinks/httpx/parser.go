@@ -24,6 +24,7 @@ const maxHead = 64 << 10
 
 // parser reads one direction's messages.
 type parser struct {
+	hc        *conn // the connection, which takes the messages
 	request   bool
 	st        state
 	line      []byte // head, chunk-size line or trailer being read
@@ -33,22 +34,47 @@ type parser struct {
 	keepBody  bool
 	bodyCap   int
 	bodyCut   bool
-	// done receives each finished message (complete or not).
-	done func(p *parser, m *Message)
-	// head is called when a head is parsed and returns whether the
-	// message has a body at all (HEAD responses, 1xx, 204, 304 do not).
-	head func(p *parser, m *Message) bool
+}
+
+// fresh reports whether p has read nothing yet.
+func (p *parser) fresh() bool { return p.st == stHead && len(p.line) == 0 && p.msg == nil }
+
+// notHTTP reports whether data, the first bytes of a stream, show that the
+// stream does not start with a request (or response): feed would judge the
+// same bytes so and wait, dead, for a later chunk that starts a message.
+// Too few bytes to tell are not judged.
+func notHTTP(data []byte, request bool) bool {
+	data = trimCRLF(data)
+	return len(data) >= 9 && !looksLikeStart(data, request)
+}
+
+// trimCRLF returns b without its leading CR and LF bytes (bytes.TrimLeft
+// builds a set of its cutset on every call).
+func trimCRLF(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	return b
+}
+
+// looksLikeStart reports whether b starts like a request line (request)
+// or a status line.
+func looksLikeStart(b []byte, request bool) bool {
+	if request {
+		return looksLikeRequest(b)
+	}
+	return looksLikeResponse(b)
 }
 
 // feed parses data, delivered at chunk at.
 func (p *parser) feed(data []byte, at tcpreasm.Chunk) {
 	if p.st == stDead || (p.st == stHead && len(p.line) == 0) {
-		data = bytes.TrimLeft(data, "\r\n")
+		data = trimCRLF(data)
 		if len(data) == 0 {
 			return
 		}
 		if p.st == stDead || len(data) >= 9 {
-			if p.request && !looksLikeRequest(data) || !p.request && !looksLikeResponse(data) {
+			if !looksLikeStart(data, p.request) {
 				p.st = stDead
 				return
 			}
@@ -186,7 +212,7 @@ func headEnd(b []byte) (int, int) {
 
 // startBody chooses how the body of m ends.
 func (p *parser) startBody(m *Message) {
-	hasBody := p.head(p, m)
+	hasBody := p.hc.s.head(p.hc, p, m)
 	switch {
 	case !hasBody:
 		p.finish(true)
@@ -270,5 +296,5 @@ func (p *parser) finish(complete bool) {
 		return
 	}
 	m.Complete = complete
-	p.done(p, m)
+	p.hc.s.done(p.hc, p, m)
 }

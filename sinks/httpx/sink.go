@@ -128,8 +128,10 @@ func (s *Sink) Stats() tcpreasm.Stats { return s.asm.Stats() }
 // handler is the Sink's face as a tcpreasm.Handler.
 type handler Sink
 
-// conn is one connection's HTTP state.
+// conn is one connection's HTTP state. It is made when the connection's
+// first bytes (or gap) arrive; until then Conn.User holds the tag.
 type conn struct {
+	s       *handler
 	p       [2]parser
 	pending []*Message // requests waiting for their response
 	bodies  []string   // saved request bodies, parallel to pending
@@ -142,33 +144,65 @@ type conn struct {
 	tag     any
 }
 
-// Open implements tcpreasm.Handler.
+// Open implements tcpreasm.Handler. It only takes the tag: most TCP
+// connections carry no HTTP, and their state is never made.
 func (s *handler) Open(c *tcpreasm.Conn) {
-	hc := &conn{id: c.ID, client: c.Client, server: c.Server}
 	if s.opts.Tag != nil {
-		hc.tag = s.opts.Tag(c)
+		c.User = s.opts.Tag(c)
 	}
+}
+
+// state returns c's HTTP state, making it on first use.
+func (s *handler) state(c *tcpreasm.Conn) *conn {
+	if hc, ok := c.User.(*conn); ok {
+		return hc
+	}
+	hc := &conn{s: s, id: c.ID, client: c.Client, server: c.Server, tag: c.User}
 	for d := range hc.p {
 		p := &hc.p[d]
+		p.hc = hc
 		p.request = d == int(tcpreasm.ClientToServer)
 		p.keepBody = s.opts.ExtractDir != ""
 		p.bodyCap = s.opts.MaxBody
-		p.done = func(p *parser, m *Message) { s.done(hc, p, m) }
-		p.head = func(p *parser, m *Message) bool { return s.head(hc, p, m) }
 	}
 	c.User = hc
+	return hc
 }
 
 // Data implements tcpreasm.Handler.
+//
+// A connection whose client stream, seen from its SYN, does not begin
+// like a request is taken as not HTTP, as Zeek's protocol detection does:
+// the reassembler is told to ignore the client's bytes from then on, and
+// the server's too when they then begin (seen from the SYN+ACK) unlike a
+// response. Their bytes are neither buffered nor parsed, so a later
+// segment of such a stream that happens to start like a message is no
+// longer looked at. Streams first seen mid-way or after a gap, and server
+// streams that start before the client's, are parsed as before.
 func (s *handler) Data(c *tcpreasm.Conn, d tcpreasm.Dir, data []byte, at tcpreasm.Chunk) {
-	if hc, ok := c.User.(*conn); ok && !hc.dead {
-		hc.p[d].feed(data, at)
+	hc, ok := c.User.(*conn)
+	if (d == tcpreasm.ClientToServer || c.Ignored(tcpreasm.ClientToServer)) &&
+		at.Offset == 0 && c.Stats[d].SYN && (!ok || hc.p[d].fresh()) && notHTTP(data, d == tcpreasm.ClientToServer) {
+		c.Ignore(d)
+		return
+	}
+	if !ok {
+		hc = s.state(c)
+	}
+	if hc.dead {
+		return
+	}
+	hc.p[d].feed(data, at)
+	if hc.dead {
+		// Switched to another protocol: nothing more to parse.
+		c.Ignore(tcpreasm.ClientToServer)
+		c.Ignore(tcpreasm.ServerToClient)
 	}
 }
 
 // Gap implements tcpreasm.Handler.
 func (s *handler) Gap(c *tcpreasm.Conn, d tcpreasm.Dir, n uint64, at tcpreasm.Chunk) {
-	if hc, ok := c.User.(*conn); ok && !hc.dead {
+	if hc := s.state(c); !hc.dead {
 		hc.p[d].gap(n, at)
 	}
 }
