@@ -1,6 +1,7 @@
 package pfcp
 
 import (
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -107,6 +108,9 @@ type Correlator struct {
 	pending index
 	pend    []pendingEst
 	free    ring[int32]
+	// more holds, by pend slot, the Refs of an establishment request's
+	// retransmissions (pend stays free of pointers).
+	more [][]uint64
 	// bySEID maps (sender node, receiver node, header SEID) to a session
 	// slot; byPair holds the latest session created for each (CP, UP, CP
 	// SEID, UP SEID): a repeated establishment response joins it while it
@@ -126,8 +130,11 @@ type Correlator struct {
 	// deleted sessions may be dropped: after Window, after Linger (two
 	// queues, so that each is in time order).
 	waits, lingers ring[expiryEntry]
-	decided        []uint64
-	stats          TransactionStats
+	// due is at most the earliest time in the queues (math.MaxInt64 when
+	// both are empty): Add looks at them only once packet time passes it.
+	due     int64
+	decided []uint64
+	stats   TransactionStats
 	// expiredUnanswered counts requests dropped unanswered by Window.
 	expiredUnanswered int
 }
@@ -139,26 +146,27 @@ type exchKey struct {
 	a, b, seq uint32
 }
 
+// pendingEst is an establishment exchange, 64 bytes without pointers
+// (retransmissions' Refs are in Correlator.more).
 type pendingEst struct {
 	// key is the exchange while live (in the pending table).
 	key    exchKey
 	live   bool
 	cpSEID OptSEID
-	// first and more are the requests' Refs (more: retransmissions), n of
-	// them; the first assigned of them were given a session by a response
-	// already.
+	// first is the request's Ref, n the number of copies of it (the
+	// others' Refs are in Correlator.more); the first assigned of them
+	// were given a session by a response already.
 	first       uint64
-	more        []uint64
 	n, assigned int
 	expires     int64
 }
 
-// ref returns the Ref of the i-th copy of the request.
-func (p *pendingEst) ref(i int) uint64 {
-	if i == 0 {
-		return p.first
+// pendRef returns the Ref of the j-th copy of the request in pend slot i.
+func (c *Correlator) pendRef(i int32, j int) uint64 {
+	if j == 0 {
+		return c.pend[i].first
 	}
-	return p.more[i-1]
+	return c.more[i][j-1]
 }
 
 type pairKey struct {
@@ -199,7 +207,7 @@ func NewCorrelator() *Correlator { return NewCorrelatorWith(CorrelatorOptions{})
 
 // NewCorrelatorWith returns an empty Correlator configured by o.
 func NewCorrelatorWith(o CorrelatorOptions) *Correlator {
-	c := &Correlator{opts: o, seed: seed(rand.Uint64())}
+	c := &Correlator{opts: o, seed: seed(rand.Uint64()), due: math.MaxInt64}
 	c.ends.init()
 	return c
 }
@@ -214,21 +222,21 @@ func (c *Correlator) Add(m Message) int {
 	if s == nil || !s.HeaderOK || s.Messages != 1 {
 		return 0
 	}
-	if c.opts.Window > 0 || c.opts.Linger > 0 {
+	if m.Time > c.due {
 		c.expire(m.Time)
 	}
-	src, dst := c.ends.id(m.Src), c.ends.id(m.Dst)
+	src, dst := c.ends.pair(m.Src, m.Dst)
 	if !c.opts.SkipTransactions {
-		c.transact(m, src, dst)
+		c.transact(&m, src, dst)
 	}
 	h := &s.Header
 	srcNode, dstNode := c.ends.node[src], c.ends.node[dst]
 	switch {
 	case h.Type == SessionEstablishmentRequest:
-		c.request(m, exchKey{srcNode, dstNode, h.Seq}, firstSEID(s))
+		c.request(&m, exchKey{srcNode, dstNode, h.Seq}, firstSEID(s))
 		return 0
 	case h.Type == SessionEstablishmentResponse:
-		return c.response(m, srcNode, dstNode)
+		return c.response(&m, srcNode, dstNode)
 	case h.Type.IsSessionMessage() && h.HasSEID:
 		i, ok := c.findSEID(seidKey{srcNode, dstNode, h.SEID})
 		if !ok {
@@ -237,9 +245,9 @@ func (c *Correlator) Add(m Message) int {
 		sl := c.sessions.at(i)
 		c.assign(sl, m.Ref)
 		if h.Type == SessionDeletionResponse {
-			sl.deleted = m.Ref
+			c.sessions.coldAt(i).deleted = m.Ref
 			if c.opts.Forget {
-				c.schedule(&c.sessions.coldAt(i).expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
+				c.schedule(&sl.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
 			}
 		}
 		return sl.id
@@ -254,7 +262,7 @@ func (c *Correlator) Add(m Message) int {
 func (c *Correlator) Decided() []uint64 { return c.decided }
 
 // request records an establishment request (or a retransmission of it).
-func (c *Correlator) request(m Message, k exchKey, fs OptSEID) {
+func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 	h := c.seed.exch(k)
 	c.pending.reserve()
 	pos, found := c.pending.find(h, func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
@@ -262,7 +270,7 @@ func (c *Correlator) request(m Message, k exchKey, fs OptSEID) {
 	if found {
 		i = c.pending.slots[pos].ref - 1
 		if p := &c.pend[i]; p.cpSEID == fs {
-			p.more = append(p.more, m.Ref)
+			c.more[i] = append(c.more[i], m.Ref)
 			p.n++
 			c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 			return
@@ -275,18 +283,21 @@ func (c *Correlator) request(m Message, k exchKey, fs OptSEID) {
 		} else {
 			i = int32(len(c.pend))
 			c.pend = append(c.pend, pendingEst{})
+			c.more = append(c.more, nil)
 		}
 		c.pending.insertAt(pos, h, i)
 	}
 	p := &c.pend[i]
-	p.key, p.live = k, true
-	p.cpSEID, p.first, p.more, p.n, p.assigned = fs, m.Ref, p.more[:0], 1, 0
+	if p.n > 1 {
+		c.more[i] = c.more[i][:0]
+	}
+	*p = pendingEst{key: k, live: true, cpSEID: fs, first: m.Ref, n: 1}
 	c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 }
 
 // response matches an establishment response with its request and opens
 // (or joins) the session.
-func (c *Correlator) response(m Message, upNode, cpNode uint32) int {
+func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
 	s := m.Summary
 	k := exchKey{cpNode, upNode, s.Header.Seq}
 	pi, ok := c.pending.get(c.seed.exch(k), func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
@@ -303,7 +314,7 @@ func (c *Correlator) response(m Message, upNode, cpNode uint32) int {
 	if found {
 		si = c.byPair.slots[pos].ref - 1
 	}
-	if !found || c.sessions.at(si).deleted != 0 {
+	if !found || c.sessions.coldAt(si).deleted != 0 {
 		si = c.sessions.alloc()
 		if found {
 			c.byPair.slots[pos].ref = si + 1
@@ -325,7 +336,7 @@ func (c *Correlator) response(m Message, upNode, cpNode uint32) int {
 	}
 	sess := c.sessions.at(si)
 	for i := p.assigned; i < p.n; i++ {
-		r := p.ref(i)
+		r := c.pendRef(pi, i)
 		c.decided = append(c.decided, r)
 		if !c.opts.Forget {
 			if v, added := c.assigned.claim(r, c.seed.ref(r)); added {
@@ -359,9 +370,24 @@ func (c *Correlator) assign(sess *sessHot, ref uint64) {
 	sess.last = ref
 }
 
-// findSEID returns the session slot with SEID key k.
+// findSEID returns the session slot with SEID key k. It is index.get
+// with the key comparison written in, not called through a func value:
+// most messages are looked up here.
 func (c *Correlator) findSEID(k seidKey) (int32, bool) {
-	return c.bySEID.get(c.seed.seid(k), func(i int32) bool { return c.sessions.at(i).has(k) })
+	x := &c.bySEID
+	if x.slots == nil {
+		return -1, false
+	}
+	h := c.seed.seid(k)
+	for i := h & x.mask; ; i = (i + 1) & x.mask {
+		e := x.slots[i]
+		if e.ref == 0 {
+			return -1, false
+		}
+		if e.hash == h && c.sessions.at(e.ref-1).has(k) {
+			return e.ref - 1, true
+		}
+	}
 }
 
 func firstSEID(s *Summary) OptSEID {
@@ -372,7 +398,7 @@ func firstSEID(s *Summary) OptSEID {
 }
 
 // transact matches requests with responses.
-func (c *Correlator) transact(m Message, src, dst uint32) {
+func (c *Correlator) transact(m *Message, src, dst uint32) {
 	t := m.Summary.Header.Type
 	switch {
 	case t.IsRequest():

@@ -1,6 +1,9 @@
 package pfcp
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // schedule sets *expires to now+d and queues e to be checked then; d zero
 // means never.
@@ -12,6 +15,7 @@ func (c *Correlator) schedule(expires *int64, now int64, q *ring[expiryEntry], d
 	*expires = now + int64(d)
 	e.at = *expires
 	q.push(e)
+	c.due = min(c.due, e.at)
 }
 
 // expire drops what is due at packet time now: pending establishments,
@@ -20,6 +24,13 @@ func (c *Correlator) schedule(expires *int64, now int64, q *ring[expiryEntry], d
 func (c *Correlator) expire(now int64) {
 	c.expireFrom(&c.waits, now)
 	c.expireFrom(&c.lingers, now)
+	c.due = math.MaxInt64
+	if c.waits.len() > 0 {
+		c.due = c.waits.front().at
+	}
+	if c.lingers.len() > 0 {
+		c.due = min(c.due, c.lingers.front().at)
+	}
 }
 
 func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
@@ -48,7 +59,7 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 				c.free.push(e.slot)
 			}
 		case expireSession:
-			if h := c.sessions.at(e.slot); h.flags&sessLive != 0 && c.sessions.coldAt(e.slot).expires == e.at {
+			if h := c.sessions.at(e.slot); h.flags&sessLive != 0 && h.expires == e.at {
 				c.drop(e.slot, h)
 			}
 		}

@@ -18,6 +18,11 @@ type endpoints struct {
 	cache [16]endpointSlot
 	// last holds the last two endpoints looked up.
 	last [2]endpointSlot
+	// pairSrc and pairDst are the last message's endpoints (pairOK: there
+	// was one), pairIDs their ids.
+	pairSrc, pairDst netip.AddrPort
+	pairIDs          [2]uint32
+	pairOK           bool
 }
 
 type endpointSlot struct {
@@ -29,6 +34,22 @@ type endpointSlot struct {
 func (e *endpoints) init() {
 	e.ids = make(map[netip.AddrPort]uint32)
 	e.nodes = make(map[netip.Addr]uint32)
+}
+
+// pair returns the endpoint ids of a message from src to dst. Most
+// messages go between the last message's endpoints, one way or the other.
+func (e *endpoints) pair(src, dst netip.AddrPort) (uint32, uint32) {
+	if e.pairOK {
+		if src == e.pairSrc && dst == e.pairDst {
+			return e.pairIDs[0], e.pairIDs[1]
+		}
+		if src == e.pairDst && dst == e.pairSrc {
+			return e.pairIDs[1], e.pairIDs[0]
+		}
+	}
+	s, d := e.id(src), e.id(dst)
+	e.pairSrc, e.pairDst, e.pairIDs, e.pairOK = src, dst, [2]uint32{s, d}, true
+	return s, d
 }
 
 // id returns ap's endpoint id, numbering it when new.
@@ -77,31 +98,3 @@ func (e *endpoints) slot(ap netip.AddrPort) int {
 
 // addr returns the address of node n.
 func (e *endpoints) addr(n uint32) netip.Addr { return e.addrs[n] }
-
-// ring is a FIFO that grows by doubling and never shrinks.
-type ring[T any] struct {
-	buf        []T
-	head, size int
-}
-
-func (q *ring[T]) len() int { return q.size }
-
-func (q *ring[T]) push(v T) {
-	if q.size == len(q.buf) {
-		nb := make([]T, max(64, 2*len(q.buf)))
-		for i := 0; i < q.size; i++ {
-			nb[i] = q.buf[(q.head+i)%len(q.buf)]
-		}
-		q.buf, q.head = nb, 0
-	}
-	q.buf[(q.head+q.size)%len(q.buf)] = v
-	q.size++
-}
-
-// front returns the oldest element; the ring must not be empty.
-func (q *ring[T]) front() T { return q.buf[q.head] }
-
-func (q *ring[T]) pop() {
-	q.head = (q.head + 1) % len(q.buf)
-	q.size--
-}

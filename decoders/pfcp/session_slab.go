@@ -8,7 +8,10 @@ type sessHot struct {
 	id             int
 	flags          uint8
 	messages       int
-	last, deleted  uint64
+	last           uint64
+	// expires is when a deleted session is dropped (with Forget and a
+	// Linger): the expiry check then reads this line only.
+	expires int64
 }
 
 // sessHot flags.
@@ -21,9 +24,10 @@ const (
 // sessCold is the rest of a session: read when it is listed or dropped.
 type sessCold struct {
 	estRequest, estResponse, first uint64
-	expires                        int64
-	estCause                       Cause
-	hasEstCause                    bool
+	// deleted is the Ref of the Session Deletion Response, or 0.
+	deleted     uint64
+	estCause    Cause
+	hasEstCause bool
 }
 
 // slab stores sessions in fixed-size chunks, so that growing never copies
@@ -81,5 +85,5 @@ func (c *Correlator) session(i int32) Session {
 	pk := h.pair()
 	return Session{ID: h.id, CP: c.ends.addr(h.cp), UP: c.ends.addr(h.up), CPSEID: pk.cpSEID, UPSEID: pk.upSEID,
 		EstRequest: cd.estRequest, EstResponse: cd.estResponse, EstCause: cd.estCause, HasEstCause: cd.hasEstCause,
-		Messages: h.messages, First: cd.first, Last: h.last, Deleted: h.deleted}
+		Messages: h.messages, First: cd.first, Last: h.last, Deleted: cd.deleted}
 }

@@ -155,24 +155,26 @@ func (s *Summary) fail(err error, off int) {
 // iterator and no IE value per IE. A malformed IE inside a group ends the
 // group (the walk goes on after it); at the top level it ends the walk.
 func (s *Summary) walk(body []byte, base int, details bool) {
+	// ends holds the ends of the groups enclosing the open one, whose
+	// end is in end; ies counts IEs locally, stored once at the end.
 	var ends [MaxDepth + 1]int
-	ends[0] = len(body)
-	depth, off := 0, 0
+	depth, off, end, ies := 0, 0, len(body), 0
 	for {
-		for off >= ends[depth] {
+		if off >= end {
 			if depth == 0 {
-				return
+				break
 			}
 			depth--
+			end = ends[depth]
+			continue
 		}
-		end := ends[depth]
 		if end-off < 4 {
 			s.fail(ErrIETruncated, base+off)
 			off = end
 			continue
 		}
-		t := IEType(binary.BigEndian.Uint16(body[off:]))
-		n := int(binary.BigEndian.Uint16(body[off+2:]))
+		tl := binary.BigEndian.Uint32(body[off:])
+		t, n := IEType(tl>>16), int(tl&0xffff)
 		if 4+n > end-off {
 			s.fail(ErrIETruncated, base+off)
 			off = end
@@ -186,7 +188,7 @@ func (s *Summary) walk(body []byte, base int, details bool) {
 				off = end
 				continue
 			}
-			s.IEs++
+			ies++
 			ent := binary.BigEndian.Uint16(body[value:])
 			if s.NumVendorIEs < SummaryEnterprises {
 				s.EnterpriseIDs[s.NumVendorIEs] = ent
@@ -197,7 +199,7 @@ func (s *Summary) walk(body []byte, base int, details bool) {
 			}
 			value += 2
 		} else {
-			s.IEs++
+			ies++
 			switch t {
 			case IEFSEID:
 				if depth == 0 {
@@ -223,10 +225,11 @@ func (s *Summary) walk(body []byte, base int, details bool) {
 			s.fail(ErrTooDeep, base+at)
 			continue
 		}
+		ends[depth] = end
 		depth++
-		ends[depth] = off
-		off = value
+		end, off = off, value
 	}
+	s.IEs += ies
 }
 
 // addFSEID records a top-level F-SEID IE's value v.
