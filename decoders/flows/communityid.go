@@ -7,26 +7,33 @@ import (
 	"net/netip"
 )
 
-// icmpCounterpart maps ICMP (v4) request/response types to their partner.
-var icmpCounterpart = map[uint8]uint8{
-	8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17,
-}
+// icmpPartner and icmp6Partner map ICMP and ICMPv6 request and response
+// types to their partner type plus one (0 when a type has none): arrays,
+// as ICMP packets look them up one by one.
+var (
+	icmpPartner  = partners(8, 0, 13, 14, 15, 16, 10, 9, 17, 18)
+	icmp6Partner = partners(128, 129, 133, 134, 135, 136, 130, 131, 139, 140, 144, 145)
+)
 
-// icmp6Counterpart maps ICMPv6 request/response types to their partner.
-var icmp6Counterpart = map[uint8]uint8{
-	128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135,
-	130: 131, 131: 130, 139: 140, 140: 139, 144: 145, 145: 144,
+// partners builds a partner table from pairs of types.
+func partners(pairs ...uint8) *[256]uint16 {
+	var t [256]uint16
+	for i := 0; i+1 < len(pairs); i += 2 {
+		t[pairs[i]] = uint16(pairs[i+1]) + 1
+		t[pairs[i+1]] = uint16(pairs[i]) + 1
+	}
+	return &t
 }
 
 // icmpPorts returns the Community ID port equivalents of an ICMP type and
 // code, and whether the message is one-way (has no counterpart).
 func icmpPorts(proto, typ, code uint8) (uint16, uint16, bool) {
-	m := icmpCounterpart
+	m := icmpPartner
 	if proto == 58 {
-		m = icmp6Counterpart
+		m = icmp6Partner
 	}
-	if c, ok := m[typ]; ok {
-		return uint16(typ), uint16(c), false
+	if c := m[typ]; c != 0 {
+		return uint16(typ), c - 1, false
 	}
 	return uint16(typ), uint16(code), true
 }

@@ -2,12 +2,13 @@ package flows
 
 // history accumulates Zeek history letters in a fixed buffer.
 type history struct {
-	buf [48]byte
-	n   uint8
 	// seen has one bit per (letter, side) already recorded.
 	seen uint32
+	n    uint8
 	// counts of the repeating letters t and w per side.
 	rexmit, zwin [2]uint32
+	// buf, which letters rarely reach, last.
+	buf [48]byte
 }
 
 // Letter bits for the once-per-direction letters.

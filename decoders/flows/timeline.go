@@ -42,18 +42,18 @@ type hole struct{ start, end uint32 }
 
 // tlSide is one side's timeline state.
 type tlSide struct {
-	holes     [maxHoles]hole
+	maxEnd    uint32 // highest sequence sent (data, SYN, FIN; not RST)
 	n         uint8
 	inEpisode bool
 	zeroOpen  bool
 	maxKnown  bool
-	maxEnd    uint32 // highest sequence sent (data, SYN, FIN; not RST)
+	holes     [maxHoles]hole
 }
 
 // tlState is a TCP flow's timeline state.
 type tlState struct {
-	side [2]tlSide
 	last int64 // previous TCP packet of the flow, 0 before the first
+	side [2]tlSide
 	tl   Timeline
 }
 
