@@ -60,7 +60,8 @@ func (s *Sink) correlate(t *lineTable) {
 		s.ref++
 		row.summary(&s.sum)
 		row.ref = s.ref
-		row.session = s.corr.Add(pfcp.Message{Src: row.src, Dst: row.dst, Ref: s.ref, Time: row.time, Summary: &s.sum})
+		row.session = s.corr.Add(pfcp.Message{Src: row.src.addrPort(), Dst: row.dst.addrPort(), Ref: s.ref, Time: row.time,
+			Summary: &s.sum})
 		row.dec0 = len(t.decided)
 		t.decided = append(t.decided, s.corr.Decided()...)
 		row.dec1 = len(t.decided)

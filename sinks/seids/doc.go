@@ -26,7 +26,9 @@
 //
 // Without the stages the sink does all of it, with the same output. Lines
 // are appended into reused buffers (no fmt, no allocation per line; the
-// date and time are formatted once per second of capture).
+// date and time are formatted once per second of capture, endpoints,
+// addresses and type and cause columns once per value), and a line that
+// must wait for its session waits in its batch's table, not copied.
 // In the message report the Correlator keeps no per-message state: an
 // exchange is forgotten Options.Timeout after its request if unanswered,
 // and Options.Linger (default 10 s) after its response; a deleted session

@@ -12,10 +12,10 @@ import (
 func BenchmarkFormatLine(b *testing.B) {
 	r := record{frame: 123456, ts: 1704067200010528000, digits: 6, src: netip.MustParseAddrPort("10.0.0.1:8805"),
 		dst: netip.MustParseAddrPort("10.0.0.2:8805"), headerOK: true, typ: 51, hasSEID: true, seid: 321269991204716545,
-		seq: 9419, messages: 1, nFSEIDs: 1, hasCause: true, cause: 1}
-	r.fseids[0] = pfcp.FSEID{SEID: 958742148884201473, IPv4: netip.MustParseAddr("10.0.0.2")}
+		seq: 9419, messages: 1, hasCause: true, cause: 1,
+		fseids: []pfcp.FSEID{{SEID: 958742148884201473, IPv4: netip.MustParseAddr("10.0.0.2")}}}
 	for _, f := range []uint8{fmtJSON, fmtText, fmtCSV} {
-		fm := formatter{format: f}
+		fm := newFormatter(f)
 		buf := make([]byte, 0, 1024)
 		b.Run([...]string{fmtText: "text", fmtJSON: "json", fmtCSV: "csv"}[f], func(b *testing.B) {
 			b.ReportAllocs()

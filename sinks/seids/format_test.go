@@ -13,8 +13,8 @@ func TestAppendNumbers(t *testing.T) {
 	for _, v := range []uint64{0, 1, 9, 10, 15, 16, 255, 256, 4095, 4096, 99999, 100000, 999999, 1000000,
 		1e8 - 1, 1e8, 1e8 + 1, 1e16 - 1, 1e16, 1e16 + 1, 12345678900000001, 1e19, 10000000100000001,
 		321269991204716545, 1<<63 - 1, 1 << 63, 1<<64 - 1} {
-		if got, want := string(appendSEID([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
-			t.Errorf("appendSEID(%d) = %q, want %q", v, got, want)
+		if got, want := string(appendUint([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
+			t.Errorf("appendUint(%d) = %q, want %q", v, got, want)
 		}
 		if got, want := string(appendHex([]byte("x"), v)), "x0x"+strconv.FormatUint(v, 16); got != want {
 			t.Errorf("appendHex(%d) = %q, want %q", v, got, want)
@@ -36,37 +36,86 @@ func TestAppendNumbers(t *testing.T) {
 	}
 }
 
-// TestAppendSEIDRandom compares appendSEID with strconv on random values
-// of every magnitude.
-func TestAppendSEIDRandom(t *testing.T) {
+// TestAppendUintRandom compares appendUint, appendInt and appendHex with
+// strconv on random values of every magnitude and on every power of ten
+// and power of two and their neighbours (where the digit counts change).
+func TestAppendUintRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	vals := []uint64{0, 1<<64 - 1, 1<<32 - 1, 1 << 32}
+	for p := uint64(1); ; p *= 10 {
+		vals = append(vals, p-1, p, p+1)
+		if p > (1<<64-1)/10 {
+			break
+		}
+	}
+	for k := range 64 {
+		vals = append(vals, 1<<k-1, 1<<k, 1<<k+1)
+	}
 	for i := range 20000 {
-		v := rng.Uint64() >> (i % 64)
-		if got, want := string(appendSEID(nil, v)), strconv.FormatUint(v, 10); got != want {
-			t.Fatalf("appendSEID(%d) = %q, want %q", v, got, want)
+		vals = append(vals, rng.Uint64()>>(i%64))
+	}
+	for _, v := range vals {
+		if got, want := string(appendUint([]byte("x"), v)), "x"+strconv.FormatUint(v, 10); got != want {
+			t.Fatalf("appendUint(%d) = %q, want %q", v, got, want)
+		}
+		if got, want := string(appendInt(nil, int(v))), strconv.FormatInt(int64(v), 10); got != want {
+			t.Fatalf("appendInt(%d) = %q, want %q", int(v), got, want)
+		}
+		if got, want := string(appendHex(nil, v)), "0x"+strconv.FormatUint(v, 16); got != want {
+			t.Fatalf("appendHex(%d) = %q, want %q", v, got, want)
+		}
+		if got, want := decLen(v), len(strconv.FormatUint(v, 10)); got != want {
+			t.Fatalf("decLen(%d) = %d, want %d", v, got, want)
 		}
 	}
 }
 
-// TestAddrCacheRandom formats endpoints that share and collide in cache
-// slots in random order (the two-entry front of the cache hits, misses
-// and goes stale), against AppendTo.
-func TestAddrCacheRandom(t *testing.T) {
-	var c addrCache
+// TestPairCacheRandom formats endpoint pairs that share and collide in
+// cache slots in random order (the two-entry front of the cache hits,
+// misses and goes stale), some too long to cache, in every format,
+// against appendPair.
+func TestPairCacheRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var aps []netip.AddrPort
 	for i := range 40 {
 		a := netip.AddrFrom4([4]byte{10, 0, byte(i % 3), byte(i % 5)})
-		if i%4 == 0 {
+		switch i % 8 {
+		case 0:
 			a = netip.MustParseAddr("2001:db8::1")
+		case 1:
+			a = netip.MustParseAddr("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
+		case 2:
+			a = netip.MustParseAddr("fe80::1%a-zone-name-long-enough-to-make-the-pair-text-too-long-to-cache")
 		}
 		aps = append(aps, netip.AddrPortFrom(a, uint16(8805+i%7)))
 	}
-	aps = append(aps, netip.AddrPort{})
-	for range 5000 {
-		ap := aps[rng.IntN(len(aps))]
-		if got, want := string(c.append([]byte("x"), ap)), string(ap.AppendTo([]byte("x"))); got != want {
-			t.Fatalf("append(%v) = %q, want %q", ap, got, want)
+	aps = append(aps, netip.AddrPort{}, netip.AddrPortFrom(netip.Addr{}, 8805))
+	for _, format := range []uint8{fmtText, fmtJSON, fmtCSV} {
+		c := pairCache{format: format}
+		for range 5000 {
+			src, dst := aps[rng.IntN(len(aps))], aps[rng.IntN(len(aps))]
+			got := string(c.append([]byte("x"), src, dst))
+			if want := string(appendPair([]byte("x"), format, src, dst)); got != want {
+				t.Fatalf("format %d: append(%v, %v) = %q, want %q", format, src, dst, got, want)
+			}
+		}
+	}
+}
+
+// TestEndpointRoundTrip: rows keep endpoints without pointers; the
+// Correlator gets back the same netip values.
+func TestEndpointRoundTrip(t *testing.T) {
+	for _, s := range []string{"10.0.0.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::ffff:10.0.0.1",
+		"fe80::1:2:3:4", ""} {
+		var a netip.Addr
+		if s != "" {
+			a = netip.MustParseAddr(s)
+		}
+		for _, port := range []uint16{0, 8805, 65535} {
+			want := netip.AddrPortFrom(a, port)
+			if got := endpointOf(a, port); got.addrPort() != want {
+				t.Errorf("%v: round trip gives %v", want, got.addrPort())
+			}
 		}
 	}
 }

@@ -1,62 +1,166 @@
 package seids
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"time"
-
-	"github.com/pcapflow/pcapflow/decoders/pfcp"
 )
 
 // formatter formats message lines in one format. It caches what repeats
-// from line to line (the date and time to the second, the quoted file
-// name), so that a line costs no fmt call and no allocation. Each worker
-// has its own.
+// from line to line (the date and time to the second, the file name in
+// the format's quoting, the text of endpoints and F-SEID addresses), so
+// that a line costs no fmt call and no allocation. Each worker has its
+// own.
 type formatter struct {
 	format uint8
+	cols   *columnTexts
 	times  timeCache
-	// name and nameJSON are the last input name and its JSON string.
+	// name and nameText are the last input name and its text in the
+	// format (a JSON string, a CSV field).
 	name     string
-	nameJSON []byte
-	addrs    addrCache
+	nameText []byte
+	named    bool
+	pairs    pairCache
+	ips      ipCache
 }
 
-// addrCache holds the text of recently formatted address:port endpoints:
-// a PFCP capture has few of them. It is direct-mapped on the address's
-// last byte and the port, behind the two endpoints used last (a line's
-// source and destination, most often the same two as the line before).
-type addrCache struct {
-	slots  [16]addrText
+// newFormatter returns a formatter of lines in format.
+func newFormatter(format uint8) *formatter {
+	f := &formatter{format: format, cols: columns()}
+	f.pairs.format = format
+	return f
+}
+
+// fileName returns name in the format's quoting, cached for the last
+// name.
+func (f *formatter) fileName(name string) []byte {
+	if !f.named || name != f.name {
+		f.name, f.named = name, true
+		if f.format == fmtJSON {
+			f.nameText = appendJSONString(f.nameText[:0], name)
+		} else {
+			f.nameText = appendCSVField(f.nameText[:0], name)
+		}
+	}
+	return f.nameText
+}
+
+// pairCache holds the text of recently formatted source and destination
+// endpoints, as a line shows them: a PFCP capture has few pairs of them.
+// It is direct-mapped on the addresses' last bytes and the ports, behind
+// the two pairs used last (most often a request's and its response's).
+type pairCache struct {
+	format uint8
+	slots  [16]pairText
 	recent [2]uint8 // slot numbers
 }
 
-type addrText struct {
-	ap   netip.AddrPort
-	text []byte
+type pairText struct {
+	src, dst netip.AddrPort
+	n        uint8 // 0: none
+	text     [128]byte
 }
 
-// append appends ap as netip.AddrPort.AppendTo does.
-func (c *addrCache) append(dst []byte, ap netip.AddrPort) []byte {
+// append appends src and dst as appendPair does.
+func (c *pairCache) append(b []byte, src, dst netip.AddrPort) []byte {
 	for _, i := range c.recent {
-		if e := &c.slots[i&15]; e.text != nil && e.ap == ap {
-			return append(dst, e.text...)
+		if e := &c.slots[i&15]; e.n != 0 && e.src == src && e.dst == dst {
+			return e.appendTo(b)
 		}
 	}
-	a := ap.Addr().As16()
-	i := (a[15] ^ byte(ap.Port()) ^ byte(ap.Port()>>8)) & 15
+	as, ad := src.Addr().As16(), dst.Addr().As16()
+	i := (as[15] ^ ad[15]<<1 ^ byte(src.Port()) ^ byte(dst.Port()>>3)) & 15
 	e := &c.slots[i]
-	if e.text == nil || e.ap != ap {
-		e.ap, e.text = ap, ap.AppendTo(e.text[:0])
+	if e.n == 0 || e.src != src || e.dst != dst {
+		start := len(b)
+		b = appendPair(b, c.format, src, dst)
+		e.src, e.dst, e.n = src, dst, 0
+		if n := len(b) - start; n <= len(e.text) {
+			e.n = uint8(copy(e.text[:], b[start:]))
+			c.recent[0], c.recent[1] = c.recent[1], i
+		}
+		return b
 	}
 	c.recent[0], c.recent[1] = c.recent[1], i
-	return append(dst, e.text...)
+	return e.appendTo(b)
 }
 
-// quoted returns name as a JSON string, cached for the last name.
-func (f *formatter) quoted(name string) []byte {
-	if f.nameJSON == nil || name != f.name {
-		f.name, f.nameJSON = name, appendJSONString(f.nameJSON[:0], name)
+// appendTo appends e's text, copying its whole array (a few vector
+// moves, where a slice's copy is a memmove call).
+func (e *pairText) appendTo(b []byte) []byte {
+	l := len(b)
+	b = grow(b, len(e.text))
+	*(*[128]byte)(b[l:]) = e.text
+	return b[:l+int(e.n)]
+}
+
+// appendPair appends a line's source and destination endpoints in
+// format, with what surrounds them: in text each padded to 21 columns
+// and joined by an arrow, in JSON as the "src" and "dst" members, in CSV
+// as two fields (after a comma).
+func appendPair(b []byte, format uint8, src, dst netip.AddrPort) []byte {
+	switch format {
+	case fmtJSON:
+		b = append(src.AppendTo(append(b, `,"src":"`...)), `","dst":"`...)
+		return append(dst.AppendTo(b), '"')
+	case fmtCSV:
+		return dst.AppendTo(append(src.AppendTo(append(b, ',')), ','))
 	}
-	return f.nameJSON
+	c := len(b)
+	b = pad(src.AppendTo(b), c, 21)
+	b = append(b, " → "...)
+	c = len(b)
+	return pad(dst.AppendTo(b), c, 21)
+}
+
+// cachedText is a short text in a fixed array, appended by copying the
+// whole array and keeping its length.
+type cachedText struct {
+	n    uint8 // 0: none
+	text [64]byte
+}
+
+// appendTo appends c's text to dst.
+func (c *cachedText) appendTo(dst []byte) []byte {
+	l := len(dst)
+	dst = grow(dst, len(c.text))
+	*(*[64]byte)(dst[l:]) = c.text
+	return dst[:l+int(c.n)]
+}
+
+// set sets c's text to text and reports whether it fits.
+func (c *cachedText) set(text []byte) bool {
+	if len(text) == 0 || len(text) > len(c.text) {
+		c.n = 0
+		return false
+	}
+	c.n = uint8(copy(c.text[:], text))
+	return true
+}
+
+// ipCache holds the text of recently formatted addresses (of F-SEIDs: a
+// capture has as few as it has nodes), direct-mapped on the last byte.
+type ipCache struct {
+	slots [16]ipText
+}
+
+type ipText struct {
+	a netip.Addr
+	cachedText
+}
+
+// append appends a valid address a as netip.Addr.AppendTo does.
+func (c *ipCache) append(dst []byte, a netip.Addr) []byte {
+	b := a.As16()
+	e := &c.slots[b[15]&15]
+	if e.n == 0 || e.a != a {
+		start := len(dst)
+		dst = a.AppendTo(dst)
+		e.a = a
+		e.set(dst[start:])
+		return dst
+	}
+	return e.appendTo(dst)
 }
 
 // timeCache formats timestamps as RFC 3339 in UTC, reusing the
@@ -65,6 +169,10 @@ type timeCache struct {
 	sec    int64
 	valid  bool
 	prefix []byte
+	// fixed is prefix in an array when it has the usual 20 bytes (years
+	// 0000-9999: every int64 of nanoseconds), copied without a memmove
+	// call.
+	fixed [20]byte
 }
 
 // append appends ts (ns since the epoch) with 6 fractional digits when
@@ -78,38 +186,28 @@ func (c *timeCache) append(dst []byte, ts int64, digits uint8) []byte {
 	if !c.valid || sec != c.sec {
 		c.sec, c.valid = sec, true
 		c.prefix = time.Unix(sec, 0).UTC().AppendFormat(c.prefix[:0], "2006-01-02T15:04:05.")
+		copy(c.fixed[:], c.prefix)
 	}
-	dst = append(dst, c.prefix...)
-	// Nine digits, two at a time; microsecond captures take the first
-	// six (the microseconds, cut as ns/1000 cuts).
-	var buf [10]byte
-	for i := 8; i > 0; i -= 2 {
-		d := ns % 100
-		ns /= 100
-		buf[i], buf[i+1] = digitPairs[2*d], digitPairs[2*d+1]
-	}
-	buf[1] = byte('0' + ns)
+	frac := uint32(ns)
 	n := 9
 	if digits != 0 && digits <= 6 {
-		n = 6
+		n, frac = 6, frac/1000 // the microseconds, cut as ns/1000 cuts
 	}
-	return append(append(dst, buf[1:1+n]...), 'Z')
+	l, p := len(dst), len(c.prefix)
+	dst = grow(dst, p+10+8) // room for 8-byte stores
+	if p == len(c.fixed) {
+		*(*[20]byte)(dst[l:]) = c.fixed
+	} else {
+		copy(dst[l:], c.prefix)
+	}
+	out := dst[l+p:]
+	if n == 9 {
+		out[0] = byte('0' + frac/1e8)
+		binary.LittleEndian.PutUint64(out[1:], digitValues8(frac%1e8)+0x3030303030303030)
+	} else {
+		// 6 digits, the first two of 8 shifted off.
+		binary.LittleEndian.PutUint64(out, (digitValues8(frac)+0x3030303030303030)>>16)
+	}
+	out[n] = 'Z'
+	return dst[:l+p+n+1]
 }
-
-// digitPairs holds "00" to "99".
-const digitPairs = "0001020304050607080910111213141516171819" +
-	"2021222324252627282930313233343536373839" +
-	"4041424344454647484950515253545556575859" +
-	"6061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
-// jsonTypeNames holds every message type's name as a JSON string.
-var jsonTypeNames = func() (t [256]string) {
-	for i := range t {
-		t[i] = string(appendJSONString(nil, pfcp.MessageType(i).String()))
-	}
-	return t
-}()
-
-// jsonTypeName returns t's name as a JSON string.
-func jsonTypeName(t pfcp.MessageType) string { return jsonTypeNames[t] }

@@ -1,7 +1,6 @@
 package seids
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,18 +47,21 @@ const (
 // Sink is the seids report, a pipeline.Sink. It is used by one goroutine.
 type Sink struct {
 	opts   Options
-	w      *bufio.Writer
+	w      *output
 	format uint8
 	corr   *pfcp.Correlator
 	sum    pfcp.Summary
 	ref    uint64
 	queue  queue
-	line   []byte
 	// pr prepares the batches that come without a Stage's side table
-	// (into own); tables holds the Stage's side tables.
+	// (into own in sessions mode, else into a table from tables); tables
+	// holds the Stage's side tables. held counts the tables kept for
+	// queued lines, spill is the open spill table (see hold).
 	pr     *preparer
 	own    lineTable
 	tables tables
+	held   int
+	spill  *lineTable
 	// opr prepares for the Correlate stage the batches that come
 	// without a table.
 	opr *preparer
@@ -112,8 +114,7 @@ func New(opts Options) (*Sink, error) {
 	if s.opts.MaxPending == 0 {
 		s.opts.MaxPending = 1 << 16
 	}
-	s.w = bufio.NewWriterSize(opts.Out, 64<<10)
-	s.line = make([]byte, 0, 32)
+	s.w = newOutput(opts.Out)
 	s.pr = newPreparer(s.format, opts.Inputs)
 	if opts.Sessions {
 		// The session table attributes exchanges to sessions at Close, by

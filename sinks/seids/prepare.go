@@ -10,32 +10,70 @@ import (
 // prepared is what the sink needs of one packet of a batch: the fields
 // the Correlator reads, and the packet's line formatted but for its
 // session (line[start:mid] + session + line[mid:end] of the table).
+//
+// Rows hold no pointers (addresses are endpoints, not netip values), so
+// that the GC does not scan the tables nor the workers' writes pay write
+// barriers, and the fields correlate reads come first: the ordering
+// goroutine reads rows another core wrote, the fewer cache lines the
+// better.
 type prepared struct {
-	pfcp     bool // a PFCP datagram with a readable payload: it has a line
-	headerOK bool
-	header   pfcp.Header
-	messages int
-	cpSEID   pfcp.OptSEID
-	cause    pfcp.Cause
-	hasCause bool
-
-	start, mid, end int
-
 	// src, dst, time and input are the packet's, for the Correlator and
 	// the sink: read here on the worker, so that the ordering goroutine
 	// and the sink do not touch the packets (large, scattered structs).
-	src, dst netip.AddrPort
+	src, dst endpoint
 	time     int64
+	header   pfcp.Header
+	cpSEID   uint64 // with hasCP
+	messages int
+	pfcp     bool // a PFCP datagram with a readable payload: it has a line
+	headerOK bool
+	hasCP    bool
+	hasCause bool
+	cause    pfcp.Cause
 	input    pipeline.InputID
 
 	// Set by correlate: the message's Ref, its session (0: none or not
 	// yet), whether it is an establishment request waiting for its
 	// response, and the earlier requests its response decided
 	// (decided[dec0:dec1] of the table, given session).
+	pending    bool
 	ref        uint64
 	session    int
-	pending    bool
 	dec0, dec1 int
+
+	start, mid, end int
+}
+
+// endpoint is an address and port, as netip.AddrPort but without its
+// pointer. Addresses decoded from packets have no zone, which is all
+// that is lost.
+type endpoint struct {
+	addr [16]byte
+	port uint16
+	kind uint8 // 0: invalid, 4: IPv4, 6: IPv6
+}
+
+// endpointOf returns a and port as an endpoint.
+func endpointOf(a netip.Addr, port uint16) endpoint {
+	e := endpoint{addr: a.As16(), port: port}
+	switch {
+	case a.Is4():
+		e.kind = 4
+	case a.IsValid():
+		e.kind = 6
+	}
+	return e
+}
+
+// addrPort returns e as a netip.AddrPort.
+func (e *endpoint) addrPort() netip.AddrPort {
+	switch e.kind {
+	case 4:
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(e.addr[12:])), e.port)
+	case 6:
+		return netip.AddrPortFrom(netip.AddrFrom16(e.addr), e.port)
+	}
+	return netip.AddrPortFrom(netip.Addr{}, e.port)
 }
 
 // lineTable holds the prepared packets of one batch, by packet index.
@@ -48,13 +86,17 @@ type lineTable struct {
 	decided    []uint64
 	// sums holds the PFCP rows' Summaries in sessions mode (no lines).
 	sums []pfcp.Summary
+	// queued counts the sink's queued lines in lines; held says the
+	// sink keeps the table for them (see Sink.hold).
+	queued int
+	held   bool
 }
 
 // preparer summarizes PFCP packets and formats their lines. The seids
 // Stage runs one per worker, in parallel; the sink runs its own when a
 // batch comes without a table.
 type preparer struct {
-	fmt    formatter
+	fmt    *formatter
 	inputs *pipeline.Inputs
 	sum    pfcp.Summary
 	rec    record
@@ -62,10 +104,12 @@ type preparer struct {
 	lastInput pipeline.InputID
 	lastName  string
 	named     bool
+	// lastLines is the length of the last batch's lines.
+	lastLines int
 }
 
 func newPreparer(format uint8, inputs *pipeline.Inputs) *preparer {
-	return &preparer{fmt: formatter{format: format}, inputs: inputs}
+	return &preparer{fmt: newFormatter(format), inputs: inputs}
 }
 
 // prepare fills t for batch b.
@@ -75,6 +119,12 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 		t.rows = make([]prepared, n)
 	}
 	t.rows, t.lines, t.correlated, t.decided = t.rows[:n], t.lines[:0], false, t.decided[:0]
+	// Size the text from the last batch's (and a quarter more), so that
+	// a recycled table's buffer is not grown by doubling, copying the
+	// lines each time, batch after batch of the run.
+	if cap(t.lines) < pr.lastLines {
+		t.lines = make([]byte, 0, pr.lastLines+pr.lastLines/4)
+	}
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		row := &t.rows[i]
@@ -83,19 +133,25 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 		if !ok {
 			continue
 		}
-		s := &pr.sum
+		s, d := &pr.sum, &p.Decoded
 		pfcp.SummarizeTop(payload, s)
 		pr.rec.set(0, p, s)
-		*row = prepared{pfcp: true, headerOK: s.HeaderOK, header: s.Header, messages: s.Messages,
-			cause: s.Cause, hasCause: s.HasCause, src: pr.rec.src, dst: pr.rec.dst, time: p.Timestamp, input: p.Input}
+		// Field by field: a composite literal would be built and then
+		// copied whole, with write barriers for the addresses.
+		row.pfcp, row.headerOK, row.header, row.messages = true, s.HeaderOK, s.Header, s.Messages
+		row.cause, row.hasCause, row.hasCP, row.cpSEID = s.Cause, s.HasCause, false, 0
+		row.src, row.dst = endpointOf(d.IP.Src, d.IP.SrcPort), endpointOf(d.IP.Dst, d.IP.DstPort)
+		row.time, row.input = p.Timestamp, p.Input
+		row.ref, row.session, row.pending, row.dec0, row.dec1 = 0, 0, false, 0, 0
 		if s.NumFSEIDs > 0 {
-			row.cpSEID = pfcp.OptSEID{SEID: s.FSEIDs[0].SEID, Valid: true}
+			row.hasCP, row.cpSEID = true, s.FSEIDs[0].SEID
 		}
 		row.start = len(t.lines)
 		var mid int
 		t.lines, mid = pr.fmt.appendLine(t.lines, &pr.rec, pr.name(p.Input))
 		row.mid, row.end = mid, len(t.lines)
 	}
+	pr.lastLines = len(t.lines)
 }
 
 // prepareSessions fills t for batch b in sessions mode: the Summary of
@@ -148,7 +204,7 @@ func pfcpPayload(b *pipeline.Batch, p *pipeline.Packet) ([]byte, bool) {
 func (row *prepared) summary(s *pfcp.Summary) {
 	s.HeaderOK, s.Header, s.Messages, s.Cause, s.HasCause = row.headerOK, row.header, row.messages, row.cause, row.hasCause
 	s.NumFSEIDs = 0
-	if row.cpSEID.Valid {
-		s.NumFSEIDs, s.FSEIDs[0].SEID = 1, row.cpSEID.SEID
+	if row.hasCP {
+		s.NumFSEIDs, s.FSEIDs[0].SEID = 1, row.cpSEID
 	}
 }

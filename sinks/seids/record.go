@@ -23,8 +23,9 @@ type record struct {
 	seid     uint64
 	seq      uint32
 	messages int
-	fseids   [pfcp.SummaryFSEIDs]pfcp.FSEID
-	nFSEIDs  int
+	// fseids are the summary's (not copied: a record is formatted
+	// before its summary is reused).
+	fseids   []pfcp.FSEID
 	hasCause bool
 	cause    pfcp.Cause
 	err      error
@@ -35,9 +36,9 @@ type record struct {
 	session int
 }
 
-// set fills r from packet p's summary s. It assigns field by field and
-// copies only the F-SEIDs present, rather than building a whole record
-// (its F-SEID array alone is over 200 bytes) and copying it.
+// set fills r from packet p's summary s, which must outlive r's use. It
+// assigns field by field rather than building a whole record and copying
+// it.
 func (r *record) set(ref uint64, p *pipeline.Packet, s *pfcp.Summary) {
 	d := &p.Decoded
 	r.ref, r.frame, r.input, r.ts, r.digits = ref, p.Frame, p.Input, p.Timestamp, p.TsDigits
@@ -45,8 +46,7 @@ func (r *record) set(ref uint64, p *pipeline.Packet, s *pfcp.Summary) {
 	r.dst = netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort)
 	r.headerOK, r.typ, r.hasSEID, r.seid, r.seq = s.HeaderOK, s.Header.Type, s.Header.HasSEID, s.Header.SEID, s.Header.Seq
 	r.messages = s.Messages
-	r.nFSEIDs = min(s.NumFSEIDs, pfcp.SummaryFSEIDs)
-	copy(r.fseids[:r.nFSEIDs], s.FSEIDs[:r.nFSEIDs])
+	r.fseids = s.FSEIDs[:min(s.NumFSEIDs, pfcp.SummaryFSEIDs)]
 	r.hasCause, r.cause = s.HasCause, s.Cause
 	r.err = nil
 	if s.Malformed {

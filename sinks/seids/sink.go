@@ -13,15 +13,16 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		return ctx.Err()
 	}
 	t := s.tables.take(b)
-	if t != nil {
-		defer s.tables.put(t)
-	}
 	if t == nil || len(t.rows) != len(b.Packets) {
 		// No Stage ran (or a later stage dropped packets): prepare the
 		// batch here.
-		t = &s.own
+		if t != nil {
+			s.tables.put(t)
+		}
+		t = s.tables.get()
 		s.pr.prepare(b, t)
 	}
+	defer s.hold(t)
 	if !t.correlated {
 		s.correlate(t)
 	}
@@ -33,14 +34,13 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		for _, ref := range t.decided[row.dec0:row.dec1] {
 			s.decide(ref, row.session)
 		}
-		prefix, suffix := t.lines[row.start:row.mid], t.lines[row.mid:row.end]
 		if s.queue.len() == 0 && !row.pending {
-			if err := s.writeLine(row.input, prefix, row.session, suffix); err != nil {
+			if err := s.writeLine(row.input, t.lines[row.start:row.mid], row.session, t.lines[row.mid:row.end]); err != nil {
 				return err
 			}
 			continue
 		}
-		q := s.queue.push(prefix, suffix)
+		q := s.queue.push(t, row.start, row.mid, row.end)
 		q.ref, q.ts, q.input, q.pending, q.session = row.ref, row.time, row.input, row.pending, row.session
 		if err := s.drain(row.time, false); err != nil {
 			return err
@@ -96,12 +96,65 @@ func (s *Sink) drain(now int64, final bool) error {
 		if q.pending && !final && now-q.ts <= int64(s.opts.Timeout) && s.queue.len() <= s.opts.MaxPending {
 			return nil
 		}
-		if err := s.writeLine(q.input, s.queue.text[q.start:q.mid], q.session, s.queue.text[q.mid:q.end]); err != nil {
+		if err := s.writeLine(q.input, q.t.lines[q.start:q.mid], q.session, q.t.lines[q.mid:q.end]); err != nil {
 			return err
 		}
-		s.queue.pop()
+		if t := s.queue.pop(); t.queued == 0 && t.held {
+			t.held = false
+			s.held--
+			s.tables.put(t)
+		}
 	}
 	return nil
+}
+
+// maxHeld and spillChunk bound the tables kept for queued lines (see
+// hold).
+const (
+	maxHeld    = 8
+	spillChunk = 256 << 10
+)
+
+// hold keeps table t, whose batch was just consumed, while lines of it
+// wait in the queue (drain recycles it after its last), and recycles it
+// now otherwise. Beyond maxHeld kept tables, the waiting lines' text is
+// copied into a spill table instead, lines of many batches back to back
+// (closed, and kept like a batch's table, at spillChunk bytes), and t
+// recycled: a request waiting long for its response, behind which few
+// lines of each batch queue (PFCP in a mostly other capture), then keeps
+// memory in proportion to those lines, not to their batches.
+func (s *Sink) hold(t *lineTable) {
+	if t.queued == 0 {
+		s.tables.put(t)
+		return
+	}
+	if s.held < maxHeld {
+		t.held = true
+		s.held++
+		return
+	}
+	sp := s.spill
+	if sp == nil {
+		sp = s.tables.get()
+		s.spill = sp
+	}
+	if sp.queued == 0 {
+		sp.lines = sp.lines[:0]
+	}
+	// t's lines are the last in the queue: it was the newest batch.
+	for i := s.queue.len() - t.queued; i < s.queue.len(); i++ {
+		q := s.queue.at(i)
+		off := len(sp.lines) - q.start
+		sp.lines = append(sp.lines, t.lines[q.start:q.end]...)
+		q.t, q.start, q.mid, q.end = sp, q.start+off, q.mid+off, q.end+off
+	}
+	sp.queued += t.queued
+	t.queued = 0
+	s.tables.put(t)
+	if len(sp.lines) >= spillChunk {
+		s.spill, sp.held = nil, true
+		s.held++
+	}
 }
 
 // writeLine writes one message line: prefix, session id, suffix, after
@@ -124,29 +177,13 @@ func (s *Sink) writeLine(input pipeline.InputID, prefix []byte, session int, suf
 		}
 		s.anyLine, s.lastInput = true, input
 	}
-	// One Write of the whole line, assembled in the writer's free space
-	// (flushed first if the line does not fit; a line longer than the
-	// whole buffer is assembled in s.line).
-	need := len(prefix) + len(suffix) + 20
-	b := s.w.AvailableBuffer()
-	if cap(b) < need && s.w.Buffered() > 0 {
-		if err := s.w.Flush(); err != nil {
-			return err
-		}
-		b = s.w.AvailableBuffer()
+	if s.w.err != nil {
+		return s.w.err
 	}
-	long := cap(b) < need
-	if long {
-		b = s.line[:0]
-	}
-	b = append(b, prefix...)
+	b := append(s.w.buf, prefix...)
 	b = appendSession(b, s.format, session)
-	b = append(b, suffix...)
-	if long {
-		s.line = b[:0] // keep the grown buffer
-	}
-	_, err := s.w.Write(b)
-	return err
+	s.w.buf = append(b, suffix...)
+	return s.w.filled()
 }
 
 // Close writes what is left: queued lines, or the session tables.

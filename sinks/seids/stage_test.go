@@ -2,12 +2,15 @@ package seids
 
 import (
 	"bytes"
-	"net/netip"
+	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pcapflow/pcapflow/internal/corpus"
+	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // TestStageSameOutput: the report is byte-identical with and without the
@@ -58,36 +61,111 @@ func TestTimeCache(t *testing.T) {
 	}
 }
 
-// TestQueueCompaction: lines waiting behind an undecided one keep their
-// text while the buffer is compacted.
-func TestQueueCompaction(t *testing.T) {
-	var q queue
-	line := func(i int) ([]byte, []byte) {
-		return bytes.Repeat([]byte{byte('a' + i%26)}, 100+i%7), []byte{'\n', byte('0' + i%10)}
-	}
-	next := 0
-	for i := range 5000 {
-		p, s := line(i)
-		r := q.push(p, s)
-		r.ref = uint64(i)
-		// Keep about 300 lines queued, pop the rest in order.
-		for q.len() > 300 {
-			f := q.front()
-			wp, ws := line(next)
-			if f.ref != uint64(next) || !bytes.Equal(q.text[f.start:f.mid], wp) || !bytes.Equal(q.text[f.mid:f.end], ws) {
-				t.Fatalf("line %d: got ref %d %q", next, f.ref, q.text[f.start:f.end])
+// TestQueueHoldsTables feeds the sink prepared and correlated tables in
+// which one establishment request waits (decided many lines later, or
+// never) while the lines behind it queue: dense batches (every packet
+// PFCP) and sparse ones (one PFCP packet in a batch, so that the queue
+// spans more batches than the sink keeps tables for and the lines are
+// copied to spill tables). The output must be every line in order with
+// its session, and every table must be recycled by the end.
+func TestQueueHoldsTables(t *testing.T) {
+	for _, c := range []struct {
+		name            string
+		perBatch, every int // packets a batch, one PFCP row every
+		decideAt        int // ref of the row that decides ref 1 (0: none)
+		maxPending      int
+		lines           int
+	}{
+		{"dense", 64, 1, 1001, 0, 3000},
+		{"sparse", 64, 64, 2002, 0, 3000},
+		{"sparse-long-lines", 4, 4, 5003, 0, 6000},
+		{"given-up", 64, 8, 0, 700, 3000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			s, err := New(Options{Out: &out, Format: FormatJSON, Timeout: time.Hour, MaxPending: c.maxPending})
+			if err != nil {
+				t.Fatal(err)
 			}
-			q.pop()
-			next++
-		}
-	}
-	if cap(q.text) > 1<<20 {
-		t.Errorf("text buffer grew to %d bytes for 300 lines of 100 bytes", cap(q.text))
+			var want []byte
+			// The response's session decides the request's.
+			session := func(ref int) int {
+				if ref == 1 {
+					ref = c.decideAt
+				}
+				return ref % 5
+			}
+			created := map[*lineTable]bool{}
+			maxHeldSeen, spilled := 0, false
+			ref := 0
+			for ref < c.lines {
+				b := &pipeline.Batch{Packets: make([]pipeline.Packet, c.perBatch)}
+				tab := s.tables.get()
+				created[tab] = true
+				tab.rows, tab.lines, tab.decided, tab.correlated = tab.rows[:0], tab.lines[:0], tab.decided[:0], true
+				for i := range c.perBatch {
+					row := prepared{}
+					if i%c.every == 0 && ref < c.lines {
+						ref++
+						row.pfcp, row.ref, row.pending = true, uint64(ref), ref == 1
+						if ref != 1 {
+							row.session = session(ref)
+						}
+						row.start = len(tab.lines)
+						tab.lines = fmt.Appendf(tab.lines, "line %d %s session=", ref, strings.Repeat("x", ref%300))
+						row.mid = len(tab.lines)
+						tab.lines = append(tab.lines, "\n"...)
+						row.end = len(tab.lines)
+						row.dec0 = len(tab.decided)
+						if ref == c.decideAt {
+							tab.decided = append(tab.decided, 1)
+						}
+						row.dec1 = len(tab.decided)
+						want = appendSession(fmt.Appendf(want, "line %d %s session=", ref, strings.Repeat("x", ref%300)),
+							fmtJSON, session(ref))
+						want = append(want, '\n')
+					}
+					tab.rows = append(tab.rows, row)
+				}
+				s.tables.attach(b, tab)
+				if err := s.Consume(context.Background(), b); err != nil {
+					t.Fatal(err)
+				}
+				maxHeldSeen = max(maxHeldSeen, s.held)
+				if s.spill != nil {
+					created[s.spill], spilled = true, true
+				}
+			}
+			if err := s.Close(false); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Fatalf("got %d bytes, want %d (first difference at %d)", out.Len(), len(want), firstDiff(out.Bytes(), want))
+			}
+			if s.queue.len() != 0 || s.held != 0 {
+				t.Errorf("after Close: %d queued lines, %d tables held", s.queue.len(), s.held)
+			}
+			// Every table is spare again but the open spill table.
+			recycled := len(s.tables.spare)
+			if s.spill != nil {
+				recycled++
+			}
+			if recycled != len(created) {
+				t.Errorf("%d tables recycled of %d", recycled, len(created))
+			}
+			t.Logf("%d tables, at most %d held", len(created), maxHeldSeen)
+			if !spilled {
+				t.Errorf("the queue spanned more than %d batches, but no line was spilled", maxHeld)
+			}
+			if maxHeldSeen > maxHeld+c.lines*300/spillChunk+1 {
+				t.Errorf("%d tables held", maxHeldSeen)
+			}
+		})
 	}
 }
 
 // TestWriteLineLong: lines are written whole, in order, whether they fit
-// the writer's free space, need a flush first, or exceed its whole buffer.
+// the output's chunk, fill it, or exceed it alone.
 func TestWriteLineLong(t *testing.T) {
 	var out bytes.Buffer
 	s, err := New(Options{Out: &out, Format: FormatJSON})
@@ -118,22 +196,4 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
-}
-
-// TestAddrCache: cached endpoint text equals netip's, through collisions
-// and replacements.
-func TestAddrCache(t *testing.T) {
-	var c addrCache
-	var eps []netip.AddrPort
-	for i := range 40 {
-		eps = append(eps, netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, byte(i / 7), byte(i)}), uint16(8805+i%3)),
-			netip.AddrPortFrom(netip.MustParseAddr("2001:db8::1"), uint16(i)), netip.AddrPort{})
-	}
-	for round := range 3 {
-		for i, ap := range eps {
-			if got, want := string(c.append([]byte("x"), ap)), string(ap.AppendTo([]byte("x"))); got != want {
-				t.Fatalf("round %d endpoint %d: %q, want %q", round, i, got, want)
-			}
-		}
-	}
 }

@@ -1,7 +1,5 @@
 package seids
 
-import "strconv"
-
 // csvColumns are the CSV header of message lines; JSON uses the same
 // names as keys.
 const csvColumns = "frame,file,ts,src,dst,type,type_name,seid,seq,fseids,cause,session,messages,malformed\n"
@@ -29,7 +27,7 @@ func (f *formatter) appendLine(b []byte, r *record, name string) ([]byte, int) {
 // appendSession appends session id (0: none) in format f.
 func appendSession(b []byte, format uint8, id int) []byte {
 	if id > 0 {
-		return strconv.AppendInt(b, int64(id), 10)
+		return appendUint(b, uint64(id))
 	}
 	switch format {
 	case fmtJSON:
@@ -45,22 +43,10 @@ func appendSession(b []byte, format uint8, id int) []byte {
 //	frame  time  src → dst  type  seid=…  seq=…  [fseid=…]  [cause=…]  session=…
 func (f *formatter) textLine(b []byte, r *record) ([]byte, int) {
 	b = appendRight(b, r.frame, 6)
-	b = append(b, "  "...)
-	b = f.times.append(b, r.ts, r.digits)
-	b = append(b, "  "...)
+	b = f.times.append(append(b, "  "...), r.ts, r.digits)
+	b = f.pairs.append(append(b, "  "...), r.src, r.dst)      // padded, "src → dst"
+	b = append(append(b, "  "...), f.cols.textType[r.typ]...) // padded, then "  seid="
 	c := len(b)
-	b = f.addrs.append(b, r.src)
-	b = pad(b, c, 21)
-	b = append(b, " → "...)
-	c = len(b)
-	b = f.addrs.append(b, r.dst)
-	b = pad(b, c, 21)
-	b = append(b, "  "...)
-	c = len(b)
-	b = append(b, typeName(r.typ)...)
-	b = pad(b, c, 33)
-	b = append(b, "  seid="...)
-	c = len(b)
 	if r.hasSEID {
 		b = appendHex(b, r.seid)
 	} else {
@@ -69,21 +55,18 @@ func (f *formatter) textLine(b []byte, r *record) ([]byte, int) {
 	b = pad(b, c, 18)
 	b = append(b, "  seq="...)
 	c = len(b)
-	b = strconv.AppendUint(b, uint64(r.seq), 10)
+	b = appendSmall(b, r.seq)
 	b = pad(b, c, 8)
-	for i := 0; i < r.nFSEIDs; i++ {
-		b = appendFSEID(append(b, "  fseid="...), &r.fseids[i])
+	for i := range r.fseids {
+		b = appendFSEID(append(b, "  fseid="...), &r.fseids[i], &f.ips)
 	}
 	if r.hasCause {
-		b = strconv.AppendUint(append(b, "  cause="...), uint64(r.cause), 10)
-		b = append(b, " ("...)
-		b = append(b, r.cause.String()...)
-		b = append(b, ')')
+		b = append(b, f.cols.textCause[r.cause]...)
 	}
 	b = append(b, "  session="...)
 	mid := len(b)
 	if r.messages > 1 {
-		b = strconv.AppendInt(append(b, "  messages="...), int64(r.messages), 10)
+		b = appendInt(append(b, "  messages="...), r.messages)
 	}
 	if r.err != nil {
 		b = append(append(b, "  malformed: "...), r.err.Error()...)
@@ -93,40 +76,39 @@ func (f *formatter) textLine(b []byte, r *record) ([]byte, int) {
 
 // jsonLine formats r as one JSON object.
 func (f *formatter) jsonLine(b []byte, r *record, name string) ([]byte, int) {
-	b = strconv.AppendUint(append(b, `{"frame":`...), r.frame, 10)
-	b = append(b, `,"file":`...)
-	b = append(b, f.quoted(name)...)
+	b = appendUint(append(b, `{"frame":`...), r.frame)
+	b = append(append(b, `,"file":`...), f.fileName(name)...)
 	b = append(f.times.append(append(b, `,"ts":"`...), r.ts, r.digits), '"')
-	b = append(f.addrs.append(append(b, `,"src":"`...), r.src), '"')
-	b = append(f.addrs.append(append(b, `,"dst":"`...), r.dst), '"')
-	b = strconv.AppendUint(append(b, `,"type":`...), uint64(r.typ), 10)
-	b = append(append(b, `,"type_name":`...), jsonTypeName(r.typ)...)
-	b = append(b, `,"seid":`...)
+	b = f.pairs.append(b, r.src, r.dst)      // `,"src":"…","dst":"…"`
+	b = append(b, f.cols.jsonType[r.typ]...) // through `,"seid":`
 	if r.hasSEID {
-		b = appendSEID(b, r.seid)
+		b = appendUint(b, r.seid)
 	} else {
 		b = append(b, "null"...)
 	}
-	b = strconv.AppendUint(append(b, `,"seq":`...), uint64(r.seq), 10)
+	b = appendSmall(append(b, `,"seq":`...), r.seq)
 	b = append(b, `,"fseids":[`...)
-	for i := 0; i < r.nFSEIDs; i++ {
-		f := &r.fseids[i]
+	for i := range r.fseids {
+		fs := &r.fseids[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendSEID(append(b, `{"seid":`...), f.SEID)
-		b = appendJSONAddr(append(b, `,"ipv4":`...), f.IPv4)
-		b = append(appendJSONAddr(append(b, `,"ipv6":`...), f.IPv6), '}')
+		b = appendUint(append(b, `{"seid":`...), fs.SEID)
+		b = appendJSONAddr(append(b, `,"ipv4":`...), fs.IPv4, &f.ips)
+		b = append(appendJSONAddr(append(b, `,"ipv6":`...), fs.IPv6, &f.ips), '}')
 	}
 	b = append(b, `],"cause":`...)
 	if r.hasCause {
-		b = strconv.AppendUint(b, uint64(r.cause), 10)
+		b = appendSmall(b, uint32(r.cause))
 	} else {
 		b = append(b, "null"...)
 	}
 	b = append(b, `,"session":`...)
 	mid := len(b)
-	b = strconv.AppendInt(append(b, `,"messages":`...), int64(r.messages), 10)
+	if r.messages == 1 && r.err == nil {
+		return append(b, `,"messages":1,"malformed":null}`+"\n"...), mid
+	}
+	b = appendInt(append(b, `,"messages":`...), r.messages)
 	if r.err != nil {
 		b = appendJSONString(append(b, `,"malformed":`...), r.err.Error())
 	} else {
@@ -137,32 +119,32 @@ func (f *formatter) jsonLine(b []byte, r *record, name string) ([]byte, int) {
 
 // csvLine formats r as one CSV row of csvColumns.
 func (f *formatter) csvLine(b []byte, r *record, name string) ([]byte, int) {
-	b = strconv.AppendUint(b, r.frame, 10)
-	b = appendCSVField(append(b, ','), name)
+	b = appendUint(b, r.frame)
+	b = append(append(b, ','), f.fileName(name)...)
 	b = f.times.append(append(b, ','), r.ts, r.digits)
-	b = f.addrs.append(append(b, ','), r.src)
-	b = f.addrs.append(append(b, ','), r.dst)
-	b = strconv.AppendUint(append(b, ','), uint64(r.typ), 10)
-	b = appendCSVField(append(b, ','), typeName(r.typ))
-	b = append(b, ',')
+	b = f.pairs.append(b, r.src, r.dst)     // ",src,dst"
+	b = append(b, f.cols.csvType[r.typ]...) // ",N,NAME,"
 	if r.hasSEID {
 		b = appendHex(b, r.seid)
 	}
-	b = strconv.AppendUint(append(b, ','), uint64(r.seq), 10)
+	b = appendSmall(append(b, ','), r.seq)
 	b = append(b, ',')
-	for i := 0; i < r.nFSEIDs; i++ {
+	for i := range r.fseids {
 		if i > 0 {
 			b = append(b, ';')
 		}
-		b = appendFSEID(b, &r.fseids[i])
+		b = appendFSEID(b, &r.fseids[i], &f.ips)
 	}
 	b = append(b, ',')
 	if r.hasCause {
-		b = strconv.AppendUint(b, uint64(r.cause), 10)
+		b = appendSmall(b, uint32(r.cause))
 	}
 	b = append(b, ',')
 	mid := len(b)
-	b = strconv.AppendInt(append(b, ','), int64(r.messages), 10)
+	if r.messages == 1 && r.err == nil {
+		return append(b, ",1,\n"...), mid
+	}
+	b = appendInt(append(b, ','), r.messages)
 	b = append(b, ',')
 	if r.err != nil {
 		b = appendCSVField(b, r.err.Error())
