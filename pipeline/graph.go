@@ -167,22 +167,40 @@ func (e *Emitter) Emit(ctx context.Context, b *Batch) error {
 // Packets returns the number of packets emitted so far.
 func (e *Emitter) Packets() int64 { return e.packets.Load() }
 
-// freeList is the bounded pool of batches.
+// freeList is the bounded pool of batches. Batches are made when first
+// needed, up to the bound: a small input uses one or two, and each new
+// batch is written by its source right away, before a garbage collection
+// can scan its untouched pages (see NewBatch).
 type freeList struct {
-	c chan *Batch
+	c              chan *Batch
+	made           atomic.Int32
+	n              int32
+	packets, bytes int
 }
 
 func newFreeList(n, packets, bytes int) *freeList {
-	f := &freeList{c: make(chan *Batch, n)}
-	for i := 0; i < n; i++ {
-		b := NewBatch(packets, bytes)
-		b.home = f
-		f.c <- b
-	}
-	return f
+	return &freeList{c: make(chan *Batch, n), n: int32(n), packets: packets, bytes: bytes}
 }
 
+// get returns a free batch, making one while fewer than the bound exist,
+// else waiting for one to be returned.
 func (f *freeList) get(ctx context.Context) (*Batch, error) {
+	select {
+	case b := <-f.c:
+		return b, nil
+	default:
+	}
+	for {
+		m := f.made.Load()
+		if m >= f.n {
+			break
+		}
+		if f.made.CompareAndSwap(m, m+1) {
+			b := NewBatch(f.packets, f.bytes)
+			b.home = f
+			return b, nil
+		}
+	}
 	select {
 	case b := <-f.c:
 		return b, nil

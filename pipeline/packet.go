@@ -209,8 +209,16 @@ type Batch struct {
 // arenaBytes bytes of frame data. The graph makes its own; tests and
 // generators may use this.
 func NewBatch(maxPackets, arenaBytes int) *Batch {
+	pk := make([]Packet, maxPackets)
+	// Write the packet slots once now. A Packet holds pointers (netip.Addr),
+	// so the garbage collector scans the whole array; a scan of pages never
+	// written maps them to the kernel's shared zero page, and the reader's
+	// first write to each then takes a copy-on-write fault that flushes the
+	// TLB of every CPU running the process. Written here, each page takes
+	// one ordinary fault.
+	clear(pk)
 	return &Batch{
-		Packets: make([]Packet, 0, maxPackets),
+		Packets: pk[:0],
 		arena:   make([]byte, 0, arenaBytes),
 	}
 }

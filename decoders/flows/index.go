@@ -72,6 +72,11 @@ func (x *index) position(h uint32, slot int32) uint32 {
 func (x *index) grow() {
 	old := x.e
 	x.e = make([]entry, max(1024, 2*len(old)))
+	// Write the new table once: probes read before they write, and a read
+	// of a never-written page maps the kernel's zero page, so that the
+	// first insert into each page then takes a copy-on-write fault and a
+	// TLB flush on every CPU of the process.
+	clear(x.e)
 	x.mask = uint32(len(x.e) - 1)
 	for _, e := range old {
 		if e.slot1 != 0 {

@@ -105,6 +105,7 @@ func (t *idTable[K]) removeAt(i uint32) {
 func (t *idTable[K]) grow() {
 	old := t.slots
 	t.slots = make([]idSlot[K], max(64, 2*len(old)))
+	clear(t.slots) // see index.grow
 	t.mask = uint32(len(t.slots) - 1)
 	for i := range old {
 		if s := &old[i]; s.used {
@@ -225,6 +226,11 @@ func (x *index) removeAt(i uint32) {
 func (x *index) grow() {
 	old := x.slots
 	x.slots = make([]islot, max(256, 2*len(old)))
+	// Write the new table once: probes read before they write, and a read
+	// of a never-written page maps the kernel's zero page, so that the
+	// first insert into each page then takes a copy-on-write fault and a
+	// TLB flush on every CPU of the process.
+	clear(x.slots)
 	x.mask = uint32(len(x.slots) - 1)
 	for _, e := range old {
 		if e.ref != 0 {

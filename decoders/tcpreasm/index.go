@@ -84,6 +84,11 @@ func (x *connIndex) remove(h uint32, slot int32) {
 func (x *connIndex) grow() {
 	old := x.slots
 	x.slots = make([]islot, max(1024, 2*len(old)))
+	// Write the new table once: probes read before they write, and a read
+	// of a never-written page maps the kernel's zero page, so that the
+	// first insert into each page then takes a copy-on-write fault and a
+	// TLB flush on every CPU of the process.
+	clear(x.slots)
 	x.mask = uint32(len(x.slots) - 1)
 	for _, e := range old {
 		if e.ref == 0 {
