@@ -11,7 +11,7 @@ func (t *Table) Flush() {
 	// Sorted by (id, slot) pairs: comparing ids read through the slab
 	// would touch a random flow per comparison. Slots are scanned in
 	// order, which is mostly the order of ids already.
-	open := make([]openFlow, 0, t.ix.n)
+	open := make([]openFlow, 0, t.ix.Len())
 	for i := int32(0); i < t.slab.n; i++ {
 		if id := t.slab.hot(i).id; id != 0 {
 			open = append(open, openFlow{id, i})
@@ -25,7 +25,7 @@ func (t *Table) Flush() {
 	for _, o := range open {
 		t.release(o.slot)
 	}
-	t.ix.reset()
+	t.ix.Reset()
 	for c := range t.lists {
 		t.lists[c].head, t.lists[c].tail = -1, -1
 	}
@@ -55,7 +55,7 @@ func (t *Table) emit(i int32, reason string) {
 func (t *Table) finish(i int32, reason string) {
 	t.emit(i, reason)
 	t.unlink(i)
-	t.ix.remove(t.ix.position(t.slab.hot(i).hash, i))
+	t.ix.Remove(t.slab.hot(i).hash, i)
 	t.release(i)
 	t.free = append(t.free, i)
 	if t.cur == i {

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"testing"
+
+	"github.com/pcapflow/pcapflow/internal/slotindex"
 )
 
 // TestIndexAgainstMap adds and drops random keys (from a small set, so
@@ -12,8 +14,9 @@ import (
 func TestIndexAgainstMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var s slab
-	var x index
-	x.grow()
+	var x slotindex.Index
+	x.Init(indexMin)
+	x.Grow()
 	const seed = 0x1234
 	keys := make([]key, 3000)
 	for i := range keys {
@@ -25,12 +28,12 @@ func TestIndexAgainstMap(t *testing.T) {
 	for step := 0; step < 40_000; step++ {
 		k := &keys[rng.IntN(len(keys))]
 		h := k.hash(seed)
-		pos, slot, ok := x.find(k, h, &s)
+		pos, slot, ok := find(&x, k, h, &s)
 		if want, in := ref[*k]; in != ok || (ok && slot != want) {
 			t.Fatalf("step %d: find = %d, %v; want %d, %v", step, slot, ok, want, in)
 		}
 		if ok {
-			x.remove(x.position(h, slot))
+			x.Remove(h, slot)
 			delete(ref, *k)
 			free = append(free, slot)
 			continue
@@ -42,15 +45,15 @@ func TestIndexAgainstMap(t *testing.T) {
 			i = s.grow()
 		}
 		*s.hot(i) = hotState{k: *k, hash: h}
-		x.insert(pos, h, i)
+		x.Insert(pos, h, i)
 		ref[*k] = i
-		if x.n != len(ref) {
-			t.Fatalf("step %d: %d keys, want %d", step, x.n, len(ref))
+		if x.Len() != len(ref) {
+			t.Fatalf("step %d: %d keys, want %d", step, x.Len(), len(ref))
 		}
 	}
 	for i := range keys {
 		k := &keys[i]
-		_, slot, ok := x.find(k, k.hash(seed), &s)
+		_, slot, ok := find(&x, k, k.hash(seed), &s)
 		if want, in := ref[*k]; in != ok || (ok && slot != want) {
 			t.Fatalf("key %d: find = %d, %v; want %d, %v", i, slot, ok, want, in)
 		}

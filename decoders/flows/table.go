@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/pcapflow/pcapflow/internal/slotindex"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -49,7 +50,7 @@ type flow struct {
 type Table struct {
 	opts     Options
 	seed     uint64
-	ix       index
+	ix       slotindex.Index
 	slab     slab
 	free     []int32
 	lists    [numClasses]list
@@ -63,7 +64,8 @@ type Table struct {
 func NewTable(opts Options) *Table {
 	opts.fill()
 	t := &Table{opts: opts, seed: rand.Uint64(), nextID: 1, cur: -1}
-	t.ix.grow()
+	t.ix.Init(indexMin)
+	t.ix.Grow()
 	idle := [numClasses]time.Duration{opts.TCPIdle, opts.UDPIdle, opts.ICMPIdle, opts.OtherIdle}
 	for c := range t.lists {
 		t.lists[c] = list{head: -1, tail: -1, idle: int64(idle[c])}
@@ -72,7 +74,7 @@ func NewTable(opts Options) *Table {
 }
 
 // Active returns the number of flows being tracked.
-func (t *Table) Active() int { return t.ix.n }
+func (t *Table) Active() int { return t.ix.Len() }
 
 // Finished returns the number of records emitted so far.
 func (t *Table) Finished() uint64 { return t.finished }
@@ -137,7 +139,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	isTCP := proto == 6 && d.Layers.Has(pipeline.LayerTCP)
 	fl := d.TCPFlags
 
-	pos, i, ok := t.ix.find(&k, h, &t.slab)
+	pos, i, ok := find(&t.ix, &k, h, &t.slab)
 	posOK := !ok
 	if ok {
 		hs := t.slab.hot(i)
@@ -253,12 +255,12 @@ func (t *Table) tcp(f *flow, side int, p *pipeline.Packet, payload uint32) {
 // create starts a flow for k (hash h) with p as its first packet. pos is
 // where find placed k in the index, valid when posOK.
 func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, srcIsA, isICMP bool) int32 {
-	if t.ix.n >= t.opts.MaxFlows {
+	if t.ix.Len() >= t.opts.MaxFlows {
 		t.evictOldest()
 		posOK = false
 	}
 	if !posOK {
-		pos, _, _ = t.ix.find(k, h, &t.slab)
+		pos, _, _ = find(&t.ix, k, h, &t.slab)
 	}
 	var i int32
 	if n := len(t.free); n > 0 {
@@ -304,7 +306,7 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, sr
 		}
 	}
 	f.communityID = CommunityID(t.opts.CommunitySeed, src, dst, proto, sport, dport)
-	t.ix.insert(pos, h, i)
+	t.ix.Insert(pos, h, i)
 	t.pushHead(i, hs.class)
 	return i
 }

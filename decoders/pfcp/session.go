@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"github.com/pcapflow/pcapflow/internal/slotindex"
 )
 
 // Message is one PFCP datagram as the Correlator sees it, in capture order.
@@ -105,7 +107,7 @@ type Correlator struct {
 	seed seed
 	// pending maps an establishment exchange (CP, UP, sequence number) to
 	// its slot in pend; free lists the slots to reuse.
-	pending index
+	pending slotindex.Index
 	pend    []pendingEst
 	free    ring[int32]
 	// more holds, by pend slot, the Refs of an establishment request's
@@ -115,8 +117,8 @@ type Correlator struct {
 	// slot; byPair holds the latest session created for each (CP, UP, CP
 	// SEID, UP SEID): a repeated establishment response joins it while it
 	// is not deleted.
-	bySEID   index
-	byPair   index
+	bySEID   slotindex.Index
+	byPair   slotindex.Index
 	sessions slab
 	nextID   int
 	// assigned records every message's session id (unless Forget).
@@ -209,6 +211,9 @@ func NewCorrelator() *Correlator { return NewCorrelatorWith(CorrelatorOptions{})
 func NewCorrelatorWith(o CorrelatorOptions) *Correlator {
 	c := &Correlator{opts: o, seed: seed(rand.Uint64()), due: math.MaxInt64}
 	c.ends.init()
+	c.pending.Init(indexMin)
+	c.bySEID.Init(indexMin)
+	c.byPair.Init(indexMin)
 	return c
 }
 
@@ -264,11 +269,11 @@ func (c *Correlator) Decided() []uint64 { return c.decided }
 // request records an establishment request (or a retransmission of it).
 func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 	h := c.seed.exch(k)
-	c.pending.reserve()
-	pos, found := c.pending.find(h, func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
+	c.pending.Reserve()
+	pos, found := c.findPending(k, h)
 	var i int32
 	if found {
-		i = c.pending.slots[pos].ref - 1
+		i = c.pending.At(pos).Slot()
 		if p := &c.pend[i]; p.cpSEID == fs {
 			c.more[i] = append(c.more[i], m.Ref)
 			p.n++
@@ -285,7 +290,7 @@ func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 			c.pend = append(c.pend, pendingEst{})
 			c.more = append(c.more, nil)
 		}
-		c.pending.insertAt(pos, h, i)
+		c.pending.InsertAt(pos, h, i)
 	}
 	p := &c.pend[i]
 	if p.n > 1 {
@@ -300,26 +305,27 @@ func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
 	s := m.Summary
 	k := exchKey{cpNode, upNode, s.Header.Seq}
-	pi, ok := c.pending.get(c.seed.exch(k), func(i int32) bool { return c.pend[i].key == k && c.pend[i].live })
+	ppos, ok := c.findPending(k, c.seed.exch(k))
 	if !ok {
 		return 0
 	}
+	pi := c.pending.At(ppos).Slot()
 	p := &c.pend[pi]
 	up := firstSEID(s)
 	pk := pairKey{cp: cpNode, up: upNode, cpSEID: p.cpSEID, upSEID: up}
 	ph := c.seed.pair(pk)
-	c.byPair.reserve()
-	pos, found := c.byPair.find(ph, func(i int32) bool { return c.sessions.at(i).pair() == pk })
+	c.byPair.Reserve()
+	pos, found := c.findPair(pk, ph)
 	var si int32
 	if found {
-		si = c.byPair.slots[pos].ref - 1
+		si = c.byPair.At(pos).Slot()
 	}
 	if !found || c.sessions.coldAt(si).deleted != 0 {
 		si = c.sessions.alloc()
 		if found {
-			c.byPair.slots[pos].ref = si + 1
+			c.byPair.SetSlot(pos, si)
 		} else {
-			c.byPair.insertAt(pos, ph, si)
+			c.byPair.InsertAt(pos, ph, si)
 		}
 		c.nextID++
 		flags := sessLive
@@ -350,12 +356,10 @@ func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
 	p.assigned = p.n
 	// CP→UP messages carry the UP SEID, UP→CP ones the CP SEID.
 	if up.Valid {
-		sk := seidKey{cpNode, upNode, up.SEID}
-		c.bySEID.set(c.seed.seid(sk), func(i int32) bool { return c.sessions.at(i).has(sk) }, si)
+		c.setSEID(seidKey{cpNode, upNode, up.SEID}, si)
 	}
 	if p.cpSEID.Valid {
-		sk := seidKey{upNode, cpNode, p.cpSEID.SEID}
-		c.bySEID.set(c.seed.seid(sk), func(i int32) bool { return c.sessions.at(i).has(sk) }, si)
+		c.setSEID(seidKey{upNode, cpNode, p.cpSEID.SEID}, si)
 	}
 	c.schedule(&p.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
 	c.assign(sess, m.Ref)
@@ -368,26 +372,6 @@ func (c *Correlator) assign(sess *sessHot, ref uint64) {
 	}
 	sess.messages++
 	sess.last = ref
-}
-
-// findSEID returns the session slot with SEID key k. It is index.get
-// with the key comparison written in, not called through a func value:
-// most messages are looked up here.
-func (c *Correlator) findSEID(k seidKey) (int32, bool) {
-	x := &c.bySEID
-	if x.slots == nil {
-		return -1, false
-	}
-	h := c.seed.seid(k)
-	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		e := x.slots[i]
-		if e.ref == 0 {
-			return -1, false
-		}
-		if e.hash == h && c.sessions.at(e.ref-1).has(k) {
-			return e.ref - 1, true
-		}
-	}
 }
 
 func firstSEID(s *Summary) OptSEID {

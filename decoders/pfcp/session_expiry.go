@@ -54,7 +54,7 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 			}
 		case expirePending:
 			if p := &c.pend[e.slot]; p.live && p.key == e.key && p.expires == e.at {
-				c.pending.removeRef(c.seed.exch(e.key), e.slot)
+				c.pending.Remove(c.seed.exch(e.key), e.slot)
 				p.live = false
 				c.free.push(e.slot)
 			}
@@ -70,12 +70,12 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 // took them over.
 func (c *Correlator) drop(i int32, h *sessHot) {
 	if h.flags&sessUPSEID != 0 {
-		c.bySEID.removeRef(c.seed.seid(seidKey{h.cp, h.up, h.upSEID}), i)
+		c.bySEID.Remove(c.seed.seid(seidKey{h.cp, h.up, h.upSEID}), i)
 	}
 	if h.flags&sessCPSEID != 0 {
-		c.bySEID.removeRef(c.seed.seid(seidKey{h.up, h.cp, h.cpSEID}), i)
+		c.bySEID.Remove(c.seed.seid(seidKey{h.up, h.cp, h.cpSEID}), i)
 	}
-	c.byPair.removeRef(c.seed.pair(h.pair()), i)
+	c.byPair.Remove(c.seed.pair(h.pair()), i)
 	h.flags &^= sessLive
 	c.sessions.free.push(i)
 }

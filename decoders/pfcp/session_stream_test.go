@@ -146,8 +146,8 @@ func TestCorrelatorExpiry(t *testing.T) {
 			if st.Unanswered != c.unanswered+1 || st.UnmatchedResponses != c.unmatched {
 				t.Errorf("stats %+v: want %d unanswered (and the heartbeat), %d unmatched", st, c.unanswered, c.unmatched)
 			}
-			if corr.pending.n != 0 || corr.txs.len() != 1 {
-				t.Errorf("%d pending establishments and %d transactions left, want 0 and the heartbeat", corr.pending.n, corr.txs.len())
+			if corr.pending.Len() != 0 || corr.txs.len() != 1 {
+				t.Errorf("%d pending establishments and %d transactions left, want 0 and the heartbeat", corr.pending.Len(), corr.txs.len())
 			}
 			if n := len(corr.Sessions()); n != c.left {
 				t.Errorf("%d sessions remembered, want %d", n, c.left)

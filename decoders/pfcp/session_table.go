@@ -105,7 +105,7 @@ func (t *idTable[K]) removeAt(i uint32) {
 func (t *idTable[K]) grow() {
 	old := t.slots
 	t.slots = make([]idSlot[K], max(64, 2*len(old)))
-	clear(t.slots) // see index.grow
+	clear(t.slots) // see slotindex.Index.Grow
 	t.mask = uint32(len(t.slots) - 1)
 	for i := range old {
 		if s := &old[i]; s.used {
@@ -118,128 +118,92 @@ func (t *idTable[K]) grow() {
 	}
 }
 
-// index finds objects that hold their own keys (sessions, pending
-// establishments) by key. An entry is only the key's 32-bit hash and the
-// object's slot number, 8 bytes, and the caller confirms a candidate by
-// comparing the object's key: the Correlator's indexes then take a
-// fraction of the memory of a table holding keys, and stay in the
-// processor's caches. Linear probing, at most half full (at three
-// quarters, the longer probe runs and shift-backs made the Correlator of
-// a 200k-message seids run execute 28% more instructions, and it missed
-// a 1 MiB cache slightly more despite the smaller tables), entries moved
-// back when one is dropped (no tombstones), like idTable.
-type index struct {
-	slots []islot
-	mask  uint32
-	n     int
-}
+// The Correlator finds objects that hold their own keys (sessions,
+// pending establishments) through slotindex.Index, whose entries are only
+// a key's hash and the object's slot; the lookups below confirm a
+// candidate by comparing the object's key inline. The indexes stay at
+// most half full: at three quarters, the longer probe runs and shift-backs
+// made the Correlator of a 200k-message seids run execute 28% more
+// instructions, and it missed a 1 MiB cache slightly more despite the
+// smaller tables.
 
-type islot struct {
-	hash uint32
-	ref  int32 // slot number + 1; 0 is an empty entry
-}
+// indexMin is the first size of the Correlator's indexes.
+const indexMin = 256
 
-// find returns the position of the entry with hash h whose object eq
-// accepts, or of the empty entry where it would go.
-func (x *index) find(h uint32, eq func(ref int32) bool) (uint32, bool) {
-	if x.slots == nil {
+// findPending returns the position in c.pending of the live establishment
+// exchange k (hash h), or of the empty entry where it would go.
+func (c *Correlator) findPending(k exchKey, h uint32) (uint32, bool) {
+	x := &c.pending
+	if x.Size() == 0 {
 		return 0, false
 	}
-	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		e := x.slots[i]
-		if e.ref == 0 {
+	for i := x.Start(h); ; i = x.Next(i) {
+		e := x.At(i)
+		if e.Empty() {
 			return i, false
 		}
-		if e.hash == h && eq(e.ref-1) {
+		if e.Hash == h {
+			if p := &c.pend[e.Slot()]; p.key == k && p.live {
+				return i, true
+			}
+		}
+	}
+}
+
+// findPair returns the position in c.byPair of the session with pair key
+// k (hash h), or of the empty entry where it would go.
+func (c *Correlator) findPair(k pairKey, h uint32) (uint32, bool) {
+	x := &c.byPair
+	if x.Size() == 0 {
+		return 0, false
+	}
+	for i := x.Start(h); ; i = x.Next(i) {
+		e := x.At(i)
+		if e.Empty() {
+			return i, false
+		}
+		if e.Hash == h && c.sessions.at(e.Slot()).pair() == k {
 			return i, true
 		}
 	}
 }
 
-// get returns the object with hash h that eq accepts.
-func (x *index) get(h uint32, eq func(ref int32) bool) (int32, bool) {
-	i, ok := x.find(h, eq)
+// findSEID returns the session slot with SEID key k. Most messages are
+// looked up here.
+func (c *Correlator) findSEID(k seidKey) (int32, bool) {
+	i, ok := c.seidPos(k, c.seed.seid(k))
 	if !ok {
 		return -1, false
 	}
-	return x.slots[i].ref - 1, true
+	return c.bySEID.At(i).Slot(), true
 }
 
-// set makes the key with hash h (recognised by eq) refer to ref, adding
-// an entry when there is none.
-func (x *index) set(h uint32, eq func(ref int32) bool, ref int32) {
-	x.reserve()
-	i, ok := x.find(h, eq)
-	if !ok {
-		x.n++
+// seidPos returns the position in c.bySEID of the session with SEID key k
+// (hash h), or of the empty entry where it would go.
+func (c *Correlator) seidPos(k seidKey, h uint32) (uint32, bool) {
+	x := &c.bySEID
+	if x.Size() == 0 {
+		return 0, false
 	}
-	x.slots[i] = islot{hash: h, ref: ref + 1}
-}
-
-// reserve makes room for one more entry, so that the position find
-// returns for an absent key can take it (insertAt).
-func (x *index) reserve() {
-	if 2*(x.n+1) > len(x.slots) {
-		x.grow()
-	}
-}
-
-// insertAt adds an entry at position i, an empty entry find returned
-// after reserve.
-func (x *index) insertAt(i, h uint32, ref int32) {
-	x.slots[i] = islot{hash: h, ref: ref + 1}
-	x.n++
-}
-
-// removeRef drops the entry with hash h that refers to ref, if any.
-func (x *index) removeRef(h uint32, ref int32) {
-	if x.slots == nil {
-		return
-	}
-	for i := h & x.mask; ; i = (i + 1) & x.mask {
-		e := x.slots[i]
-		if e.ref == 0 {
-			return
+	for i := x.Start(h); ; i = x.Next(i) {
+		e := x.At(i)
+		if e.Empty() {
+			return i, false
 		}
-		if e.hash == h && e.ref == ref+1 {
-			x.removeAt(i)
-			return
+		if e.Hash == h && c.sessions.at(e.Slot()).has(k) {
+			return i, true
 		}
 	}
 }
 
-// removeAt empties entry i and moves back the entries after it that may
-// take its place.
-func (x *index) removeAt(i uint32) {
-	m := x.mask
-	for j := (i + 1) & m; x.slots[j].ref != 0; j = (j + 1) & m {
-		if home := x.slots[j].hash & m; (j-home)&m >= (j-i)&m {
-			x.slots[i] = x.slots[j]
-			i = j
-		}
-	}
-	x.slots[i] = islot{}
-	x.n--
-}
-
-// grow doubles the index (from 256 entries).
-func (x *index) grow() {
-	old := x.slots
-	x.slots = make([]islot, max(256, 2*len(old)))
-	// Write the new table once: probes read before they write, and a read
-	// of a never-written page maps the kernel's zero page, so that the
-	// first insert into each page then takes a copy-on-write fault and a
-	// TLB flush on every CPU of the process.
-	clear(x.slots)
-	x.mask = uint32(len(x.slots) - 1)
-	for _, e := range old {
-		if e.ref != 0 {
-			j := e.hash & x.mask
-			for x.slots[j].ref != 0 {
-				j = (j + 1) & x.mask
-			}
-			x.slots[j] = e
-		}
+// setSEID makes SEID key k refer to session slot si.
+func (c *Correlator) setSEID(k seidKey, si int32) {
+	h := c.seed.seid(k)
+	c.bySEID.Reserve()
+	if i, ok := c.seidPos(k, h); ok {
+		c.bySEID.SetSlot(i, si)
+	} else {
+		c.bySEID.InsertAt(i, h, si)
 	}
 }
 

@@ -5,15 +5,12 @@ import (
 	"testing"
 )
 
-// TestTablesAgainstMap drives idTable and index with random adds,
+// TestTablesAgainstMap drives idTable with random adds,
 // overwrites and removals over a small key space (so that probe runs
 // collide, wrap and shift back) and checks every lookup against a Go map.
 func TestTablesAgainstMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var tab idTable[seidKey]
-	var idx index
-	// idx refers to objects: keys[ref] is the key of object ref.
-	keys := map[int32]seidKey{}
 	want := map[seidKey]int32{}
 	sd := seed(rng.Uint64())
 	// Even SEIDs get a weak hash, which makes long runs of equal home
@@ -27,39 +24,27 @@ func TestTablesAgainstMap(t *testing.T) {
 	for step := range 50000 {
 		k := seidKey{uint32(rng.IntN(3)), 0, uint64(rng.IntN(300))}
 		h := hash(k)
-		eq := func(ref int32) bool { return keys[ref] == k }
 		switch rng.IntN(3) {
 		case 0, 1:
 			v := int32(step)
 			tab.put(k, h, v)
-			idx.set(h, eq, v) // the old object still has the key
-			if old, ok := want[k]; ok {
-				delete(keys, old)
-			}
-			keys[v] = k
 			want[k] = v
 		case 2:
-			old, ok := want[k]
+			_, ok := want[k]
 			if tab.remove(k, h) != ok {
 				t.Fatalf("step %d: idTable remove of %v says %v, map %v", step, k, !ok, ok)
 			}
 			if ok {
-				idx.removeRef(h, old)
-				delete(keys, old)
 				delete(want, k)
 			}
 		}
-		if tab.len() != len(want) || idx.n != len(want) {
-			t.Fatalf("step %d: %d and %d entries, map %d", step, tab.len(), idx.n, len(want))
+		if tab.len() != len(want) {
+			t.Fatalf("step %d: %d entries, map %d", step, tab.len(), len(want))
 		}
 		for _, probe := range []seidKey{k, {k.src, 0, uint64(rng.IntN(300))}} {
 			w, ok := want[probe]
 			if v, got := tab.get(probe, hash(probe)); got != ok || v != w && ok {
 				t.Fatalf("step %d: idTable has %v = %d %v, map %d %v", step, probe, v, got, w, ok)
-			}
-			peq := func(ref int32) bool { return keys[ref] == probe }
-			if v, got := idx.get(hash(probe), peq); got != ok || v != w && ok {
-				t.Fatalf("step %d: index has %v = %d %v, map %d %v", step, probe, v, got, w, ok)
 			}
 		}
 	}

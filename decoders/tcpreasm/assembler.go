@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"github.com/pcapflow/pcapflow/internal/slotindex"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -59,7 +60,7 @@ type Stats struct {
 type Assembler struct {
 	opts   Options
 	h      Handler
-	idx    connIndex
+	idx    slotindex.Index
 	seed   uint64 // of the index's hash
 	slab   connSlab
 	links  []link // list links of each slab slot
@@ -81,6 +82,7 @@ func New(opts Options) *Assembler {
 	a := &Assembler{opts: opts, h: opts.Handler, cur: -1, expireAt: noExpireBound, seed: rand.Uint64(),
 		limits: [numLists]int64{listOpen: int64(opts.Idle), listClosed: int64(opts.ClosedIdle)}}
 	a.pool.maxKept = 8 << 20
+	a.idx.Init(indexMin)
 	for i := range a.lists {
 		a.lists[i] = list{-1, -1}
 	}
@@ -90,7 +92,7 @@ func New(opts Options) *Assembler {
 // Stats returns the assembler's totals.
 func (a *Assembler) Stats() Stats {
 	s := a.stats
-	s.Active = a.idx.len()
+	s.Active = a.idx.Len()
 	return s
 }
 
@@ -127,7 +129,7 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	hk := k.hash(a.seed)
 	fl := v.flags
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
-	i := a.idx.find(&k, hk, &a.slab)
+	i := find(&a.idx, &k, hk, &a.slab)
 	ok := i >= 0
 	if ok {
 		c := a.slab.at(i)

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"testing"
+
+	"github.com/pcapflow/pcapflow/internal/slotindex"
 )
 
 // TestConnIndex adds and removes connections at random, with hashes that
@@ -12,7 +14,7 @@ import (
 func TestConnIndex(t *testing.T) {
 	for _, hashes := range []uint32{1, 7, 1 << 30} {
 		var (
-			x    connIndex
+			x    slotindex.Index
 			s    connSlab
 			free []int32
 			want = map[key]int32{}
@@ -23,7 +25,7 @@ func TestConnIndex(t *testing.T) {
 		for step := range 20000 {
 			k := keyN(rng.IntN(3000))
 			h := hashOf(k)
-			got := x.find(&k, h, &s)
+			got := find(&x, &k, h, &s)
 			w, ok := want[k]
 			if !ok {
 				w = -1
@@ -33,7 +35,7 @@ func TestConnIndex(t *testing.T) {
 			}
 			switch {
 			case ok:
-				x.remove(h, got)
+				x.Remove(h, got)
 				delete(want, k)
 				free = append(free, got)
 			default:
@@ -44,15 +46,15 @@ func TestConnIndex(t *testing.T) {
 					i = s.grow()
 				}
 				s.at(i).k = k
-				x.add(h, i)
+				x.Add(h, i)
 				want[k] = i
 			}
-			if x.len() != len(want) {
-				t.Fatalf("step %d: %d entries, want %d", step, x.len(), len(want))
+			if x.Len() != len(want) {
+				t.Fatalf("step %d: %d entries, want %d", step, x.Len(), len(want))
 			}
 		}
 		for k, w := range want {
-			if got := x.find(&k, hashOf(k), &s); got != w {
+			if got := find(&x, &k, hashOf(k), &s); got != w {
 				t.Fatalf("hashes %d: find %v = %d, want %d", hashes, k, got, w)
 			}
 		}

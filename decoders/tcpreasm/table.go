@@ -12,7 +12,7 @@ import (
 // create starts a connection for k (hash h) with p, carrying segment v,
 // as its first packet.
 func (a *Assembler) create(k key, h uint32, p *pipeline.Packet, v *view, srcIsA bool) int32 {
-	if a.idx.len() >= a.opts.MaxConns {
+	if a.idx.Len() >= a.opts.MaxConns {
 		a.evictOldest()
 	}
 	var i int32
@@ -38,7 +38,7 @@ func (a *Assembler) create(k key, h uint32, p *pipeline.Packet, v *view, srcIsA 
 	} else {
 		c.Client, c.Server = dst, src
 	}
-	a.idx.add(h, i)
+	a.idx.Add(h, i)
 	a.push(i, listOpen)
 	a.account(c, connCost)
 	a.stats.Conns++
@@ -67,7 +67,7 @@ func (a *Assembler) finish(i int32, reason string) {
 	}
 	a.account(c, -connCost)
 	a.unlink(i)
-	a.idx.remove(c.hash, i)
+	a.idx.Remove(c.hash, i)
 	*c = conn{}
 	a.free = append(a.free, i)
 }
@@ -171,10 +171,10 @@ func (a *Assembler) shed(keep int32) {
 			}
 		}
 	}
-	for a.stats.Memory > a.opts.MaxTotal && a.idx.len() > 1 {
-		before := a.idx.len()
+	for a.stats.Memory > a.opts.MaxTotal && a.idx.Len() > 1 {
+		before := a.idx.Len()
 		a.evictOldest()
-		if a.idx.len() == before {
+		if a.idx.Len() == before {
 			break
 		}
 	}
@@ -185,7 +185,7 @@ func (a *Assembler) Flush() {
 	// Sorted by (id, slot) pairs: comparing ids read through the slab
 	// would touch a random connection per comparison. Every tracked
 	// connection is on one of the lists.
-	open := make([]openConn, 0, a.idx.len())
+	open := make([]openConn, 0, a.idx.Len())
 	for l := range a.lists {
 		for i := a.lists[l].head; i >= 0; i = a.links[i].next {
 			open = append(open, openConn{a.slab.at(i).ID, i})
