@@ -73,11 +73,11 @@ func (t *Table) release(i int32) {
 // fill builds the Record of flow i.
 func (t *Table) fill(r *Record, i int32, reason string) {
 	hs, f := t.slab.hot(i), t.slab.at(i)
-	orig, resp := hs.k.addrs()
+	orig, resp := hs.k.Addrs()
 	if !hs.origIsA {
 		orig, resp = resp, orig
 	}
-	proto := hs.k.proto()
+	proto := hs.k.Proto()
 	*r = Record{
 		ID: hs.id, CommunityID: f.communityID, First: f.first, Last: hs.last,
 		Orig: orig, Resp: resp, OrigPort: f.origPort, RespPort: f.respPort,

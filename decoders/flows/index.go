@@ -19,7 +19,7 @@ func find(x *slotindex.Index, k *key, h uint32, s *slab) (uint32, int32, bool) {
 		if e.Empty() {
 			return i, -1, false
 		}
-		if e.Hash == h && s.hot(e.Slot()).k.eq(k) {
+		if e.Hash == h && s.hot(e.Slot()).k.Eq(k) {
 			return i, e.Slot(), true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/internal/slotindex"
+	"github.com/pcapflow/pcapflow/internal/tuplekey"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -134,8 +135,8 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	case !hasPorts(proto):
 		sport, dport = 0, 0
 	}
-	k, srcIsA := makeKey(d.IP.Src, d.IP.Dst, sport, dport, proto)
-	h := k.hash(t.seed)
+	k, srcIsA := tuplekey.Make(d.IP.Src, d.IP.Dst, sport, dport, proto)
+	h := k.Hash(t.seed)
 	isTCP := proto == 6 && d.Layers.Has(pipeline.LayerTCP)
 	fl := d.TCPFlags
 
@@ -270,7 +271,7 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, sr
 		i = t.slab.grow()
 	}
 	d := &p.Decoded
-	proto := k.proto()
+	proto := k.Proto()
 	hs := t.slab.hot(i)
 	*hs = hotState{k: *k, last: p.Timestamp, id: t.nextID, hash: h, class: classOf(proto), origIsA: srcIsA}
 	f := t.slab.at(i)

@@ -12,7 +12,7 @@ import (
 type conn struct {
 	Conn
 	k         key
-	hash      uint32 // k.hash(seed)
+	hash      uint32 // k.Hash(seed)
 	clientIsA bool
 	closed    bool
 	list      uint8
@@ -126,7 +126,7 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	a.expire(now)
 
 	k, srcIsA := keyOf(v)
-	hk := k.hash(a.seed)
+	hk := k.Hash(a.seed)
 	fl := v.flags
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
 	i := find(&a.idx, &k, hk, &a.slab)

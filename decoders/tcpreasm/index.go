@@ -21,7 +21,7 @@ func find(x *slotindex.Index, k *key, h uint32, s *connSlab) int32 {
 		if e.Empty() {
 			return -1
 		}
-		if e.Hash == h && s.at(e.Slot()).k.eq(k) {
+		if e.Hash == h && s.at(e.Slot()).k.Eq(k) {
 			return e.Slot()
 		}
 	}

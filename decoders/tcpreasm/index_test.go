@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pcapflow/pcapflow/internal/slotindex"
+	"github.com/pcapflow/pcapflow/internal/tuplekey"
 )
 
 // TestConnIndex adds and removes connections at random, with hashes that
@@ -20,8 +21,12 @@ func TestConnIndex(t *testing.T) {
 			want = map[key]int32{}
 		)
 		rng := rand.New(rand.NewPCG(1, uint64(hashes)))
-		keyN := func(n int) key { return key{a: [2]uint64{0, uint64(n)}, ports: 80, v4: true} }
-		hashOf := func(k key) uint32 { return uint32(k.a[1]*2654435761) % hashes }
+		keys := make([]key, 3000)
+		for n := range keys {
+			keys[n], _ = tuplekey.Make(netip.AddrFrom4([4]byte{10, 0, byte(n >> 8), byte(n)}), netip.MustParseAddr("10.1.0.1"), 40000, 80, 6)
+		}
+		keyN := func(n int) key { return keys[n] }
+		hashOf := func(k key) uint32 { return k.Hash(1) % hashes }
 		for step := range 20000 {
 			k := keyN(rng.IntN(3000))
 			h := hashOf(k)
@@ -71,7 +76,7 @@ func TestKeyOf(t *testing.T) {
 	}
 	fwd, fa := keyOf(v("10.0.0.2:40000", "10.0.0.1:80"))
 	rev, ra := keyOf(v("10.0.0.1:80", "10.0.0.2:40000"))
-	if fwd != rev || fa == ra || fwd.hash(7) != rev.hash(7) {
+	if fwd != rev || fa == ra || fwd.Hash(7) != rev.Hash(7) {
 		t.Errorf("directions: %v (%v) and %v (%v)", fwd, fa, rev, ra)
 	}
 	same, _ := keyOf(v("10.0.0.1:5000", "10.0.0.1:80"))
