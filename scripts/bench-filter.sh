@@ -13,9 +13,9 @@ declare -A best
 exprs=("" "ip or not ip" "tcp port 80 or not tcp port 80" "(tcp[tcpflags] & tcp-syn != 0) or len > 0")
 for i in $(seq "$n"); do
   for e in "${exprs[@]}"; do
-    s=$(date +%s.%N)
+    s=$EPOCHREALTIME
     if [ -z "$e" ]; then $BIN stats "$cap" >/dev/null; else $BIN stats -f "$e" "$cap" >/dev/null; fi
-    t=$(echo "$(date +%s.%N) - $s" | bc)
+    t=$(echo "$EPOCHREALTIME - $s" | bc)
     k=${e:-none}
     if [ -z "${best[$k]:-}" ] || (( $(echo "$t < ${best[$k]}" | bc) )); then best[$k]=$t; fi
   done

@@ -16,9 +16,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 secs() { # secs CMD...: run CMD, print its wall time in seconds
-	s=$(date +%s.%N)
+	s=$EPOCHREALTIME
 	"$@" >/dev/null 2>&1
-	e=$(date +%s.%N)
+	e=$EPOCHREALTIME
 	echo "$s $e" | awk '{ printf "%.2f", $2 - $1 }'
 }
 

@@ -26,13 +26,14 @@ fi
 echo "capture: $cap, $(stat -L -c %s "$cap") bytes, $($BIN seids "$cap" --csv | tail -n +2 | wc -l) PFCP messages"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-now() { date +%s.%N; }
-# time1 command... -> wall-clock seconds of one run, output discarded
+# time1 command... -> wall-clock seconds of one run, output discarded. The clock is bash's
+# EPOCHREALTIME, read without a fork: timing with $(date) added ~1.7 ms of the timer's own fork and
+# exec to every run, 3% of a 60 ms seids run.
 time1() {
   local t0 t1
-  t0=$(now)
+  t0=$EPOCHREALTIME
   "$@" >/dev/null 2>&1
-  t1=$(now)
+  t1=$EPOCHREALTIME
   awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}'
 }
 # stats "t1 t2 ..." -> "min median"

@@ -32,7 +32,6 @@ work=bench/split-run
 rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
 # stats "t1 t2 ..." -> "min median"
 stats() {
@@ -42,7 +41,7 @@ stats() {
 }
 
 sync; cat "$cap" >/dev/null   # warm the page cache once so every contender reads from memory
-t0=$(now); cat "$cap" >/dev/null; t1=$(now); t_cat=$(secs "$t0" "$t1")
+t0=$EPOCHREALTIME; cat "$cap" >/dev/null; t1=$EPOCHREALTIME; t_cat=$(secs "$t0" "$t1")
 
 keys=(ip-pair 5-tuple)
 t_cp=""
@@ -56,7 +55,7 @@ declare -A cpu_split
 timecp() { # round -> seconds of cp + sync; appends cp's CPU seconds to bench/cp-cpu.txt
   sync
   local t0 t1
-  t0=$(now); "$TIME" -f "%U %S" -o "$work/cp-$1.time" cp "$cap" "$work/copy-$1.pcap"; sync; t1=$(now)
+  t0=$EPOCHREALTIME; "$TIME" -f "%U %S" -o "$work/cp-$1.time" cp "$cap" "$work/copy-$1.pcap"; sync; t1=$EPOCHREALTIME
   secs "$t0" "$t1"
 }
 # One untimed cp + sync first: this VM's disk writes the first ~GiB after a quiet spell much faster than
@@ -73,7 +72,7 @@ for r in $(seq "$runs"); do
     out=$work/$key-$r
     sync
     # shellcheck disable=SC2086
-    t0=$(now); "$TIME" -f "%U %S" -o "$out.time" $BIN split "$cap" --by "$key" -o "$out" --json ${SPLIT_FLAGS:-} >"$out.json"; sync; t1=$(now)
+    t0=$EPOCHREALTIME; "$TIME" -f "%U %S" -o "$out.time" $BIN split "$cap" --by "$key" -o "$out" --json ${SPLIT_FLAGS:-} >"$out.json"; sync; t1=$EPOCHREALTIME
     cpu_split[$key]+=" $(cputime "$out.time")"
     t_round[$key]=$(secs "$t0" "$t1")
     t_split[$key]+=" ${t_round[$key]}"
@@ -112,6 +111,6 @@ echo "1,000,000-flow case: synflood -n $flows (one IP pair per packet), split --
 syn=bench/synflood-$flows.pcap
 [ -f "$syn" ] || $BIN gen synflood -n "$flows" --src 10.0.0.0/8 -o "$syn"
 sync
-t0=$(now); $BIN split "$syn" --by ip-pair --max-open 256 -o "$work/syn" --json > bench/split-syn.json; t1=$(now)
+t0=$EPOCHREALTIME; $BIN split "$syn" --by ip-pair --max-open 256 -o "$work/syn" --json > bench/split-syn.json; t1=$EPOCHREALTIME
 files=$(find "$work/syn" -name '*.pcap' | wc -l)
 echo "  $(secs "$t0" "$t1") s wall, $files files, peak RSS $(grep -o '"max_rss_bytes": *[0-9]*' bench/split-syn.json | grep -o '[0-9]*$' | awk '{printf "%.0f MiB", $1/1048576}')"

@@ -15,10 +15,9 @@ mkdir -p bench
 cap=bench/mix-$size.pcap
 [ -f "$cap" ] || { echo "generating $cap ..."; $BIN gen mix --bytes "$size" --seed 1 -o "$cap"; }
 bytes=$(stat -L -c %s "$cap")
-now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
 cat "$cap" >/dev/null
-time_of() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); secs "$t0" "$t1"; }
+time_of() { local t0 t1; t0=$EPOCHREALTIME; "$@" >/dev/null; t1=$EPOCHREALTIME; secs "$t0" "$t1"; }
 t_ci=$(time_of capinfos "$cap")
 t_cif=$(time_of capinfos -M -a -e -c -s -d "$cap")
 t_pf=$(time_of $BIN stats --no-progress "$cap")
