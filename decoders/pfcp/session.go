@@ -222,37 +222,42 @@ func NewCorrelatorWith(o CorrelatorOptions) *Correlator {
 // response arrives; see Decided). Datagrams that are malformed before the
 // header ends, or that chain several messages, take part in no session.
 func (c *Correlator) Add(m Message) int {
+	d := Digest{Src: EndpointOf(m.Src), Dst: EndpointOf(m.Dst), Time: m.Time}
+	d.Set(m.Summary)
+	return c.AddDigest(m.Ref, &d)
+}
+
+// AddDigest is Add for a datagram given by its Digest, with Ref ref.
+func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 	c.decided = c.decided[:0]
-	s := m.Summary
-	if s == nil || !s.HeaderOK || s.Messages != 1 {
+	if !d.Has(DigestSingle) {
 		return 0
 	}
-	if m.Time > c.due {
-		c.expire(m.Time)
+	if d.Time > c.due {
+		c.expire(d.Time)
 	}
-	src, dst := c.ends.pair(m.Src, m.Dst)
+	src, dst := c.ends.pair(&d.Src, &d.Dst)
 	if !c.opts.SkipTransactions {
-		c.transact(&m, src, dst)
+		c.transact(d, src, dst)
 	}
-	h := &s.Header
 	srcNode, dstNode := c.ends.node[src], c.ends.node[dst]
 	switch {
-	case h.Type == SessionEstablishmentRequest:
-		c.request(&m, exchKey{srcNode, dstNode, h.Seq}, firstSEID(s))
+	case d.Type == SessionEstablishmentRequest:
+		c.request(ref, d.Time, exchKey{srcNode, dstNode, d.Seq}, d.fseid())
 		return 0
-	case h.Type == SessionEstablishmentResponse:
-		return c.response(&m, srcNode, dstNode)
-	case h.Type.IsSessionMessage() && h.HasSEID:
-		i, ok := c.findSEID(seidKey{srcNode, dstNode, h.SEID})
+	case d.Type == SessionEstablishmentResponse:
+		return c.response(ref, d, srcNode, dstNode)
+	case d.Type.IsSessionMessage() && d.Has(DigestHeaderSEID):
+		i, ok := c.findSEID(seidKey{srcNode, dstNode, d.SEID})
 		if !ok {
 			return 0
 		}
 		sl := c.sessions.at(i)
-		c.assign(sl, m.Ref)
-		if h.Type == SessionDeletionResponse {
-			c.sessions.coldAt(i).deleted = m.Ref
+		c.assign(sl, ref)
+		if d.Type == SessionDeletionResponse {
+			c.sessions.coldAt(i).deleted = ref
 			if c.opts.Forget {
-				c.schedule(&sl.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
+				c.schedule(&sl.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
 			}
 		}
 		return sl.id
@@ -267,7 +272,7 @@ func (c *Correlator) Add(m Message) int {
 func (c *Correlator) Decided() []uint64 { return c.decided }
 
 // request records an establishment request (or a retransmission of it).
-func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
+func (c *Correlator) request(ref uint64, now int64, k exchKey, fs OptSEID) {
 	h := c.seed.exch(k)
 	c.pending.Reserve()
 	pos, found := c.findPending(k, h)
@@ -275,9 +280,9 @@ func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 	if found {
 		i = c.pending.At(pos).Slot()
 		if p := &c.pend[i]; p.cpSEID == fs {
-			c.more[i] = append(c.more[i], m.Ref)
+			c.more[i] = append(c.more[i], ref)
 			p.n++
-			c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
+			c.schedule(&p.expires, now, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 			return
 		}
 	} else {
@@ -296,22 +301,21 @@ func (c *Correlator) request(m *Message, k exchKey, fs OptSEID) {
 	if p.n > 1 {
 		c.more[i] = c.more[i][:0]
 	}
-	*p = pendingEst{key: k, live: true, cpSEID: fs, first: m.Ref, n: 1}
-	c.schedule(&p.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
+	*p = pendingEst{key: k, live: true, cpSEID: fs, first: ref, n: 1}
+	c.schedule(&p.expires, now, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 }
 
 // response matches an establishment response with its request and opens
 // (or joins) the session.
-func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
-	s := m.Summary
-	k := exchKey{cpNode, upNode, s.Header.Seq}
+func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int {
+	k := exchKey{cpNode, upNode, d.Seq}
 	ppos, ok := c.findPending(k, c.seed.exch(k))
 	if !ok {
 		return 0
 	}
 	pi := c.pending.At(ppos).Slot()
 	p := &c.pend[pi]
-	up := firstSEID(s)
+	up := d.fseid()
 	pk := pairKey{cp: cpNode, up: upNode, cpSEID: p.cpSEID, upSEID: up}
 	ph := c.seed.pair(pk)
 	c.byPair.Reserve()
@@ -336,9 +340,9 @@ func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
 			flags |= sessUPSEID
 		}
 		*c.sessions.at(si) = sessHot{cp: cpNode, up: upNode, cpSEID: pk.cpSEID.SEID, upSEID: pk.upSEID.SEID, id: c.nextID,
-			flags: flags, last: m.Ref}
-		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: m.Ref, first: p.first, estCause: s.Cause,
-			hasEstCause: s.HasCause}
+			flags: flags, last: ref}
+		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: ref, first: p.first, estCause: d.Cause,
+			hasEstCause: d.Has(DigestCause)}
 	}
 	sess := c.sessions.at(si)
 	for i := p.assigned; i < p.n; i++ {
@@ -361,8 +365,8 @@ func (c *Correlator) response(m *Message, upNode, cpNode uint32) int {
 	if p.cpSEID.Valid {
 		c.setSEID(seidKey{upNode, cpNode, p.cpSEID.SEID}, si)
 	}
-	c.schedule(&p.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
-	c.assign(sess, m.Ref)
+	c.schedule(&p.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
+	c.assign(sess, ref)
 	return sess.id
 }
 
@@ -374,27 +378,20 @@ func (c *Correlator) assign(sess *sessHot, ref uint64) {
 	sess.last = ref
 }
 
-func firstSEID(s *Summary) OptSEID {
-	if s.NumFSEIDs == 0 {
-		return OptSEID{}
-	}
-	return OptSEID{SEID: s.FSEIDs[0].SEID, Valid: true}
-}
-
 // transact matches requests with responses.
-func (c *Correlator) transact(m *Message, src, dst uint32) {
-	t := m.Summary.Header.Type
+func (c *Correlator) transact(d *Digest, src, dst uint32) {
+	t := d.Type
 	switch {
 	case t.IsRequest():
 		c.stats.Requests++
-		k := exchKey{src, dst, m.Summary.Header.Seq}
+		k := exchKey{src, dst, d.Seq}
 		slot, added := c.txs.claim(k, c.seed.exch(k))
 		if !added {
 			c.stats.Retransmissions++
 			tx := &c.txList[*slot]
 			if !tx.answered && c.opts.Window > 0 {
 				// A retransmission restarts the wait for the answer.
-				c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
+				c.schedule(&tx.expires, d.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
 			}
 			return
 		}
@@ -405,11 +402,11 @@ func (c *Correlator) transact(m *Message, src, dst uint32) {
 			c.txList = append(c.txList, transaction{})
 		}
 		tx := &c.txList[*slot]
-		*tx = transaction{key: k, live: true, first: m.Time}
-		c.schedule(&tx.expires, m.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
+		*tx = transaction{key: k, live: true, first: d.Time}
+		c.schedule(&tx.expires, d.Time, &c.waits, c.opts.Window, expiryEntry{kind: expireTx, key: k, slot: *slot})
 	case t.IsResponse():
 		c.stats.Responses++
-		k := exchKey{dst, src, m.Summary.Header.Seq}
+		k := exchKey{dst, src, d.Seq}
 		i, ok := c.txs.get(k, c.seed.exch(k))
 		var tx *transaction
 		if ok {
@@ -422,8 +419,8 @@ func (c *Correlator) transact(m *Message, src, dst uint32) {
 			c.stats.DuplicateResponses++
 		default:
 			tx.answered = true
-			c.schedule(&tx.expires, m.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireTx, key: k, slot: i})
-			d := time.Duration(m.Time - tx.first)
+			c.schedule(&tx.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireTx, key: k, slot: i})
+			d := time.Duration(d.Time - tx.first)
 			st := &c.stats
 			if st.Answered == 0 || d < st.LatencyMin {
 				st.LatencyMin = d

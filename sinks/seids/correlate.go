@@ -58,14 +58,12 @@ func (s *Sink) correlate(t *lineTable) {
 			continue
 		}
 		s.ref++
-		row.summary(&s.sum)
 		row.ref = s.ref
-		row.session = s.corr.Add(pfcp.Message{Src: row.src.addrPort(), Dst: row.dst.addrPort(), Ref: s.ref, Time: row.time,
-			Summary: &s.sum})
-		row.dec0 = len(t.decided)
+		row.session = int32(s.corr.AddDigest(s.ref, &row.dig))
+		row.dec0 = int32(len(t.decided))
 		t.decided = append(t.decided, s.corr.Decided()...)
-		row.dec1 = len(t.decided)
-		row.pending = row.session == 0 && row.headerOK && row.messages == 1 && row.header.Type == pfcp.SessionEstablishmentRequest
+		row.dec1 = int32(len(t.decided))
+		row.pending = row.session == 0 && row.dig.Has(pfcp.DigestSingle) && row.dig.Type == pfcp.SessionEstablishmentRequest
 	}
 	t.correlated = true
 }
@@ -87,12 +85,12 @@ func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 		s.ref++
 		m := message(p, s.ref, &t.sums[i])
 		row.ref = s.ref
-		row.session = s.corr.Add(m)
-		row.dec0 = len(t.decided)
+		row.session = int32(s.corr.Add(m))
+		row.dec0 = int32(len(t.decided))
 		t.decided = append(t.decided, s.corr.Decided()...)
-		row.dec1 = len(t.decided)
+		row.dec1 = int32(len(t.decided))
 		if t.sums[i].HeaderOK {
-			s.tun.follow(&m, row.session)
+			s.tun.follow(&m, int(row.session))
 		}
 	}
 	t.correlated = true

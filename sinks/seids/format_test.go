@@ -101,21 +101,3 @@ func TestPairCacheRandom(t *testing.T) {
 		}
 	}
 }
-
-// TestEndpointRoundTrip: rows keep endpoints without pointers; the
-// Correlator gets back the same netip values.
-func TestEndpointRoundTrip(t *testing.T) {
-	for _, s := range []string{"10.0.0.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::ffff:10.0.0.1",
-		"fe80::1:2:3:4", ""} {
-		var a netip.Addr
-		if s != "" {
-			a = netip.MustParseAddr(s)
-		}
-		for _, port := range []uint16{0, 8805, 65535} {
-			want := netip.AddrPortFrom(a, port)
-			if got := endpointOf(a, port); got.addrPort() != want {
-				t.Errorf("%v: round trip gives %v", want, got.addrPort())
-			}
-		}
-	}
-}

@@ -50,7 +50,6 @@ type Sink struct {
 	w      *output
 	format uint8
 	corr   *pfcp.Correlator
-	sum    pfcp.Summary
 	ref    uint64
 	queue  queue
 	// pr prepares the batches that come without a Stage's side table

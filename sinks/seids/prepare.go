@@ -7,73 +7,33 @@ import (
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
-// prepared is what the sink needs of one packet of a batch: the fields
+// prepared is what the sink needs of one packet of a batch: the digest
 // the Correlator reads, and the packet's line formatted but for its
 // session (line[start:mid] + session + line[mid:end] of the table).
 //
-// Rows hold no pointers (addresses are endpoints, not netip values), so
-// that the GC does not scan the tables nor the workers' writes pay write
-// barriers, and the fields correlate reads come first: the ordering
-// goroutine reads rows another core wrote, the fewer cache lines the
-// better.
+// Rows hold no pointers, so that the GC does not scan the tables nor the
+// workers' writes pay write barriers, and they are small: the ordering
+// goroutine reads the rows another core wrote, digest first, and the sink
+// reads them again, the fewer cache lines the better.
 type prepared struct {
-	// src, dst, time and input are the packet's, for the Correlator and
-	// the sink: read here on the worker, so that the ordering goroutine
-	// and the sink do not touch the packets (large, scattered structs).
-	src, dst endpoint
-	time     int64
-	header   pfcp.Header
-	cpSEID   uint64 // with hasCP
-	messages int
-	pfcp     bool // a PFCP datagram with a readable payload: it has a line
-	headerOK bool
-	hasCP    bool
-	hasCause bool
-	cause    pfcp.Cause
-	input    pipeline.InputID
+	// dig is read here on the worker, so that the ordering goroutine and
+	// the sink do not touch the packets (large, scattered structs); its
+	// Time is the packet's.
+	dig pfcp.Digest
 
 	// Set by correlate: the message's Ref, its session (0: none or not
 	// yet), whether it is an establishment request waiting for its
 	// response, and the earlier requests its response decided
 	// (decided[dec0:dec1] of the table, given session).
-	pending    bool
 	ref        uint64
-	session    int
-	dec0, dec1 int
+	session    int32
+	dec0, dec1 int32
+	pending    bool
 
-	start, mid, end int
-}
+	pfcp  bool // a PFCP datagram with a readable payload: it has a line
+	input pipeline.InputID
 
-// endpoint is an address and port, as netip.AddrPort but without its
-// pointer. Addresses decoded from packets have no zone, which is all
-// that is lost.
-type endpoint struct {
-	addr [16]byte
-	port uint16
-	kind uint8 // 0: invalid, 4: IPv4, 6: IPv6
-}
-
-// endpointOf returns a and port as an endpoint.
-func endpointOf(a netip.Addr, port uint16) endpoint {
-	e := endpoint{addr: a.As16(), port: port}
-	switch {
-	case a.Is4():
-		e.kind = 4
-	case a.IsValid():
-		e.kind = 6
-	}
-	return e
-}
-
-// addrPort returns e as a netip.AddrPort.
-func (e *endpoint) addrPort() netip.AddrPort {
-	switch e.kind {
-	case 4:
-		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(e.addr[12:])), e.port)
-	case 6:
-		return netip.AddrPortFrom(netip.AddrFrom16(e.addr), e.port)
-	}
-	return netip.AddrPortFrom(netip.Addr{}, e.port)
+	start, mid, end int32
 }
 
 // lineTable holds the prepared packets of one batch, by packet index.
@@ -136,20 +96,17 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 		s, d := &pr.sum, &p.Decoded
 		pfcp.SummarizeTop(payload, s)
 		pr.rec.set(0, p, s)
-		// Field by field: a composite literal would be built and then
-		// copied whole, with write barriers for the addresses.
-		row.pfcp, row.headerOK, row.header, row.messages = true, s.HeaderOK, s.Header, s.Messages
-		row.cause, row.hasCause, row.hasCP, row.cpSEID = s.Cause, s.HasCause, false, 0
-		row.src, row.dst = endpointOf(d.IP.Src, d.IP.SrcPort), endpointOf(d.IP.Dst, d.IP.DstPort)
-		row.time, row.input = p.Timestamp, p.Input
+		dig := &row.dig
+		dig.Set(s)
+		dig.Src = pfcp.EndpointOf(netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort))
+		dig.Dst = pfcp.EndpointOf(netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort))
+		dig.Time = p.Timestamp
+		row.pfcp, row.input = true, p.Input
 		row.ref, row.session, row.pending, row.dec0, row.dec1 = 0, 0, false, 0, 0
-		if s.NumFSEIDs > 0 {
-			row.hasCP, row.cpSEID = true, s.FSEIDs[0].SEID
-		}
-		row.start = len(t.lines)
+		row.start = int32(len(t.lines))
 		var mid int
 		t.lines, mid = pr.fmt.appendLine(t.lines, &pr.rec, pr.name(p.Input))
-		row.mid, row.end = mid, len(t.lines)
+		row.mid, row.end = int32(mid), int32(len(t.lines))
 	}
 	pr.lastLines = len(t.lines)
 }
@@ -197,14 +154,4 @@ func pfcpPayload(b *pipeline.Batch, p *pipeline.Packet) ([]byte, bool) {
 		return nil, false
 	}
 	return data[start:end], true
-}
-
-// summary fills s with the fields of row the Correlator reads; the others
-// keep stale values the Correlator does not look at.
-func (row *prepared) summary(s *pfcp.Summary) {
-	s.HeaderOK, s.Header, s.Messages, s.Cause, s.HasCause = row.headerOK, row.header, row.messages, row.cause, row.hasCause
-	s.NumFSEIDs = 0
-	if row.hasCP {
-		s.NumFSEIDs, s.FSEIDs[0].SEID = 1, row.cpSEID
-	}
 }

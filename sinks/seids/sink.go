@@ -31,18 +31,19 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		if !row.pfcp {
 			continue
 		}
+		session := int(row.session)
 		for _, ref := range t.decided[row.dec0:row.dec1] {
-			s.decide(ref, row.session)
+			s.decide(ref, session)
 		}
 		if s.queue.len() == 0 && !row.pending {
-			if err := s.writeLine(row.input, t.lines[row.start:row.mid], row.session, t.lines[row.mid:row.end]); err != nil {
+			if err := s.writeLine(row.input, t.lines[row.start:row.mid], session, t.lines[row.mid:row.end]); err != nil {
 				return err
 			}
 			continue
 		}
-		q := s.queue.push(t, row.start, row.mid, row.end)
-		q.ref, q.ts, q.input, q.pending, q.session = row.ref, row.time, row.input, row.pending, row.session
-		if err := s.drain(row.time, false); err != nil {
+		q := s.queue.push(t, int(row.start), int(row.mid), int(row.end))
+		q.ref, q.ts, q.input, q.pending, q.session = row.ref, row.dig.Time, row.input, row.pending, session
+		if err := s.drain(row.dig.Time, false); err != nil {
 			return err
 		}
 	}
@@ -68,7 +69,7 @@ func (s *Sink) consumeSessions(b *pipeline.Batch) {
 			continue
 		}
 		m := message(&b.Packets[i], row.ref, &t.sums[i])
-		s.sess.add(&m, &b.Packets[i], row.session, t.decided[row.dec0:row.dec1])
+		s.sess.add(&m, &b.Packets[i], int(row.session), t.decided[row.dec0:row.dec1])
 	}
 }
 

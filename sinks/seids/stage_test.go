@@ -109,18 +109,18 @@ func TestQueueHoldsTables(t *testing.T) {
 						ref++
 						row.pfcp, row.ref, row.pending = true, uint64(ref), ref == 1
 						if ref != 1 {
-							row.session = session(ref)
+							row.session = int32(session(ref))
 						}
-						row.start = len(tab.lines)
+						row.start = int32(len(tab.lines))
 						tab.lines = fmt.Appendf(tab.lines, "line %d %s session=", ref, strings.Repeat("x", ref%300))
-						row.mid = len(tab.lines)
+						row.mid = int32(len(tab.lines))
 						tab.lines = append(tab.lines, "\n"...)
-						row.end = len(tab.lines)
-						row.dec0 = len(tab.decided)
+						row.end = int32(len(tab.lines))
+						row.dec0 = int32(len(tab.decided))
 						if ref == c.decideAt {
 							tab.decided = append(tab.decided, 1)
 						}
-						row.dec1 = len(tab.decided)
+						row.dec1 = int32(len(tab.decided))
 						want = appendSession(fmt.Appendf(want, "line %d %s session=", ref, strings.Repeat("x", ref%300)),
 							fmtJSON, session(ref))
 						want = append(want, '\n')
