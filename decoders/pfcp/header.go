@@ -49,8 +49,16 @@ func (h *Header) MessageLen() int { return 4 + int(h.Length) }
 // field is smaller than the header or runs past the end of b.
 func ParseHeader(b []byte) (Header, error) {
 	var h Header
+	err := h.parse(b)
+	return h, err
+}
+
+// parse decodes the header at the start of b into h, setting every field,
+// as ParseHeader does.
+func (h *Header) parse(b []byte) error {
+	*h = Header{}
 	if len(b) < 4 {
-		return h, ErrShort
+		return ErrShort
 	}
 	h.Version = b[0] >> 5
 	h.FollowOn = b[0]&flagFO != 0
@@ -63,7 +71,7 @@ func ParseHeader(b []byte) (Header, error) {
 		h.HeaderLen = SessionHeaderLen
 	}
 	if len(b) < h.HeaderLen {
-		return h, ErrShort
+		return ErrShort
 	}
 	p := b[4:]
 	if h.HasSEID {
@@ -75,12 +83,12 @@ func ParseHeader(b []byte) (Header, error) {
 	}
 	h.Seq = uint32(p[0])<<16 | uint32(p[1])<<8 | uint32(p[2])
 	if h.Version != 1 {
-		return h, ErrVersion
+		return ErrVersion
 	}
 	if int(h.Length) < h.HeaderLen-4 || h.MessageLen() > len(b) {
-		return h, ErrLength
+		return ErrLength
 	}
-	return h, nil
+	return nil
 }
 
 // Body returns the IE bytes of the message whose header h was read from b,
@@ -128,8 +136,7 @@ func (m *MessageIterator) Next() bool {
 		return false
 	}
 	rest := m.b[m.off:]
-	h, err := ParseHeader(rest)
-	m.h = h
+	err := m.h.parse(rest)
 	m.msgOff = m.off
 	if err != nil {
 		m.err = err
@@ -137,10 +144,10 @@ func (m *MessageIterator) Next() bool {
 		m.msg = nil
 		return false
 	}
-	n := h.MessageLen()
+	n := m.h.MessageLen()
 	m.msg = rest[:n:n]
 	m.off += n
-	if !h.FollowOn {
+	if !m.h.FollowOn {
 		m.done = true
 	}
 	return true

@@ -103,9 +103,9 @@ func summarize(b []byte, s *Summary, details bool) {
 	}
 	m := Messages(b)
 	for m.Next() {
-		h := m.Header()
+		h := &m.h
 		if s.Messages == 0 {
-			s.Header, s.HeaderOK = h, true
+			s.Header, s.HeaderOK = *h, true
 		}
 		s.Messages++
 		s.walk(m.Body(), m.Offset()+h.HeaderLen, details)
