@@ -51,6 +51,9 @@
 // Correlator implements this rule over a stream of messages in capture order.
 // Add returns each message's session at once, except for establishment
 // requests, whose session Decided reports when their response arrives.
+// AddDigest does the same for a Digest: the 72 pointer-free bytes of a
+// datagram that correlation reads, which a caller can fill on other
+// goroutines (Digest.Set) and hand over in capture order.
 // NewCorrelator remembers everything (SessionOf answers for any message);
 // NewCorrelatorWith can forget finished exchanges and deleted sessions
 // after a packet-time delay, so that a long capture is correlated in
