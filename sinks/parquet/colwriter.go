@@ -161,29 +161,41 @@ func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array
 	}
 	var def []int16
 	if p.nullable[i] {
-		def = p.defLevels[i][:0]
-		if cap(def) < col.Len() {
-			def = make([]int16, 0, col.Len())
-		}
-		if col.NullN() == 0 {
-			for range col.Len() {
-				def = append(def, 1)
-			}
-		} else {
-			for j := range col.Len() {
-				if col.IsValid(j) {
-					def = append(def, 1)
-				} else {
-					def = append(def, 0)
-				}
-			}
-		}
+		def = defLevels(p.defLevels[i], col)
 		p.defLevels[i] = def
 	}
 	if err := pqarrow.WriteArrowToColumn(ctx, cw, col, def, nil, p.nullable[i]); err != nil {
 		return err
 	}
 	return flushPage(cw)
+}
+
+// defLevels returns the definition levels of flat column col in def
+// (grown when too small): 1 for a value, 0 for a null. A column without
+// nulls, or of nulls only, is filled at once; otherwise the levels are the
+// bits of the validity bitmap, read directly rather than through an
+// interface call per row.
+func defLevels(def []int16, col arrow.Array) []int16 {
+	n := col.Len()
+	if cap(def) < n {
+		def = make([]int16, n)
+	}
+	def = def[:n]
+	switch col.NullN() {
+	case 0:
+		for j := range def {
+			def[j] = 1
+		}
+	case n:
+		clear(def)
+	default:
+		bits, off := col.NullBitmapBytes(), col.Data().Offset()
+		for j := range def {
+			k := off + j
+			def[j] = int16(bits[k>>3] >> (k & 7) & 1)
+		}
+	}
+	return def
 }
 
 // flushPage cuts a data page from the values column writer cw buffers.

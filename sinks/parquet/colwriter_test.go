@@ -123,7 +123,8 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 			if want := (tt.rows + tt.rg - 1) / tt.rg; rdr.NumRowGroups() != want {
 				t.Errorf("%d row groups, want %d", rdr.NumRowGroups(), want)
 			}
-			fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, mem)
+			// Read on Go's allocator: see readTable.
+			fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,5 +152,47 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDefLevels checks the definition levels read from validity bitmaps
+// against IsValid, on whole and sliced columns (offsets that are not a
+// multiple of 8) with no nulls, only nulls and a mix.
+func TestDefLevels(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := array.NewUint16Builder(mem)
+	defer b.Release()
+	for _, valid := range []func(int) bool{
+		func(int) bool { return true },
+		func(int) bool { return false },
+		func(i int) bool { return i%3 != 0 && i%7 != 2 },
+	} {
+		for i := range 100 {
+			if valid(i) {
+				b.Append(uint16(i))
+			} else {
+				b.AppendNull()
+			}
+		}
+		whole := b.NewArray()
+		for _, r := range [][2]int64{{0, 100}, {3, 100}, {5, 61}, {13, 13}} {
+			col := array.NewSlice(whole, r[0], r[1])
+			def := defLevels(make([]int16, 7), col)
+			if len(def) != col.Len() {
+				t.Fatalf("slice %v: %d levels for %d rows", r, len(def), col.Len())
+			}
+			for j := range def {
+				want := int16(0)
+				if col.IsValid(j) {
+					want = 1
+				}
+				if def[j] != want {
+					t.Fatalf("slice %v row %d: level %d, want %d", r, j, def[j], want)
+				}
+			}
+			col.Release()
+		}
+		whole.Release()
 	}
 }

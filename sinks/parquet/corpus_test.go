@@ -55,8 +55,8 @@ func runCapture(t *testing.T, path string, mem memory.Allocator) (packets, flows
 	if _, err := g.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	packets, _ = readTable(t, filepath.Join(dir, "packets", "part-000000.parquet"), mem)
-	flowsT, _ = readTable(t, filepath.Join(dir, "flows", "part-000000.parquet"), mem)
+	packets, _ = readTable(t, filepath.Join(dir, "packets", "part-000000.parquet"))
+	flowsT, _ = readTable(t, filepath.Join(dir, "flows", "part-000000.parquet"))
 	return packets, flowsT
 }
 

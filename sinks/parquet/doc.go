@@ -4,7 +4,7 @@
 //
 // Each table is a schema plus an appender that turns a packet (or a finished
 // flow record) into one row; the sink streams rows into Arrow record
-// builders of 64Ki rows (reserved at once, so columns are never regrown)
+// builders of 16Ki rows (reserved at once, so columns are never regrown)
 // and hands each full record to the file's encoder goroutine through a
 // queue of one record. The encoder appends records to a buffered row group
 // until it holds Options.RowsPerRowGroup rows; for flat schemas it encodes

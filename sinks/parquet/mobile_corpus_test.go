@@ -35,7 +35,7 @@ func runTables(t *testing.T, path string, mem memory.Allocator, tables ...string
 	}
 	out := map[string]arrow.Table{}
 	for _, name := range tables {
-		out[name], _ = readTable(t, filepath.Join(dir, name, "part-000000.parquet"), mem)
+		out[name], _ = readTable(t, filepath.Join(dir, name, "part-000000.parquet"))
 	}
 	return out
 }

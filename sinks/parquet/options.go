@@ -18,8 +18,8 @@ const (
 	// SpeedDefault). Measured on the 108 MB benchmark mix (scripts/
 	// bench-parquet.sh): level 3 costs 13% more CPU for the whole run and
 	// saves 0.6% of the packets table (8.25 vs 8.30 MiB) while the flows
-	// table even grows 5%; page data here (plain addresses, RLE
-	// dictionary indices) leaves little for a stronger match finder.
+	// table even grows 5%; page data here (plain values) leaves little for
+	// a stronger match finder.
 	DefaultZstdLevel = 1
 	// DefaultMaxOpenFiles bounds the partitions written at once per table;
 	// the least recently used one is finished (footer written) first.

@@ -124,23 +124,25 @@ func field(name string, t arrow.DataType, nullable bool) arrow.Field {
 	return arrow.Field{Name: name, Type: t, Nullable: nullable}
 }
 
-// highCardinality names the numeric columns written without a dictionary:
-// nearly every row holds a new value (times, offsets, sequence numbers), so
-// a dictionary only costs memory and per-value hashing (and falls back to
-// plain encoding once it grows past its page limit anyway). String columns
-// are never dictionary-encoded either (see newFile): arrow-go v18.8's
-// binary memo table allocates on every lookup, which cost 4-6 allocations
-// per packet row; zstd compresses their repeats instead (files grow ~4%).
-// Other numeric columns (ports, protocols, flags, message types) keep
-// Parquet's dictionary encoding.
-var highCardinality = map[string]bool{
-	"ts": true, "ts_first": true, "ts_last": true, "ts_deleted": true, "duration_ns": true,
+// noStatistics names the string columns written without Parquet statistics
+// (min/max and null counts): their values are hashes, hardware addresses
+// or the two words of a direction, so a row group's minimum and maximum
+// span nearly the whole range and never let a reader skip it, while
+// computing them costs a byte-wise comparison per value.
+var noStatistics = map[string]bool{
+	"eth_src": true, "eth_dst": true, "community_id": true, "direction": true,
+}
+
+// deltaColumns names the integer columns written with Parquet's
+// DELTA_BINARY_PACKED encoding: times, frame numbers, byte offsets and ids
+// that grow from one row to the next, so that the differences take a few
+// bits each instead of eight bytes. On the benchmark mix the packets
+// table's ts, frame_no, byte_offset and flow_id went from 6.6 MB of plain
+// values (1.4 MB after zstd) to 0.7 MB, and the whole run used 6-10% less
+// CPU, the compressor having that much less to search.
+var deltaColumns = map[string]bool{
+	"ts": true, "ts_first": true, "ts_last": true, "ts_request": true, "ts_response": true,
 	"frame_no": true, "byte_offset": true, "first_frame": true, "last_frame": true,
-	"src_ip": true, "dst_ip": true, "orig_ip": true, "resp_ip": true,
-	"inner_src_ip": true, "inner_dst_ip": true,
-	"tcp_seq": true, "tcp_ack": true, "ip_id": true,
-	"flow_id": true, "community_id": true,
-	"syn_ack_rtt_ns": true, "ack_rtt_ns": true, "handshake_rtt_ns": true,
-	"orig_bytes": true, "resp_bytes": true, "orig_ip_bytes": true, "resp_ip_bytes": true,
-	"orig_frame_bytes": true, "resp_frame_bytes": true,
+	"request_frame": true, "response_frame": true, "request_first_frame": true, "response_first_frame": true,
+	"flow_id": true, "stream_id": true, "session_id": true,
 }

@@ -72,8 +72,8 @@ func TestFlowsTimelineColumns(t *testing.T) {
 			if _, err := g.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			ft, _ := readTable(t, filepath.Join(dir, "flows", "part-000000.parquet"), mem)
-			ht, _ := readTable(t, filepath.Join(dir, "http", "part-000000.parquet"), mem)
+			ft, _ := readTable(t, filepath.Join(dir, "flows", "part-000000.parquet"))
+			ht, _ := readTable(t, filepath.Join(dir, "http", "part-000000.parquet"))
 			flowRows, httpRows := rowsOf(t, ft), rowsOf(t, ht)
 			ft.Release()
 			ht.Release()
