@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net"
@@ -500,7 +501,33 @@ func fixtures(tb testing.TB) []fixture {
 		p.Flags |= pipeline.FlagTruncated
 		add(fixture{name: "eth-ipv4-tcp-cut-after-ports", link: 1, data: full[:14+20+6], orig: uint32(len(full)), want: p})
 	}
-	return append(fs, tunnelFixtures(tb)...)
+	fs = append(fs, tunnelFixtures(tb)...)
+	for i := range fs {
+		fs[i].want.IPLen = declaredIPLen(fs[i].data, &fs[i].want)
+	}
+	return fs
+}
+
+// declaredIPLen is the length the outer IP header of frame declares, as
+// Decoded.IPLen must report it: found by the expected source address (the
+// first copy of it in the frame is the outer header's), read from the
+// header's bytes (IPv4 total length, 40 + IPv6 payload length; 0 stays 0).
+func declaredIPLen(frame []byte, want *pipeline.Decoded) uint32 {
+	switch {
+	case want.Layers.Has(pipeline.LayerIPv4):
+		a := want.IP.Src.As4()
+		if i := bytes.Index(frame, a[:]); i >= 12 {
+			return uint32(binary.BigEndian.Uint16(frame[i-10:]))
+		}
+	case want.Layers.Has(pipeline.LayerIPv6):
+		a := want.IP.Src.As16()
+		if i := bytes.Index(frame, a[:]); i >= 8 {
+			if n := uint32(binary.BigEndian.Uint16(frame[i-4:])); n != 0 {
+				return 40 + n
+			}
+		}
+	}
+	return 0
 }
 
 // diffDecoded lists the fields that differ between want and got.

@@ -81,6 +81,7 @@ func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Dec
 	if !inner {
 		out.TTL = b[8]
 		out.IPID = uint32(be16(b[4:6]))
+		out.IPLen = uint32(be16(b[2:4]))
 		if frag&0x3fff != 0 {
 			out.Layers |= pipeline.LayerFragment
 			out.FragOffset = fragOff
@@ -145,10 +146,13 @@ func (d *Decoder) decodeIPv6(data []byte, off int, inner bool, out *pipeline.Dec
 	flow.Dst = netip.AddrFrom16([16]byte(b[24:40]))
 	next := b[6]
 	flow.Proto = next
+	plen := int(be16(b[4:6]))
 	if !inner {
 		out.TTL = b[7]
+		if plen != 0 {
+			out.IPLen = uint32(ipv6Len + plen)
+		}
 	}
-	plen := int(be16(b[4:6]))
 	var end int
 	var bounded bool
 	if plen == 0 && next == protoHopByHop {

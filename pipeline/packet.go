@@ -125,6 +125,11 @@ type Decoded struct {
 	TTL uint8
 	// IPID is the IPv4 identification or the IPv6 fragment identification.
 	IPID uint32
+	// IPLen is the outer IP packet's length as its header declares it:
+	// the IPv4 total length, or 40 plus the IPv6 payload length; 0 when
+	// the header was not read or declares 0 (segmentation offload, IPv6
+	// jumbograms).
+	IPLen uint32
 	// FragOffset is the fragment offset in bytes; MoreFragments the MF bit.
 	FragOffset    uint16
 	MoreFragments bool

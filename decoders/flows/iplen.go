@@ -20,29 +20,13 @@ func linkHeaderLen(d *pipeline.Decoded) int {
 
 // ipLen returns the outer IP packet's total length as its header declares
 // it (and true), or the frame length after the link header (and false) when
-// the header cannot be found where expected.
-func ipLen(p *pipeline.Packet, data []byte) (uint32, bool) {
-	off := linkHeaderLen(&p.Decoded)
-	fallback := uint32(0)
-	if uint32(off) < p.OrigLen {
-		fallback = p.OrigLen - uint32(off)
+// the decoder found no length there.
+func ipLen(p *pipeline.Packet) (uint32, bool) {
+	if n := p.Decoded.IPLen; n != 0 {
+		return n, true
 	}
-	if off+6 > len(data) {
-		return fallback, false
+	if off := uint32(linkHeaderLen(&p.Decoded)); off < p.OrigLen {
+		return p.OrigLen - off, false
 	}
-	switch data[off] >> 4 {
-	case 4:
-		if p.Decoded.Layers.Has(pipeline.LayerIPv4) {
-			if n := uint32(data[off+2])<<8 | uint32(data[off+3]); n != 0 {
-				return n, true
-			}
-		}
-	case 6:
-		if p.Decoded.Layers.Has(pipeline.LayerIPv6) {
-			if n := uint32(data[off+4])<<8 | uint32(data[off+5]); n != 0 {
-				return 40 + n, true
-			}
-		}
-	}
-	return fallback, false
+	return 0, false
 }

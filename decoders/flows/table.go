@@ -111,10 +111,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	if d.Layers&(pipeline.LayerIPv4|pipeline.LayerIPv6) == 0 || !d.IP.Src.IsValid() || !d.IP.Dst.IsValid() {
 		return 0, DirNone
 	}
-	// The IP length and payload come first: reading the frame's bytes
-	// does not depend on the flow, so the processor fetches them while
-	// it looks the flow up.
-	ipl, ipOK := ipLen(p, data)
+	ipl, ipOK := ipLen(p)
 	payload := d.PayloadLen
 	if off := uint32(linkHeaderLen(d)); ipOK && d.PayloadOffset >= off && d.Layers&(pipeline.LayerTCP|pipeline.LayerUDP) != 0 {
 		// The IP header's length counts payload cut by the snap length
