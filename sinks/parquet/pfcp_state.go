@@ -73,47 +73,122 @@ type pfcpRef struct {
 	input pipeline.InputID
 }
 
+// pfcpTxKey is an exchange: its requester's and responder's endpoint
+// numbers (see pfcpState.endpoint) and the sequence number.
 type pfcpTxKey struct {
-	requester, responder netip.AddrPort
+	requester, responder uint32
 	seq                  uint32
 }
 
+// pfcpTx is a request/response exchange of a session message.
 type pfcpTx struct {
-	ref      uint64
+	// ref is the request's first copy; est says it is an establishment
+	// request, whose session is decided by its response (see ests).
+	ref uint64
+	est bool
+	// session is the request's session (0: none, or not decided yet).
+	session  int
 	first    int64
 	copies   int
 	answered bool
 	latency  time.Duration
+	// expires is when an answered exchange is folded into its session's
+	// counts and forgotten.
+	expires int64
 }
 
+// pfcpTxLinger is how long, in packet time, an answered exchange is kept
+// to count retransmitted copies of its request before it is folded into
+// its session's counts and forgotten (an unanswered one waits for the end
+// of the run).
+const pfcpTxLinger = 10 * time.Second
+
+// pfcpEst is an establishment request: where it came from (a session's
+// first frame and time) and the session its response decided.
+type pfcpEst struct {
+	at      pfcpRef
+	session int
+}
+
+// pfcpDetail is what the session rows add to a Correlator session,
+// collected as its messages are read.
 type pfcpDetail struct {
 	cpNode, upNode string
 	ueIPs          []netip.Addr
 	teids          []uint32
+	// seen says a message was assigned to the session; estResponse,
+	// last and deleted locate the Correlator's EstResponse, Last and
+	// Deleted messages.
+	seen                       bool
+	estResponse, last, deleted pfcpRef
+	// Exchange counts, as PFCPSession has them.
+	requests, retransmissions, unanswered, answered int
+	latMin, latMax, latTotal                        time.Duration
 }
 
 // pfcpState correlates the run's PFCP datagrams (pfcp.Correlator) and
 // hands message rows, in capture order, to emit once their session is
-// decided, and session rows at the end.
+// decided, and session rows at the end. It keeps nothing per message:
+// its memory follows the sessions (whose rows it writes at the end), the
+// establishment requests, the rows waiting for a decision and the
+// exchanges not yet answered or answered less than pfcpTxLinger ago.
 type pfcpState struct {
 	corr    *pfcp.Correlator
 	queue   pfcpQueue
-	refs    []pfcpRef
-	txs     map[pfcpTxKey]*pfcpTx
-	txList  []*pfcpTx
-	details map[int]*pfcpDetail
+	nextRef uint64
+	// ests holds the establishment requests by Ref.
+	ests map[uint64]pfcpEst
+	// txs holds the session exchanges not yet folded; answered lists
+	// the answered ones in order of their expiry.
+	txs      map[pfcpTxKey]pfcpTx
+	answered pfcpRing
+	// details holds session id i's detail at i-1.
+	details []pfcpDetail
+	// endIDs numbers the address:port endpoints for pfcpTxKey; lastEnd
+	// caches the last two.
+	endIDs  map[netip.AddrPort]uint32
+	lastEnd [2]pfcpEndpoint
 	emit    func(*PFCPMessage) error
 }
 
+// pfcpEndpoint is a numbered endpoint.
+type pfcpEndpoint struct {
+	ap netip.AddrPort
+	id uint32
+	ok bool
+}
+
+// endpoint returns ap's number, numbering it when new. A PFCP capture has
+// few endpoints, and a message's are mostly the last message's two.
+func (s *pfcpState) endpoint(ap netip.AddrPort) uint32 {
+	for _, e := range s.lastEnd {
+		if e.ok && e.ap == ap {
+			return e.id
+		}
+	}
+	id, ok := s.endIDs[ap]
+	if !ok {
+		id = uint32(len(s.endIDs))
+		s.endIDs[ap] = id
+	}
+	s.lastEnd[0], s.lastEnd[1] = s.lastEnd[1], pfcpEndpoint{ap: ap, id: id, ok: true}
+	return id
+}
+
 func newPFCPState(emit func(*PFCPMessage) error) *pfcpState {
-	return &pfcpState{corr: pfcp.NewCorrelator(), txs: map[pfcpTxKey]*pfcpTx{}, details: map[int]*pfcpDetail{}, emit: emit}
+	// Forget: the Correlator keeps no per-message record (the rows learn
+	// their sessions from Add and Decided); with no Window and no Linger
+	// it still drops no session nor pending establishment.
+	return &pfcpState{corr: pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true}),
+		ests: map[uint64]pfcpEst{}, txs: map[pfcpTxKey]pfcpTx{}, endIDs: map[netip.AddrPort]uint32{}, emit: emit}
 }
 
 // add reads one PFCP packet: its UDP payload is data.
 func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) error {
 	d := &p.Decoded
-	ref := uint64(len(s.refs) + 1)
-	s.refs = append(s.refs, pfcpRef{frame: p.Frame, ts: p.Timestamp, input: p.Input})
+	s.nextRef++
+	ref := s.nextRef
+	s.expire(p.Timestamp)
 	m := s.queue.push()
 	*m = PFCPMessage{Ref: ref, Time: p.Timestamp, Frame: p.Frame, SourceFile: ctx.SourceFile, FlowID: ctx.FlowID,
 		Src: netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort), Dst: netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort)}
@@ -123,26 +198,71 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 		// Not even the header: keep the decode stage's reading.
 		sum.Header.Type, sum.Header.HasSEID, sum.Header.SEID, sum.Header.Seq = pfcp.MessageType(d.PFCPType), d.PFCPHasSEID, d.PFCPSEID, d.PFCPSeq
 	}
-	s.corr.Add(pfcp.Message{Src: m.Src, Dst: m.Dst, Ref: ref, Time: p.Timestamp, Summary: sum})
-	if sum.HeaderOK && sum.Messages == 1 {
-		s.transact(m)
+	here := pfcpRef{frame: p.Frame, ts: p.Timestamp, input: p.Input}
+	single := sum.HeaderOK && sum.Messages == 1
+	isEst := single && sum.Header.Type == pfcp.SessionEstablishmentRequest
+	if isEst {
+		s.ests[ref] = pfcpEst{at: here}
 	}
-	if id, ok := s.corr.SessionOf(ref); ok {
+	id := s.corr.Add(pfcp.Message{Src: m.Src, Dst: m.Dst, Ref: ref, Time: p.Timestamp, Summary: sum})
+	for _, r := range s.corr.Decided() {
+		s.decide(r, id)
+	}
+	if id != 0 {
+		det := s.detail(id)
+		if !det.seen {
+			// The first message given a session is the response that
+			// opened it.
+			det.seen, det.estResponse = true, here
+		}
+		det.last = here
+		if sum.Header.Type == pfcp.SessionDeletionResponse {
+			det.deleted = here
+		}
+	}
+	if single {
+		s.transact(m, id, isEst)
+	}
+	switch {
+	case id != 0:
 		s.decided(m, id)
-	} else if sum.HeaderOK && sum.Messages == 1 && sum.Header.Type == pfcp.SessionEstablishmentRequest {
+	case isEst:
 		m.pending = true
 	}
 	return s.drain(p.Timestamp, false)
 }
 
+// decide records that establishment request r belongs to session id: its
+// row, if still queued, is attributed when it reaches the front.
+func (s *pfcpState) decide(r uint64, id int) {
+	if e, ok := s.ests[r]; ok && e.session == 0 {
+		e.session = id
+		s.ests[r] = e
+	}
+	if s.queue.len() == 0 {
+		return
+	}
+	first := s.queue.front().Ref
+	if r < first || r-first >= uint64(s.queue.len()) {
+		return
+	}
+	if m := s.queue.at(int(r - first)); m.Ref == r && m.pending && m.Session == 0 {
+		m.Session = id
+	}
+}
+
+// detail returns session id's detail.
+func (s *pfcpState) detail(id int) *pfcpDetail {
+	for id > len(s.details) {
+		s.details = append(s.details, pfcpDetail{})
+	}
+	return &s.details[id-1]
+}
+
 // decided attributes m to session id.
 func (s *pfcpState) decided(m *PFCPMessage, id int) {
 	m.Session, m.pending = id, false
-	det := s.details[id]
-	if det == nil {
-		det = &pfcpDetail{}
-		s.details[id] = det
-	}
+	det := s.detail(id)
 	sum := &m.Summary
 	if sum.HasNodeID {
 		switch sum.Header.Type {
@@ -170,25 +290,78 @@ func (s *pfcpState) decided(m *PFCPMessage, id int) {
 	}
 }
 
-// transact matches requests and responses by requester, responder and
-// sequence number.
-func (s *pfcpState) transact(m *PFCPMessage) {
+// transact matches session requests and responses by requester,
+// responder and sequence number; id is the session Add gave m, est says m
+// is an establishment request. Node messages (heartbeats, associations)
+// belong to no session and are not followed.
+func (s *pfcpState) transact(m *PFCPMessage, id int, est bool) {
 	h := &m.Summary.Header
+	if !h.Type.IsSessionMessage() {
+		return
+	}
 	switch {
 	case h.Type.IsRequest():
-		k := pfcpTxKey{m.Src, m.Dst, h.Seq}
-		if tx := s.txs[k]; tx != nil {
+		k := pfcpTxKey{s.endpoint(m.Src), s.endpoint(m.Dst), h.Seq}
+		if tx, ok := s.txs[k]; ok {
 			tx.copies++
+			s.txs[k] = tx
 			return
 		}
-		tx := &pfcpTx{ref: m.Ref, first: m.Time, copies: 1}
-		s.txs[k] = tx
-		s.txList = append(s.txList, tx)
+		s.txs[k] = pfcpTx{ref: m.Ref, est: est, session: id, first: m.Time, copies: 1}
 	case h.Type.IsResponse():
-		if tx := s.txs[pfcpTxKey{m.Dst, m.Src, h.Seq}]; tx != nil && !tx.answered {
+		k := pfcpTxKey{s.endpoint(m.Dst), s.endpoint(m.Src), h.Seq}
+		if tx, ok := s.txs[k]; ok && !tx.answered {
 			tx.answered, tx.latency = true, time.Duration(m.Time-tx.first)
+			tx.expires = m.Time + int64(pfcpTxLinger)
+			s.txs[k] = tx
+			s.answered.push(pfcpExpiry{at: tx.expires, key: k})
 		}
 	}
+}
+
+// pfcpExpiry is an answered exchange's key and the time to fold it.
+type pfcpExpiry struct {
+	at  int64
+	key pfcpTxKey
+}
+
+// expire folds the answered exchanges whose linger ended by packet time now.
+func (s *pfcpState) expire(now int64) {
+	for s.answered.len() > 0 {
+		e := s.answered.front()
+		if e.at >= now {
+			return
+		}
+		s.answered.pop()
+		if tx, ok := s.txs[e.key]; ok && tx.answered && tx.expires == e.at {
+			delete(s.txs, e.key)
+			s.fold(&tx)
+		}
+	}
+}
+
+// fold adds exchange tx to its session's counts.
+func (s *pfcpState) fold(tx *pfcpTx) {
+	id := tx.session
+	if tx.est {
+		id = s.ests[tx.ref].session
+	}
+	if id < 1 || id > len(s.details) {
+		return
+	}
+	det := &s.details[id-1]
+	det.requests++
+	det.retransmissions += tx.copies - 1
+	if !tx.answered {
+		det.unanswered++
+		return
+	}
+	if det.answered == 0 || tx.latency < det.latMin {
+		det.latMin = tx.latency
+	}
+	det.latMax = max(det.latMax, tx.latency)
+	det.latTotal += tx.latency
+	det.answered++
 }
 
 // drain emits queued rows from the front up to the first undecided
@@ -198,8 +371,8 @@ func (s *pfcpState) drain(now int64, final bool) error {
 	for s.queue.len() > 0 {
 		m := s.queue.front()
 		if m.pending {
-			if id, ok := s.corr.SessionOf(m.Ref); ok {
-				s.decided(m, id)
+			if m.Session != 0 {
+				s.decided(m, m.Session)
 			} else if !final && now-m.Time <= int64(PFCPDecideTimeout) && s.queue.len() <= PFCPMaxPending {
 				return nil
 			}
@@ -214,47 +387,33 @@ func (s *pfcpState) drain(now int64, final bool) error {
 
 // sessions returns the session rows, by id, once every message was read.
 func (s *pfcpState) sessions(inputName func(pipeline.InputID) string) []PFCPSession {
+	for k, tx := range s.txs {
+		s.fold(&tx)
+		delete(s.txs, k)
+	}
+	s.answered = pfcpRing{}
 	all := s.corr.Sessions()
 	out := make([]PFCPSession, len(all))
-	ref := func(r uint64) pfcpRef {
-		if r == 0 || r > uint64(len(s.refs)) {
-			return pfcpRef{}
-		}
-		return s.refs[r-1]
-	}
+	est := func(r uint64) pfcpRef { return s.ests[r].at }
 	for i, ss := range all {
 		o := &out[i]
 		o.Session = ss
-		f, l := ref(ss.First), ref(ss.Last)
-		o.FirstTime, o.FirstFrame, o.LastTime, o.LastFrame = f.ts, f.frame, l.ts, l.frame
+		f := est(ss.First)
+		o.FirstTime, o.FirstFrame = f.ts, f.frame
 		o.SourceFile = inputName(f.input)
-		o.EstRequestFrame, o.EstResponseFrame = ref(ss.EstRequest).frame, ref(ss.EstResponse).frame
+		o.EstRequestFrame = est(ss.EstRequest).frame
+		if ss.ID < 1 || ss.ID > len(s.details) {
+			continue
+		}
+		det := &s.details[ss.ID-1]
+		o.LastTime, o.LastFrame = det.last.ts, det.last.frame
+		o.EstResponseFrame = det.estResponse.frame
 		if ss.Deleted != 0 {
-			d := ref(ss.Deleted)
-			o.DeletedTime, o.DeletedFrame = d.ts, d.frame
+			o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
 		}
-		if det := s.details[ss.ID]; det != nil {
-			o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
-		}
-	}
-	for _, tx := range s.txList {
-		id, ok := s.corr.SessionOf(tx.ref)
-		if !ok || id < 1 || id > len(out) {
-			continue
-		}
-		o := &out[id-1]
-		o.Requests++
-		o.Retransmissions += tx.copies - 1
-		if !tx.answered {
-			o.Unanswered++
-			continue
-		}
-		if o.Answered == 0 || tx.latency < o.LatencyMin {
-			o.LatencyMin = tx.latency
-		}
-		o.LatencyMax = max(o.LatencyMax, tx.latency)
-		o.LatencyTotal += tx.latency
-		o.Answered++
+		o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
+		o.Requests, o.Retransmissions, o.Unanswered, o.Answered = det.requests, det.retransmissions, det.unanswered, det.answered
+		o.LatencyMin, o.LatencyMax, o.LatencyTotal = det.latMin, det.latMax, det.latTotal
 	}
 	return out
 }
@@ -283,7 +442,38 @@ func (q *pfcpQueue) push() *PFCPMessage {
 
 func (q *pfcpQueue) front() *PFCPMessage { return &q.buf[q.head] }
 
+// at returns the i-th row from the front.
+func (q *pfcpQueue) at(i int) *PFCPMessage { return &q.buf[(q.head+i)%len(q.buf)] }
+
 func (q *pfcpQueue) pop() {
 	q.head = (q.head + 1) % len(q.buf)
 	q.size--
+}
+
+// pfcpRing is a FIFO of exchange expiries, a ring buffer that grows by
+// doubling and never shrinks.
+type pfcpRing struct {
+	buf        []pfcpExpiry
+	head, size int
+}
+
+func (r *pfcpRing) len() int { return r.size }
+
+func (r *pfcpRing) push(e pfcpExpiry) {
+	if r.size == len(r.buf) {
+		nb := make([]pfcpExpiry, max(64, 2*len(r.buf)))
+		for i := 0; i < r.size; i++ {
+			nb[i] = r.buf[(r.head+i)%len(r.buf)]
+		}
+		r.buf, r.head = nb, 0
+	}
+	r.buf[(r.head+r.size)%len(r.buf)] = e
+	r.size++
+}
+
+func (r *pfcpRing) front() pfcpExpiry { return r.buf[r.head] }
+
+func (r *pfcpRing) pop() {
+	r.head = (r.head + 1) % len(r.buf)
+	r.size--
 }
