@@ -55,51 +55,60 @@ const (
 	ClassNode
 )
 
+// Keys of the table's maps: node addresses are numbered (see nodeIDs),
+// so that keys are small and hold no pointers.
 type cpKey struct {
-	cp, up netip.Addr
+	cp, up uint32
 	seid   uint64
 	has    bool
 }
 
 type seidKey struct {
-	src, dst netip.Addr
+	src, dst uint32
 	seid     uint64
 }
 
 type estKey struct {
-	cp, up netip.Addr
-	seq    uint32
+	cp, up, seq uint32
+}
+
+// pfcpSession is a session with its nodes' numbers.
+type pfcpSession struct {
+	PFCPSession
+	cp, up uint32
 }
 
 // PFCPTable assigns PFCP messages to sessions in capture order and keeps
 // the GTP-U endpoints and UE addresses each session announced (see the
 // package documentation). The zero value is not usable; call NewPFCPTable.
 type PFCPTable struct {
-	sessions []PFCPSession
+	sessions slab[pfcpSession]
+	nodes    nodeIDs
 	byCP     map[cpKey]int32
-	bySEID   map[seidKey]int32
+	bySEID   seidIndex
 	pending  map[estKey]int32
 	tunnels  endpoints
-	ues      map[netip.Addr]int32
+	ues      map[addrKey]int32
 }
 
 // NewPFCPTable returns an empty table.
 func NewPFCPTable() *PFCPTable {
 	return &PFCPTable{
+		nodes:   nodeIDs{ids: map[addrKey]uint32{}},
 		byCP:    map[cpKey]int32{},
-		bySEID:  map[seidKey]int32{},
+		bySEID:  newSEIDIndex(),
 		pending: map[estKey]int32{},
 		tunnels: endpoints{},
-		ues:     map[netip.Addr]int32{},
+		ues:     map[addrKey]int32{},
 	}
 }
 
 // Len returns the number of sessions opened so far.
-func (t *PFCPTable) Len() int { return len(t.sessions) }
+func (t *PFCPTable) Len() int { return t.sessions.len() }
 
-// Session returns session i (0 <= i < Len). The pointer is valid until the
-// next Add.
-func (t *PFCPTable) Session(i int32) *PFCPSession { return &t.sessions[i] }
+// Session returns session i (0 <= i < Len). The pointer stays valid (and
+// the session's fields current) for the table's life.
+func (t *PFCPTable) Session(i int32) *PFCPSession { return &t.sessions.at(int(i)).PFCPSession }
 
 // Add assigns one PFCP datagram, summarised in s, sent from src to dst.
 // For ClassSession it returns the session's index.
@@ -107,7 +116,6 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 	if s == nil || !s.HeaderOK || s.Messages != 1 {
 		return -1, ClassNone
 	}
-	src, dst = src.Unmap(), dst.Unmap()
 	h := &s.Header
 	if !h.Type.IsSessionMessage() {
 		if h.Type.Known() || h.Type < pfcp.SessionEstablishmentRequest {
@@ -115,13 +123,15 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 		}
 		return -1, ClassNone
 	}
+	src, dst = src.Unmap(), dst.Unmap()
+	sn, dn := t.nodes.id(src), t.nodes.id(dst)
 	var i int32
 	switch {
 	case h.Type == pfcp.SessionEstablishmentRequest:
-		i = t.establish(src, dst, h.Seq, s)
+		i = t.establish(src, dst, sn, dn, h.Seq, s)
 	case h.Type == pfcp.SessionEstablishmentResponse:
 		var ok bool
-		if i, ok = t.pending[estKey{dst, src, h.Seq}]; !ok {
+		if i, ok = t.pending[estKey{dn, sn, h.Seq}]; !ok {
 			return -1, ClassNone
 		}
 		t.answer(i, s)
@@ -130,11 +140,11 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 			return -1, ClassNone
 		}
 		var ok bool
-		if i, ok = t.bySEID[seidKey{src, dst, h.SEID}]; !ok {
+		if i, ok = t.findSEID(seidKey{sn, dn, h.SEID}); !ok {
 			return -1, ClassNone
 		}
 	}
-	ss := &t.sessions[i]
+	ss := &t.sessions.at(int(i)).PFCPSession
 	ss.Messages++
 	if ss.Live() {
 		t.learn(i, s)
@@ -147,24 +157,26 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 }
 
 // establish opens (or rejoins) the session of an establishment request.
-func (t *PFCPTable) establish(cp, up netip.Addr, seq uint32, s *pfcp.Summary) int32 {
-	k := cpKey{cp: cp, up: up}
+func (t *PFCPTable) establish(cp, up netip.Addr, cpn, upn, seq uint32, s *pfcp.Summary) int32 {
+	k := cpKey{cp: cpn, up: upn}
 	if s.NumFSEIDs > 0 {
 		k.seid, k.has = s.FSEIDs[0].SEID, true
 	}
-	ek := estKey{cp, up, seq}
-	if i, ok := t.byCP[k]; ok && t.sessions[i].Live() {
+	ek := estKey{cpn, upn, seq}
+	i, ok := t.byCP[k]
+	if ok && t.sessions.at(int(i)).Live() {
 		// A retransmission, a retry with a new sequence number, or a
 		// re-establishment of a live session.
 		t.pending[ek] = i
 		return i
 	}
 	var gen uint32
-	if i, ok := t.byCP[k]; ok {
-		gen = t.sessions[i].Gen + 1
+	if ok {
+		gen = t.sessions.at(int(i)).Gen + 1
 	}
-	i := int32(len(t.sessions))
-	t.sessions = append(t.sessions, PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen})
+	i = int32(t.sessions.add())
+	*t.sessions.at(int(i)) = pfcpSession{PFCPSession: PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen},
+		cp: cpn, up: upn}
 	t.byCP[k] = i
 	t.pending[ek] = i
 	return i
@@ -172,7 +184,7 @@ func (t *PFCPTable) establish(cp, up netip.Addr, seq uint32, s *pfcp.Summary) in
 
 // answer records an establishment response for session i.
 func (t *PFCPTable) answer(i int32, s *pfcp.Summary) {
-	ss := &t.sessions[i]
+	ss := t.sessions.at(int(i))
 	if ss.Answered {
 		return // a duplicate response
 	}
@@ -184,16 +196,16 @@ func (t *PFCPTable) answer(i int32, s *pfcp.Summary) {
 	}
 	if s.NumFSEIDs > 0 {
 		ss.UPSEID, ss.HasUPSEID = s.FSEIDs[0].SEID, true
-		t.bySEID[seidKey{ss.CP, ss.UP, ss.UPSEID}] = i
+		t.setSEID(seidKey{ss.cp, ss.up, ss.UPSEID}, i, 0)
 	}
 	if ss.HasCPSEID {
-		t.bySEID[seidKey{ss.UP, ss.CP, ss.CPSEID}] = i
+		t.setSEID(seidKey{ss.up, ss.cp, ss.CPSEID}, i, 1)
 	}
 }
 
 // learn records the endpoints and UE addresses message s announces.
 func (t *PFCPTable) learn(i int32, s *pfcp.Summary) {
-	ss := &t.sessions[i]
+	ss := &t.sessions.at(int(i)).PFCPSession
 	for _, f := range s.FTEIDs[:min(s.NumFTEIDs, pfcp.SummaryFTEIDs)] {
 		if f.Choose() {
 			continue
@@ -213,7 +225,7 @@ func (t *PFCPTable) learn(i int32, s *pfcp.Summary) {
 			if !a.IsValid() {
 				continue
 			}
-			t.ues[a] = i
+			t.ues[addrKeyOf(a)] = i
 			if len(ss.UEIPs) < maxSessionUEIPs && !slices.Contains(ss.UEIPs, a) {
 				ss.UEIPs = append(ss.UEIPs, a)
 			}
@@ -235,13 +247,14 @@ func (t *PFCPTable) claim(ss *PFCPSession, i int32, e Endpoint) {
 
 // releaseAll drops the endpoints and UE addresses session i still owns.
 func (t *PFCPTable) releaseAll(i int32) {
-	ss := &t.sessions[i]
+	ss := t.sessions.at(int(i))
 	for _, e := range ss.Endpoints {
 		t.tunnels.release(e, i)
 	}
 	for _, a := range ss.UEIPs {
-		if cur, ok := t.ues[a]; ok && cur == i {
-			delete(t.ues, a)
+		k := addrKeyOf(a)
+		if cur, ok := t.ues[k]; ok && cur == i {
+			delete(t.ues, k)
 		}
 	}
 }
@@ -253,6 +266,9 @@ func (t *PFCPTable) Tunnel(dst netip.Addr, teid uint32) (int32, bool) {
 
 // UE returns the live session that announced UE address a.
 func (t *PFCPTable) UE(a netip.Addr) (int32, bool) {
-	i, ok := t.ues[a.Unmap()]
+	if !a.IsValid() {
+		return 0, false
+	}
+	i, ok := t.ues[addrKeyOf(a.Unmap())]
 	return i, ok
 }

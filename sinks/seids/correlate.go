@@ -83,13 +83,13 @@ func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 			continue
 		}
 		s.ref++
-		m := message(p, s.ref, &t.sums[i])
 		row.ref = s.ref
-		row.session = int32(s.corr.Add(m))
+		row.session = int32(s.corr.AddDigest(s.ref, &row.dig))
 		row.dec0 = int32(len(t.decided))
 		t.decided = append(t.decided, s.corr.Decided()...)
 		row.dec1 = int32(len(t.decided))
 		if t.sums[i].HeaderOK {
+			m := message(p, s.ref, &t.sums[i])
 			s.tun.follow(&m, int(row.session))
 		}
 	}

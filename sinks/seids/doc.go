@@ -34,7 +34,19 @@
 // and Options.Linger (default 10 s) after its response; a deleted session
 // is forgotten Options.Linger after its deletion, so that memory follows
 // the number of live sessions, not the length of the capture. The session
-// table (Options.Sessions) forgets nothing.
+// table (Options.Sessions) keeps what it prints: a fixed-size record per
+// session (its values, up to 8 of each kind, and the latencies for its
+// median, up to 4096, in shared chunked arenas), the node pairs and
+// names, and a few bytes per establishment request; each message updates
+// its session's record as it is read and is not kept. Exchanges are held
+// only while waiting for their answer (Options.Timeout after the last
+// copy of the request) or Options.Linger after it, to recognise
+// retransmissions, and all end where packet time steps back by more than
+// the shorter of the two (a capture read after another, whose time
+// starts over); an establishment request waits, in a record of its
+// own, until its response gives it a session (if none ever does, it is
+// an incomplete row). Heartbeats and modifications, however many, add no
+// memory.
 //
 // # Deciding session ids
 //

@@ -1,7 +1,6 @@
 package seids
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,14 +25,17 @@ type Options struct {
 	Out io.Writer
 	// Timeout and MaxPending bound how long an establishment request's line
 	// waits for its response (see the package documentation); zero picks
-	// 60 s and 65536.
+	// 60 s and 65536. In the session table, a request unanswered Timeout
+	// after its last copy is counted unanswered and forgotten.
 	Timeout    time.Duration
 	MaxPending int
 	// Linger is how long, in packet time, a deleted session (and a decided
 	// establishment exchange) is remembered after its response: a message
 	// with a deleted session's SEID later than that gets no session. Zero
-	// picks 10 s. It bounds the memory of the message report; the session
-	// table (Sessions) forgets nothing.
+	// picks 10 s. It bounds the memory of the message report. The session
+	// table (Sessions) keeps every session, and remembers an answered
+	// exchange Linger after its response: a request with its sequence
+	// number within that time is a retransmission, later a new exchange.
 	Linger time.Duration
 }
 
@@ -73,9 +75,7 @@ type Sink struct {
 	sess       *tracker
 	tun        *tunnels
 	closed     bool
-	// enc writes the session table's JSON lines; addrs caches node
-	// addresses as text for it.
-	enc   *json.Encoder
+	// addrs caches node addresses as text for the session table.
 	addrs map[netip.Addr]string
 }
 
@@ -116,12 +116,14 @@ func New(opts Options) (*Sink, error) {
 	s.w = newOutput(opts.Out)
 	s.pr = newPreparer(s.format, opts.Inputs)
 	if opts.Sessions {
-		// The session table attributes exchanges to sessions at Close, by
-		// Ref: the tracker keeps every message's session, from Add's
-		// results and Decided, so the Correlator need not (Forget; with
-		// no Window and no Linger it forgets no session). The tracker
-		// also matches requests and responses itself.
-		s.sess, s.tun = newTracker(), newTunnels()
+		// The tracker records what each session's row needs as messages
+		// arrive, from Add's results and Decided, so the Correlator
+		// keeps no per-message record (Forget; with no Window and no
+		// Linger it forgets no session: every one is a row). The tracker
+		// matches requests and responses itself, forgetting an exchange
+		// Timeout after its last request when unanswered, Linger after
+		// its response.
+		s.sess, s.tun = newTracker(s.opts.Timeout, s.opts.Linger), newTunnels()
 		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true})
 	} else {
 		// Lines are written as soon as their session is decided: the

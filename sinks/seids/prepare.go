@@ -112,7 +112,8 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 }
 
 // prepareSessions fills t for batch b in sessions mode: the Summary of
-// every PFCP datagram, in full (the session table reads its details).
+// every PFCP datagram, in full (the session table reads its details),
+// and its digest for the Correlator.
 func (pr *preparer) prepareSessions(b *pipeline.Batch, t *lineTable) {
 	n := len(b.Packets)
 	if cap(t.rows) < n {
@@ -123,10 +124,18 @@ func (pr *preparer) prepareSessions(b *pipeline.Batch, t *lineTable) {
 	}
 	t.rows, t.sums, t.lines, t.correlated, t.decided = t.rows[:n], t.sums[:n], t.lines[:0], false, t.decided[:0]
 	for i := range b.Packets {
-		payload, ok := pfcpPayload(b, &b.Packets[i])
-		t.rows[i] = prepared{pfcp: ok}
+		p := &b.Packets[i]
+		payload, ok := pfcpPayload(b, p)
+		row := &t.rows[i]
+		*row = prepared{pfcp: ok}
 		if ok {
-			pfcp.Summarize(payload, &t.sums[i])
+			s, d := &t.sums[i], &p.Decoded
+			pfcp.Summarize(payload, s)
+			// The digest the Correlator reads, made here on the worker.
+			row.dig.Set(s)
+			row.dig.Src = pfcp.EndpointOf(netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort))
+			row.dig.Dst = pfcp.EndpointOf(netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort))
+			row.dig.Time = p.Timestamp
 		}
 	}
 }

@@ -14,11 +14,14 @@ type tunnels struct {
 	// mob follows the sessions' GTP-U endpoints; ids maps its session
 	// index to the Correlator's session id (0: not yet known).
 	mob *mobile.PFCPTable
-	ids []int
-	// packets and bytes count the G-PDUs (and their frame lengths on the
-	// wire), by session id.
-	packets, bytes []int64
+	ids chunks[int32]
+	// counts holds the G-PDUs (and their frame lengths on the wire) by
+	// session id.
+	counts chunks[gpduCount]
 }
+
+// gpduCount counts a session's G-PDUs.
+type gpduCount struct{ packets, bytes int64 }
 
 func newTunnels() *tunnels { return &tunnels{mob: mobile.NewPFCPTable()} }
 
@@ -26,14 +29,12 @@ func newTunnels() *tunnels { return &tunnels{mob: mobile.NewPFCPTable()} }
 // to the endpoint table and links its session to the id once it has one.
 func (u *tunnels) follow(m *pfcp.Message, id int) {
 	i, class := u.mob.Add(m.Src.Addr(), m.Dst.Addr(), m.Summary)
-	if class != mobile.ClassSession {
+	if class != mobile.ClassSession || i < 0 {
 		return
 	}
-	for int(i) >= len(u.ids) {
-		u.ids = append(u.ids, 0)
-	}
-	if u.ids[i] == 0 && id != 0 {
-		u.ids[i] = id
+	u.ids.grow(int(i))
+	if p := u.ids.at(int(i)); *p == 0 && id != 0 {
+		*p = int32(id)
 	}
 }
 
@@ -44,21 +45,24 @@ func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
 		return
 	}
 	i, ok := u.mob.Tunnel(d.IP.Dst, d.TEID)
-	if !ok || int(i) >= len(u.ids) || u.ids[i] == 0 {
+	if !ok || i < 0 || int(i) >= u.ids.len() {
 		return
 	}
-	id := u.ids[i]
-	for id >= len(u.packets) {
-		u.packets, u.bytes = append(u.packets, 0), append(u.bytes, 0)
+	id := int(*u.ids.at(int(i)))
+	if id == 0 {
+		return
 	}
-	u.packets[id]++
-	u.bytes[id] += int64(wire)
+	u.counts.grow(id)
+	c := u.counts.at(id)
+	c.packets++
+	c.bytes += int64(wire)
 }
 
 // of returns session id's G-PDU packets and bytes.
 func (u *tunnels) of(id int) (packets, bytes int64) {
-	if id < 0 || id >= len(u.packets) {
+	if id < 0 || id >= u.counts.len() {
 		return 0, 0
 	}
-	return u.packets[id], u.bytes[id]
+	c := u.counts.at(id)
+	return c.packets, c.bytes
 }
