@@ -4,8 +4,9 @@
 #   establishment, modification and deletion), then
 #   - tshark -n -r CAP -Y pfcp -T fields -e pfcp.seid   (the issue's reference command)
 #   - pcapflow seids CAP --json, pcapflow seids CAP (text), --csv and --sessions --json
-# each to /dev/null, BENCH_RUNS (default 7) wall-clock runs each, interleaved (tshark, then every
-# pcapflow mode, then again) so that load from other work hits all of them alike. Prints the
+# each to /dev/null, BENCH_RUNS (default 7) wall-clock runs each, interleaved (tshark, one untimed
+# pcapflow warm-up run, then every pcapflow mode in a rotating order, then again) so that load from
+# other work hits all of them alike. Prints the
 # minimum and the median of each, and the ratios tshark/pcapflow: against tshark measured here
 # and against the issue's reference figure (12.5 s, BENCH_REF_SECONDS).
 # Needs tshark (apt-get install -y tshark) for the measured ratio. BENCH_SESSIONS overrides the
@@ -50,11 +51,18 @@ cat "$cap" >/dev/null # page cache
 t_ts=""
 declare -a t_pf
 for ((i = 0; i < ${#modes[@]}; i++)); do t_pf[i]=""; done
-for _ in $(seq "$runs"); do
+for ((r = 0; r < runs; r++)); do
   if $have_tshark; then
     t_ts+=" $(time1 tshark -n -r "$cap" -Y pfcp -T fields -e pfcp.seid)"
+    # One untimed pcapflow run after tshark: the first short process after
+    # tshark's (300 MB, 3 s) was measured 10-50 ms slower than the next ones
+    # on this VM (e.g. 135 83 79 78 ms, 96 85 90 83 ms), which penalised
+    # whichever mode came first. hyperfine's --warmup does the same.
+    "$BIN" seids "$cap" --csv >/dev/null 2>&1
   fi
-  for ((i = 0; i < ${#modes[@]}; i++)); do
+  # The modes take turns at going first.
+  for ((k = 0; k < ${#modes[@]}; k++)); do
+    i=$(((k + r) % ${#modes[@]}))
     # shellcheck disable=SC2086
     t_pf[i]+=" $(time1 "$BIN" seids "$cap" ${modes[i]})"
   done
