@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
-CGO_ENABLED=0 go build -o bin/pcapflow ./cmd/pcapflow
+make -s build
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench
 BIN=bench/pcapflow-seids
-CGO_ENABLED=0 go build -o "$BIN" ./cmd/pcapflow
+make -s build BIN="$BIN"
 sessions=${BENCH_SESSIONS:-33333}
 runs=${BENCH_RUNS:-7}
 ref=${BENCH_REF_SECONDS:-12.5}

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 command -v capinfos >/dev/null || { echo "capinfos not found: apt-get install -y tshark" >&2; exit 1; }
 BIN=bench/pcapflow
 mkdir -p bench
-CGO_ENABLED=0 go build -o "$BIN" ./cmd/pcapflow
+make -s build BIN="$BIN"
 size=${BENCH_BYTES:-1GiB}
 mkdir -p bench
 cap=bench/mix-$size.pcap

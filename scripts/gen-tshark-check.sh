@@ -27,7 +27,7 @@ set -eu
 cd "$(dirname "$0")/.."
 PCAPFLOW=${1:-}
 if [ -z "$PCAPFLOW" ]; then
-	CGO_ENABLED=0 go build -o bin/pcapflow ./cmd/pcapflow
+	make -s build
 	PCAPFLOW=bin/pcapflow
 fi
 command -v tshark >/dev/null || { echo "gen-tshark-check: tshark not found" >&2; exit 1; }
