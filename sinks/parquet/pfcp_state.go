@@ -59,11 +59,8 @@ type PFCPSession struct {
 	// TEIDs the session's messages carried (the first ones).
 	UEIPs []netip.Addr
 	TEIDs []uint32
-	// Request/response exchanges of the session: requests (first copies),
-	// retransmitted copies, unanswered requests, and the latency of the
-	// answered ones (first request copy to first response).
-	Requests, Retransmissions, Unanswered, Answered int
-	LatencyMin, LatencyMax, LatencyTotal            time.Duration
+	// Exchanges counts the session's request/response exchanges.
+	pfcp.Exchanges
 }
 
 // pfcpRef is where a PFCP datagram came from.
@@ -121,9 +118,8 @@ type pfcpDetail struct {
 	// Deleted messages.
 	seen                       bool
 	estResponse, last, deleted pfcpRef
-	// Exchange counts, as PFCPSession has them.
-	requests, retransmissions, unanswered, answered int
-	latMin, latMax, latTotal                        time.Duration
+	// ex counts the session's finished exchanges.
+	ex pfcp.Exchanges
 }
 
 // pfcpState correlates the run's PFCP datagrams (pfcp.Correlator) and
@@ -349,19 +345,7 @@ func (s *pfcpState) fold(tx *pfcpTx) {
 	if id < 1 || id > len(s.details) {
 		return
 	}
-	det := &s.details[id-1]
-	det.requests++
-	det.retransmissions += tx.copies - 1
-	if !tx.answered {
-		det.unanswered++
-		return
-	}
-	if det.answered == 0 || tx.latency < det.latMin {
-		det.latMin = tx.latency
-	}
-	det.latMax = max(det.latMax, tx.latency)
-	det.latTotal += tx.latency
-	det.answered++
+	s.details[id-1].ex.Add(tx.copies, tx.answered, tx.latency)
 }
 
 // drain emits queued rows from the front up to the first undecided
@@ -412,8 +396,7 @@ func (s *pfcpState) sessions(inputName func(pipeline.InputID) string) []PFCPSess
 			o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
 		}
 		o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
-		o.Requests, o.Retransmissions, o.Unanswered, o.Answered = det.requests, det.retransmissions, det.unanswered, det.answered
-		o.LatencyMin, o.LatencyMax, o.LatencyTotal = det.latMin, det.latMax, det.latTotal
+		o.Exchanges = det.ex
 	}
 	return out
 }

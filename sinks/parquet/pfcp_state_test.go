@@ -92,8 +92,8 @@ func TestPFCPTxLinger(t *testing.T) {
 	st := sink.pfcp
 	var requests, retrans int
 	for i := range st.details {
-		requests += st.details[i].requests
-		retrans += st.details[i].retransmissions
+		requests += st.details[i].ex.Requests
+		retrans += st.details[i].ex.Retransmissions
 	}
 	// Every request of the scenario is sent twice, T1 apart: three
 	// exchanges per session (establishment, modification, deletion).

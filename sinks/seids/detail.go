@@ -38,12 +38,13 @@ type detail struct {
 	cpNodeRef      uint64
 	// byType counts the session's messages by type, from
 	// SessionEstablishmentRequest (session messages are types 50-57).
-	byType                        [8]uint32
-	answered, retrans, unanswered int
-	latMin, latMax                time.Duration
-	lats                          latList
-	vals                          valList
-	modified                      bool
+	byType [8]uint32
+	// ex counts the session's finished exchanges; lats keeps the first
+	// maxLatencies latencies for the median.
+	ex       pfcp.Exchanges
+	lats     latList
+	vals     valList
+	modified bool
 }
 
 // count counts a message of session type typ.
@@ -68,17 +69,8 @@ func (d *detail) typeCounts(dst typeCounts) typeCounts {
 // exchangeDone folds one request/response exchange of the session:
 // copies of the request, and its latency when it was answered.
 func (t *tracker) exchangeDone(d *detail, copies int, answered bool, latency time.Duration) {
-	d.retrans += copies - 1
-	if !answered {
-		d.unanswered++
-		return
-	}
-	if d.answered == 0 || latency < d.latMin {
-		d.latMin = latency
-	}
-	d.latMax = max(d.latMax, latency)
-	d.answered++
-	if d.answered <= maxLatencies {
+	d.ex.Add(copies, answered, latency)
+	if answered && d.ex.Answered <= maxLatencies {
 		t.lats.add(&d.lats, latency)
 	}
 }

@@ -20,13 +20,12 @@ func pairOf(x, y netip.Addr) pairKey {
 
 // pairStats counts the node messages (types 1-49) between two nodes.
 type pairStats struct {
-	key                   pairKey
-	byType                [256]int
-	nodes                 []string
-	first, last           uint64 // frames
-	requests, unanswered  int
-	retrans, answered     int
-	latMin, latMax, total time.Duration
+	key         pairKey
+	byType      [256]int
+	nodes       []string
+	first, last uint64 // frames
+	// ex counts the exchanges between the nodes.
+	ex pfcp.Exchanges
 }
 
 // pairs holds the node pairs in order of their first message.
@@ -68,16 +67,5 @@ func (ps *pairs) add(src, dst netip.Addr, s *pfcp.Summary, frame uint64, nodes *
 
 // exchangeDone folds one exchange between the pair's nodes.
 func (p *pairStats) exchangeDone(copies int, answered bool, latency time.Duration) {
-	p.requests++
-	p.retrans += copies - 1
-	if !answered {
-		p.unanswered++
-		return
-	}
-	if p.answered == 0 || latency < p.latMin {
-		p.latMin = latency
-	}
-	p.latMax = max(p.latMax, latency)
-	p.total += latency
-	p.answered++
+	p.ex.Add(copies, answered, latency)
 }

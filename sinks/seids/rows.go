@@ -90,7 +90,7 @@ func (b *rowBuilder) session(ss *pfcp.Session) *SessionRow {
 		CPSEID: opt(&b.cpSEID, ss.CPSEID), UPSEID: opt(&b.upSEID, ss.UPSEID),
 		CPNode: t.names.text(d.cpNode), UPNode: t.names.text(d.upNode),
 		EstReq: est.frame, FirstFr: first.frame, Messages: ss.Messages,
-		Answered: d.answered, Retrans: d.retrans, Unanswer: d.unanswered}
+		Answered: d.ex.Answered, Retrans: d.ex.Retransmissions, Unanswer: d.ex.Unanswered}
 	if ss.EstResponse != 0 {
 		r.EstResp, r.Estab = frameOf(d.estResp), b.when(d.estResp)
 	}
@@ -121,10 +121,10 @@ func (b *rowBuilder) session(ss *pfcp.Session) *SessionRow {
 	r.UEIPs = b.ueTexts(d.vals)
 	r.FTEIDs = b.endpoints(d.vals)
 	r.GTPUPackets, r.GTPUBytes = b.s.tun.of(ss.ID)
-	if d.answered > 0 {
+	if d.ex.Answered > 0 {
 		var med time.Duration
 		med, b.lats = t.lats.median(d.lats, b.lats)
-		b.lat = Latency{Min: us(d.latMin), Median: us(med), Max: us(d.latMax)}
+		b.lat = Latency{Min: us(d.ex.LatencyMin), Median: us(med), Max: us(d.ex.LatencyMax)}
 		r.Latency = &b.lat
 	}
 	return r
@@ -213,7 +213,7 @@ func containsValue(vs []value, v value) bool {
 func (b *rowBuilder) pair(p *pairStats) *PairRow {
 	r := &b.pr
 	*r = PairRow{Kind: "node_pair", A: p.key.a.String(), B: p.key.b.String(), Nodes: p.nodes,
-		Requests: p.requests, Answered: p.answered, Retrans: p.retrans, Unanswer: p.unanswered,
+		Requests: p.ex.Requests, Answered: p.ex.Answered, Retrans: p.ex.Retransmissions, Unanswer: p.ex.Unanswered,
 		FirstFr: p.first, LastFr: p.last}
 	b.types = b.types[:0]
 	for typ, n := range p.byType {
@@ -231,8 +231,8 @@ func (b *rowBuilder) pair(p *pairStats) *PairRow {
 		}
 	}
 	r.ByType = b.types
-	if p.answered > 0 {
-		b.lat = Latency{Min: us(p.latMin), Median: us(p.total / time.Duration(p.answered)), Max: us(p.latMax)}
+	if p.ex.Answered > 0 {
+		b.lat = Latency{Min: us(p.ex.LatencyMin), Median: us(p.ex.LatencyTotal / time.Duration(p.ex.Answered)), Max: us(p.ex.LatencyMax)}
 		r.Latency = &b.lat
 	}
 	return r
