@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
+	"github.com/pcapflow/pcapflow/internal/numbering"
 )
 
 // Bounds of what a PFCPSession remembers.
@@ -55,7 +57,7 @@ const (
 	ClassNode
 )
 
-// Keys of the table's maps: node addresses are numbered (see nodeIDs),
+// Keys of the table's maps: node addresses are numbered (see numbering),
 // so that keys are small and hold no pointers.
 type cpKey struct {
 	cp, up uint32
@@ -82,8 +84,8 @@ type pfcpSession struct {
 // the GTP-U endpoints and UE addresses each session announced (see the
 // package documentation). The zero value is not usable; call NewPFCPTable.
 type PFCPTable struct {
-	sessions slab[pfcpSession]
-	nodes    nodeIDs
+	sessions chunked.Array[pfcpSession]
+	nodes    *numbering.Numbers[addrKey]
 	byCP     map[cpKey]int32
 	bySEID   seidIndex
 	pending  map[estKey]int32
@@ -94,7 +96,7 @@ type PFCPTable struct {
 // NewPFCPTable returns an empty table.
 func NewPFCPTable() *PFCPTable {
 	return &PFCPTable{
-		nodes:   nodeIDs{ids: map[addrKey]uint32{}},
+		nodes:   numbering.New[addrKey](),
 		byCP:    map[cpKey]int32{},
 		bySEID:  newSEIDIndex(),
 		pending: map[estKey]int32{},
@@ -104,11 +106,11 @@ func NewPFCPTable() *PFCPTable {
 }
 
 // Len returns the number of sessions opened so far.
-func (t *PFCPTable) Len() int { return t.sessions.len() }
+func (t *PFCPTable) Len() int { return t.sessions.Len() }
 
 // Session returns session i (0 <= i < Len). The pointer stays valid (and
 // the session's fields current) for the table's life.
-func (t *PFCPTable) Session(i int32) *PFCPSession { return &t.sessions.at(int(i)).PFCPSession }
+func (t *PFCPTable) Session(i int32) *PFCPSession { return &t.sessions.At(int(i)).PFCPSession }
 
 // Add assigns one PFCP datagram, summarised in s, sent from src to dst.
 // For ClassSession it returns the session's index.
@@ -124,7 +126,7 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 		return -1, ClassNone
 	}
 	src, dst = src.Unmap(), dst.Unmap()
-	sn, dn := t.nodes.id(src), t.nodes.id(dst)
+	sn, dn := t.nodes.ID(addrKeyOf(src)), t.nodes.ID(addrKeyOf(dst))
 	var i int32
 	switch {
 	case h.Type == pfcp.SessionEstablishmentRequest:
@@ -144,7 +146,7 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 			return -1, ClassNone
 		}
 	}
-	ss := &t.sessions.at(int(i)).PFCPSession
+	ss := &t.sessions.At(int(i)).PFCPSession
 	ss.Messages++
 	if ss.Live() {
 		t.learn(i, s)
@@ -164,7 +166,7 @@ func (t *PFCPTable) establish(cp, up netip.Addr, cpn, upn, seq uint32, s *pfcp.S
 	}
 	ek := estKey{cpn, upn, seq}
 	i, ok := t.byCP[k]
-	if ok && t.sessions.at(int(i)).Live() {
+	if ok && t.sessions.At(int(i)).Live() {
 		// A retransmission, a retry with a new sequence number, or a
 		// re-establishment of a live session.
 		t.pending[ek] = i
@@ -172,10 +174,10 @@ func (t *PFCPTable) establish(cp, up netip.Addr, cpn, upn, seq uint32, s *pfcp.S
 	}
 	var gen uint32
 	if ok {
-		gen = t.sessions.at(int(i)).Gen + 1
+		gen = t.sessions.At(int(i)).Gen + 1
 	}
-	i = int32(t.sessions.add())
-	*t.sessions.at(int(i)) = pfcpSession{PFCPSession: PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen},
+	i = int32(t.sessions.Add())
+	*t.sessions.At(int(i)) = pfcpSession{PFCPSession: PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen},
 		cp: cpn, up: upn}
 	t.byCP[k] = i
 	t.pending[ek] = i
@@ -184,7 +186,7 @@ func (t *PFCPTable) establish(cp, up netip.Addr, cpn, upn, seq uint32, s *pfcp.S
 
 // answer records an establishment response for session i.
 func (t *PFCPTable) answer(i int32, s *pfcp.Summary) {
-	ss := t.sessions.at(int(i))
+	ss := t.sessions.At(int(i))
 	if ss.Answered {
 		return // a duplicate response
 	}
@@ -205,7 +207,7 @@ func (t *PFCPTable) answer(i int32, s *pfcp.Summary) {
 
 // learn records the endpoints and UE addresses message s announces.
 func (t *PFCPTable) learn(i int32, s *pfcp.Summary) {
-	ss := &t.sessions.at(int(i)).PFCPSession
+	ss := &t.sessions.At(int(i)).PFCPSession
 	for _, f := range s.FTEIDs[:min(s.NumFTEIDs, pfcp.SummaryFTEIDs)] {
 		if f.Choose() {
 			continue
@@ -247,7 +249,7 @@ func (t *PFCPTable) claim(ss *PFCPSession, i int32, e Endpoint) {
 
 // releaseAll drops the endpoints and UE addresses session i still owns.
 func (t *PFCPTable) releaseAll(i int32) {
-	ss := t.sessions.at(int(i))
+	ss := t.sessions.At(int(i))
 	for _, e := range ss.Endpoints {
 		t.tunnels.release(e, i)
 	}

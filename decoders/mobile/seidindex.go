@@ -32,7 +32,7 @@ func (ix *seidIndex) hash(k seidKey) uint32 {
 
 // matches reports whether entry slot (session and direction) has key k.
 func (t *PFCPTable) matches(slot int32, k seidKey) bool {
-	ss := t.sessions.at(int(slot >> 1))
+	ss := t.sessions.At(int(slot >> 1))
 	if slot&1 == 0 {
 		return ss.HasUPSEID && ss.UPSEID == k.seid && ss.cp == k.src && ss.up == k.dst
 	}

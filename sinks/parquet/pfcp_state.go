@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/numbering"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -71,7 +72,7 @@ type pfcpRef struct {
 }
 
 // pfcpTxKey is an exchange: its requester's and responder's endpoint
-// numbers (see pfcpState.endpoint) and the sequence number.
+// numbers (see pfcpState.ends) and the sequence number.
 type pfcpTxKey struct {
 	requester, responder uint32
 	seq                  uint32
@@ -140,35 +141,9 @@ type pfcpState struct {
 	answered pfcpRing
 	// details holds session id i's detail at i-1.
 	details []pfcpDetail
-	// endIDs numbers the address:port endpoints for pfcpTxKey; lastEnd
-	// caches the last two.
-	endIDs  map[netip.AddrPort]uint32
-	lastEnd [2]pfcpEndpoint
-	emit    func(*PFCPMessage) error
-}
-
-// pfcpEndpoint is a numbered endpoint.
-type pfcpEndpoint struct {
-	ap netip.AddrPort
-	id uint32
-	ok bool
-}
-
-// endpoint returns ap's number, numbering it when new. A PFCP capture has
-// few endpoints, and a message's are mostly the last message's two.
-func (s *pfcpState) endpoint(ap netip.AddrPort) uint32 {
-	for _, e := range s.lastEnd {
-		if e.ok && e.ap == ap {
-			return e.id
-		}
-	}
-	id, ok := s.endIDs[ap]
-	if !ok {
-		id = uint32(len(s.endIDs))
-		s.endIDs[ap] = id
-	}
-	s.lastEnd[0], s.lastEnd[1] = s.lastEnd[1], pfcpEndpoint{ap: ap, id: id, ok: true}
-	return id
+	// ends numbers the address:port endpoints of pfcpTxKey.
+	ends *numbering.Numbers[netip.AddrPort]
+	emit func(*PFCPMessage) error
 }
 
 func newPFCPState(emit func(*PFCPMessage) error) *pfcpState {
@@ -176,7 +151,7 @@ func newPFCPState(emit func(*PFCPMessage) error) *pfcpState {
 	// their sessions from Add and Decided); with no Window and no Linger
 	// it still drops no session nor pending establishment.
 	return &pfcpState{corr: pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true}),
-		ests: map[uint64]pfcpEst{}, txs: map[pfcpTxKey]pfcpTx{}, endIDs: map[netip.AddrPort]uint32{}, emit: emit}
+		ests: map[uint64]pfcpEst{}, txs: map[pfcpTxKey]pfcpTx{}, ends: numbering.New[netip.AddrPort](), emit: emit}
 }
 
 // add reads one PFCP packet: its UDP payload is data.
@@ -297,7 +272,7 @@ func (s *pfcpState) transact(m *PFCPMessage, id int, est bool) {
 	}
 	switch {
 	case h.Type.IsRequest():
-		k := pfcpTxKey{s.endpoint(m.Src), s.endpoint(m.Dst), h.Seq}
+		k := pfcpTxKey{s.ends.ID(m.Src), s.ends.ID(m.Dst), h.Seq}
 		if tx, ok := s.txs[k]; ok {
 			tx.copies++
 			s.txs[k] = tx
@@ -305,7 +280,7 @@ func (s *pfcpState) transact(m *PFCPMessage, id int, est bool) {
 		}
 		s.txs[k] = pfcpTx{ref: m.Ref, est: est, session: id, first: m.Time, copies: 1}
 	case h.Type.IsResponse():
-		k := pfcpTxKey{s.endpoint(m.Dst), s.endpoint(m.Src), h.Seq}
+		k := pfcpTxKey{s.ends.ID(m.Dst), s.ends.ID(m.Src), h.Seq}
 		if tx, ok := s.txs[k]; ok && !tx.answered {
 			tx.answered, tx.latency = true, time.Duration(m.Time-tx.first)
 			tx.expires = m.Time + int64(pfcpTxLinger)

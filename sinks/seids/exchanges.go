@@ -4,6 +4,8 @@ import (
 	"math"
 	"net/netip"
 	"time"
+
+	"github.com/pcapflow/pcapflow/internal/numbering"
 )
 
 // txKey identifies a request/response exchange: the requester's and
@@ -69,12 +71,8 @@ type exchanges struct {
 	// over: nothing held can be answered there).
 	last, jump int64
 	seen       bool
-	// endIDs numbers the address:port endpoints; lastEnd caches the
-	// last two looked up.
-	endIDs  map[netip.AddrPort]uint32
-	lastEnd [2]netip.AddrPort
-	lastID  [2]uint32
-	nEnds   uint32
+	// ends numbers the address:port endpoints of txKey.
+	ends *numbering.Numbers[netip.AddrPort]
 }
 
 func newExchanges(wait, linger time.Duration) exchanges {
@@ -84,8 +82,8 @@ func newExchanges(wait, linger time.Duration) exchanges {
 			jump = min(jump, int64(d))
 		}
 	}
-	return exchanges{byKey: map[txKey]int32{}, endIDs: map[netip.AddrPort]uint32{}, due: math.MaxInt64,
-		wait: int64(wait), linger: int64(linger), jump: jump, lastID: [2]uint32{math.MaxUint32, math.MaxUint32}}
+	return exchanges{byKey: map[txKey]int32{}, ends: numbering.New[netip.AddrPort](), due: math.MaxInt64,
+		wait: int64(wait), linger: int64(linger), jump: jump}
 }
 
 // advance sets packet time to now, ending through done the exchanges
@@ -105,23 +103,8 @@ func (x *exchanges) advance(now int64, done func(*exchange)) {
 	}
 }
 
-// endpoint returns ap's number, numbering it when new. A PFCP capture has
-// few endpoints, and a message's are mostly the last message's two.
-func (x *exchanges) endpoint(ap netip.AddrPort) uint32 {
-	for i, e := range x.lastEnd {
-		if x.lastID[i] != math.MaxUint32 && e == ap {
-			return x.lastID[i]
-		}
-	}
-	id, ok := x.endIDs[ap]
-	if !ok {
-		id = x.nEnds
-		x.nEnds++
-		x.endIDs[ap] = id
-	}
-	x.lastEnd[0], x.lastID[0], x.lastEnd[1], x.lastID[1] = x.lastEnd[1], x.lastID[1], ap, id
-	return id
-}
+// endpoint returns ap's number, numbering it when new.
+func (x *exchanges) endpoint(ap netip.AddrPort) uint32 { return x.ends.ID(ap) }
 
 // request records a request sent at now; it returns the slot of a new
 // exchange, or false for a retransmission of a live one.

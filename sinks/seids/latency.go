@@ -3,6 +3,8 @@ package seids
 import (
 	"slices"
 	"time"
+
+	"github.com/pcapflow/pcapflow/internal/chunked"
 )
 
 // maxLatencies bounds the latencies a session keeps for its median (the
@@ -22,14 +24,14 @@ type latList struct{ head, tail int32 }
 // latArena holds every session's latencies in 64-byte blocks: a session
 // with few exchanges takes one block, and a long one grows by blocks,
 // never copying.
-type latArena struct{ blocks chunks[latBlock] }
+type latArena struct{ blocks chunked.Array[latBlock] }
 
-func (a *latArena) block(i int32) *latBlock { return a.blocks.at(int(i - 1)) }
+func (a *latArena) block(i int32) *latBlock { return a.blocks.At(int(i - 1)) }
 
 // add appends d to l.
 func (a *latArena) add(l *latList, d time.Duration) {
 	if l.tail == 0 || a.block(l.tail).n == uint8(len(latBlock{}.v)) {
-		i := int32(a.blocks.add() + 1)
+		i := int32(a.blocks.Add() + 1)
 		if l.tail == 0 {
 			l.head = i
 		} else {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -96,25 +97,25 @@ type estRef struct {
 // estRefs lists every establishment request by Ref, in capture order (a
 // few bytes per establishment: the Correlator may open a session with a
 // request decided long before).
-type estRefs struct{ c chunks[estRef] }
+type estRefs struct{ c chunked.Array[estRef] }
 
 func (e *estRefs) add(ref, frame uint64, input pipeline.InputID) {
-	*e.c.at(e.c.add()) = estRef{ref: ref, frame: frame, input: input}
+	*e.c.At(e.c.Add()) = estRef{ref: ref, frame: frame, input: input}
 }
 
 // find returns request ref's record.
 func (e *estRefs) find(ref uint64) (estRef, bool) {
-	lo, hi := 0, e.c.len()
+	lo, hi := 0, e.c.Len()
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if e.c.at(m).ref < ref {
+		if e.c.At(m).ref < ref {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < e.c.len() && e.c.at(lo).ref == ref {
-		return *e.c.at(lo), true
+	if lo < e.c.Len() && e.c.At(lo).ref == ref {
+		return *e.c.At(lo), true
 	}
 	return estRef{}, false
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -19,7 +20,7 @@ import (
 type tracker struct {
 	// details holds each session's detail by id (ids are dense from 1);
 	// maxID is the highest id seen.
-	details chunks[detail]
+	details chunked.Array[detail]
 	maxID   int
 	vals    valArena
 	lats    latArena
@@ -39,8 +40,8 @@ func newTracker(wait, linger time.Duration) *tracker {
 
 // detail returns session id's detail.
 func (t *tracker) detail(id int) *detail {
-	t.details.grow(id)
-	return t.details.at(id)
+	t.details.Grow(id)
+	return t.details.At(id)
 }
 
 // add records message m of packet p, which the Correlator gave session

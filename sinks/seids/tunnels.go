@@ -3,6 +3,7 @@ package seids
 import (
 	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -14,10 +15,10 @@ type tunnels struct {
 	// mob follows the sessions' GTP-U endpoints; ids maps its session
 	// index to the Correlator's session id (0: not yet known).
 	mob *mobile.PFCPTable
-	ids chunks[int32]
+	ids chunked.Array[int32]
 	// counts holds the G-PDUs (and their frame lengths on the wire) by
 	// session id.
-	counts chunks[gpduCount]
+	counts chunked.Array[gpduCount]
 }
 
 // gpduCount counts a session's G-PDUs.
@@ -32,8 +33,8 @@ func (u *tunnels) follow(m *pfcp.Message, id int) {
 	if class != mobile.ClassSession || i < 0 {
 		return
 	}
-	u.ids.grow(int(i))
-	if p := u.ids.at(int(i)); *p == 0 && id != 0 {
+	u.ids.Grow(int(i))
+	if p := u.ids.At(int(i)); *p == 0 && id != 0 {
 		*p = int32(id)
 	}
 }
@@ -45,24 +46,24 @@ func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
 		return
 	}
 	i, ok := u.mob.Tunnel(d.IP.Dst, d.TEID)
-	if !ok || i < 0 || int(i) >= u.ids.len() {
+	if !ok || i < 0 || int(i) >= u.ids.Len() {
 		return
 	}
-	id := int(*u.ids.at(int(i)))
+	id := int(*u.ids.At(int(i)))
 	if id == 0 {
 		return
 	}
-	u.counts.grow(id)
-	c := u.counts.at(id)
+	u.counts.Grow(id)
+	c := u.counts.At(id)
 	c.packets++
 	c.bytes += int64(wire)
 }
 
 // of returns session id's G-PDU packets and bytes.
 func (u *tunnels) of(id int) (packets, bytes int64) {
-	if id < 0 || id >= u.counts.len() {
+	if id < 0 || id >= u.counts.Len() {
 		return 0, 0
 	}
-	c := u.counts.at(id)
+	c := u.counts.At(id)
 	return c.packets, c.bytes
 }

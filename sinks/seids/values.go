@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 )
 
 // Kinds of the values a session row lists.
@@ -98,11 +99,11 @@ type valList struct{ head, tail int32 }
 // valArena holds the value lists of every session and waiting request,
 // in chunks; freed items are reused.
 type valArena struct {
-	items chunks[valItem]
+	items chunked.Array[valItem]
 	free  int32 // index+1 of the first free item, linked through next
 }
 
-func (a *valArena) item(i int32) *valItem { return a.items.at(int(i - 1)) }
+func (a *valArena) item(i int32) *valItem { return a.items.At(int(i - 1)) }
 
 // push appends a copy of it to l.
 func (a *valArena) push(l *valList, it valItem) {
@@ -111,7 +112,7 @@ func (a *valArena) push(l *valList, it valItem) {
 		i = a.free
 		a.free = a.item(i).next
 	} else {
-		i = int32(a.items.add() + 1)
+		i = int32(a.items.Add() + 1)
 	}
 	it.next = 0
 	*a.item(i) = it
