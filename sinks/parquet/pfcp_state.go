@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/internal/numbering"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -139,8 +140,9 @@ type pfcpState struct {
 	// the answered ones in order of their expiry.
 	txs      map[pfcpTxKey]pfcpTx
 	answered pfcpRing
-	// details holds session id i's detail at i-1.
-	details []pfcpDetail
+	// details holds session id i's detail at i-1 (in chunks: growing
+	// copies nothing).
+	details chunked.Array[pfcpDetail]
 	// ends numbers the address:port endpoints of pfcpTxKey.
 	ends *numbering.Numbers[netip.AddrPort]
 	emit func(*PFCPMessage) error
@@ -224,10 +226,8 @@ func (s *pfcpState) decide(r uint64, id int) {
 
 // detail returns session id's detail.
 func (s *pfcpState) detail(id int) *pfcpDetail {
-	for id > len(s.details) {
-		s.details = append(s.details, pfcpDetail{})
-	}
-	return &s.details[id-1]
+	s.details.Grow(id - 1)
+	return s.details.At(id - 1)
 }
 
 // decided attributes m to session id.
@@ -317,10 +317,10 @@ func (s *pfcpState) fold(tx *pfcpTx) {
 	if tx.est {
 		id = s.ests[tx.ref].session
 	}
-	if id < 1 || id > len(s.details) {
+	if id < 1 || id > s.details.Len() {
 		return
 	}
-	s.details[id-1].ex.Add(tx.copies, tx.answered, tx.latency)
+	s.details.At(id-1).ex.Add(tx.copies, tx.answered, tx.latency)
 }
 
 // drain emits queued rows from the front up to the first undecided
@@ -361,10 +361,10 @@ func (s *pfcpState) sessions(inputName func(pipeline.InputID) string) []PFCPSess
 		o.FirstTime, o.FirstFrame = f.ts, f.frame
 		o.SourceFile = inputName(f.input)
 		o.EstRequestFrame = est(ss.EstRequest).frame
-		if ss.ID < 1 || ss.ID > len(s.details) {
+		if ss.ID < 1 || ss.ID > s.details.Len() {
 			continue
 		}
-		det := &s.details[ss.ID-1]
+		det := s.details.At(ss.ID - 1)
 		o.LastTime, o.LastFrame = det.last.ts, det.last.frame
 		o.EstResponseFrame = det.estResponse.frame
 		if ss.Deleted != 0 {

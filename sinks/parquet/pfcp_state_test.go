@@ -63,7 +63,7 @@ func TestPFCPStateBounded(t *testing.T) {
 			if maxQueue > c.maxQueue {
 				t.Errorf("up to %d rows queued, want <= %d", maxQueue, c.maxQueue)
 			}
-			if n := len(st.details); n != c.sessions {
+			if n := st.details.Len(); n != c.sessions {
 				t.Errorf("%d session details, want %d", n, c.sessions)
 			}
 			if len(st.txs) != 0 {
@@ -91,9 +91,9 @@ func TestPFCPTxLinger(t *testing.T) {
 	}
 	st := sink.pfcp
 	var requests, retrans int
-	for i := range st.details {
-		requests += st.details[i].ex.Requests
-		retrans += st.details[i].ex.Retransmissions
+	for i := range st.details.Len() {
+		requests += st.details.At(i).ex.Requests
+		retrans += st.details.At(i).ex.Retransmissions
 	}
 	// Every request of the scenario is sent twice, T1 apart: three
 	// exchanges per session (establishment, modification, deletion).
