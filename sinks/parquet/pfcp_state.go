@@ -344,36 +344,37 @@ func (s *pfcpState) drain(now int64, final bool) error {
 	return nil
 }
 
-// sessions returns the session rows, by id, once every message was read.
-func (s *pfcpState) sessions(inputName func(pipeline.InputID) string) []PFCPSession {
+// eachSession hands fn the session rows, by id, once every message was
+// read: one row at a time, so that the table is never held whole.
+func (s *pfcpState) eachSession(inputName func(pipeline.InputID) string, fn func(*PFCPSession) error) error {
 	for k, tx := range s.txs {
 		s.fold(&tx)
 		delete(s.txs, k)
 	}
 	s.answered = pfcpRing{}
-	all := s.corr.Sessions()
-	out := make([]PFCPSession, len(all))
 	est := func(r uint64) pfcpRef { return s.ests[r].at }
-	for i, ss := range all {
-		o := &out[i]
-		o.Session = ss
+	var o PFCPSession
+	for _, ss := range s.corr.Sessions() {
+		o = PFCPSession{Session: ss}
 		f := est(ss.First)
 		o.FirstTime, o.FirstFrame = f.ts, f.frame
 		o.SourceFile = inputName(f.input)
 		o.EstRequestFrame = est(ss.EstRequest).frame
-		if ss.ID < 1 || ss.ID > s.details.Len() {
-			continue
+		if ss.ID >= 1 && ss.ID <= s.details.Len() {
+			det := s.details.At(ss.ID - 1)
+			o.LastTime, o.LastFrame = det.last.ts, det.last.frame
+			o.EstResponseFrame = det.estResponse.frame
+			if ss.Deleted != 0 {
+				o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
+			}
+			o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
+			o.Exchanges = det.ex
 		}
-		det := s.details.At(ss.ID - 1)
-		o.LastTime, o.LastFrame = det.last.ts, det.last.frame
-		o.EstResponseFrame = det.estResponse.frame
-		if ss.Deleted != 0 {
-			o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
+		if err := fn(&o); err != nil {
+			return err
 		}
-		o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
-		o.Exchanges = det.ex
 	}
-	return out
+	return nil
 }
 
 // pfcpQueue is a FIFO of message rows, a ring buffer that grows by

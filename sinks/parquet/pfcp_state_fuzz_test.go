@@ -100,7 +100,7 @@ func FuzzPFCPState(f *testing.F) {
 				t.Fatalf("row %d has Ref %d", i, r)
 			}
 		}
-		for _, s := range st.sessions(func(pipeline.InputID) string { return "fuzz" }) {
+		err := st.eachSession(func(pipeline.InputID) string { return "fuzz" }, func(s *PFCPSession) error {
 			if s.FirstFrame == 0 || s.EstRequestFrame == 0 || s.EstResponseFrame == 0 || s.LastFrame < s.EstResponseFrame {
 				t.Errorf("session %d: frames first %d request %d response %d last %d", s.ID, s.FirstFrame, s.EstRequestFrame,
 					s.EstResponseFrame, s.LastFrame)
@@ -108,6 +108,10 @@ func FuzzPFCPState(f *testing.F) {
 			if s.Requests != s.Answered+s.Unanswered || s.Retransmissions < 0 {
 				t.Errorf("session %d: %d requests, %d answered, %d unanswered", s.ID, s.Requests, s.Answered, s.Unanswered)
 			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

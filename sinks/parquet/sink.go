@@ -196,20 +196,20 @@ func (s *Sink) finishPFCP() error {
 	if len(s.sessW) == 0 {
 		return nil
 	}
-	for _, ss := range s.pfcp.sessions(s.sourceName) {
+	return s.pfcp.eachSession(s.sourceName, func(ss *PFCPSession) error {
 		for _, w := range s.sessW {
 			f, err := w.fileFor(ss.FirstTime)
 			if err != nil {
 				return err
 			}
-			f.pfcpSess.AppendPFCPSession(&ss)
+			f.pfcpSess.AppendPFCPSession(ss)
 			w.rows++
 			if err := f.added(1); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Close finishes the output. When the run completed (aborted false) it
