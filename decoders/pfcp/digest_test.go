@@ -1,6 +1,7 @@
 package pfcp
 
 import (
+	"errors"
 	"net/netip"
 	"testing"
 	"time"
@@ -81,5 +82,43 @@ func TestAddDigestEqualsAdd(t *testing.T) {
 	}
 	if a.Stats() != b.Stats() || len(a.Sessions()) != len(b.Sessions()) {
 		t.Errorf("stats %+v / %+v, sessions %d / %d", a.Stats(), b.Stats(), len(a.Sessions()), len(b.Sessions()))
+	}
+}
+
+// TestEachSession: EachSession visits what Sessions returns, in the same
+// order (by id, also once dropped sessions' slots were reused), and stops
+// at the first error.
+func TestEachSession(t *testing.T) {
+	// Sessions start every millisecond for 6 s and end 2 s later; they
+	// are dropped 1 s after their deletion, from 3 s on, and their slots
+	// reused by the sessions started after that.
+	msgs := sessionTraffic(6000)
+	c := NewCorrelatorWith(CorrelatorOptions{Window: time.Minute, Linger: time.Second, Forget: true})
+	for _, m := range msgs[:len(msgs)*2/3] {
+		c.Add(m)
+	}
+	want := c.Sessions()
+	if len(want) < 2 {
+		t.Fatalf("only %d sessions live", len(want))
+	}
+	var got []Session
+	if err := c.EachSession(func(s *Session) error { got = append(got, *s); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("EachSession visited %d sessions, Sessions has %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("session %d: %+v, want %+v", i, got[i], want[i])
+		}
+		if i > 0 && got[i].ID <= got[i-1].ID {
+			t.Fatalf("ids out of order: %d after %d", got[i].ID, got[i-1].ID)
+		}
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := c.EachSession(func(*Session) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("EachSession returned %v after %d calls, want stop after 1", err, n)
 	}
 }

@@ -445,15 +445,36 @@ func (c *Correlator) SessionOf(ref uint64) (int, bool) {
 // not dropped yet), by id.
 func (c *Correlator) Sessions() []Session {
 	out := make([]Session, 0, c.sessions.live())
+	_ = c.EachSession(func(s *Session) error {
+		out = append(out, *s)
+		return nil
+	})
+	return out
+}
+
+// EachSession calls fn with each session Sessions would return, by id,
+// one at a time (the Session is reused from call to call), and stops at
+// fn's first error, which it returns. It holds 4 bytes per session, where
+// Sessions holds a whole Session.
+func (c *Correlator) EachSession(fn func(*Session) error) error {
+	slots := make([]int32, 0, c.sessions.live())
 	for i := int32(0); i < int32(c.sessions.used); i++ {
 		if c.sessions.at(i).flags&sessLive != 0 {
-			out = append(out, c.session(i))
+			slots = append(slots, i)
 		}
 	}
 	if c.opts.Forget {
-		slices.SortFunc(out, func(a, b Session) int { return a.ID - b.ID })
+		// Dropped sessions' slots are reused: slot order is not id order.
+		slices.SortFunc(slots, func(a, b int32) int { return c.sessions.at(a).id - c.sessions.at(b).id })
 	}
-	return out
+	var s Session
+	for _, i := range slots {
+		s = c.session(i)
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Stats returns the transaction counters; Unanswered counts the requests

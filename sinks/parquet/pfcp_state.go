@@ -354,8 +354,8 @@ func (s *pfcpState) eachSession(inputName func(pipeline.InputID) string, fn func
 	s.answered = pfcpRing{}
 	est := func(r uint64) pfcpRef { return s.ests[r].at }
 	var o PFCPSession
-	for _, ss := range s.corr.Sessions() {
-		o = PFCPSession{Session: ss}
+	return s.corr.EachSession(func(ss *pfcp.Session) error {
+		o = PFCPSession{Session: *ss}
 		f := est(ss.First)
 		o.FirstTime, o.FirstFrame = f.ts, f.frame
 		o.SourceFile = inputName(f.input)
@@ -370,11 +370,8 @@ func (s *pfcpState) eachSession(inputName func(pipeline.InputID) string, fn func
 			o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
 			o.Exchanges = det.ex
 		}
-		if err := fn(&o); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(&o)
+	})
 }
 
 // pfcpQueue is a FIFO of message rows, a ring buffer that grows by

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/pcapflow/pcapflow/decoders/pfcp"
 )
 
 // writeSessions writes both tables in the sink's format, a row at a time.
@@ -21,10 +23,8 @@ func (s *Sink) writeSessions() error {
 	default:
 		w = &textSessions{w: s.w}
 	}
-	for _, ss := range s.corr.Sessions() {
-		if err := w.session(b.session(&ss)); err != nil {
-			return err
-		}
+	if err := s.corr.EachSession(func(ss *pfcp.Session) error { return w.session(b.session(ss)) }); err != nil {
+		return err
 	}
 	for _, in := range t.unassigned() {
 		if err := w.session(b.incomplete(&in)); err != nil {
