@@ -42,8 +42,8 @@ func (e *Endpoint) IP() netip.Addr {
 func (e *Endpoint) AddrPort() netip.AddrPort { return netip.AddrPortFrom(e.IP(), e.Port) }
 
 // Digest is what the Correlator reads of one datagram: its endpoints,
-// time and the few header and IE fields that correlation depends on. It is
-// 72 bytes without pointers, so that a caller can digest datagrams on
+// time and the few header and IE fields that correlation depends on, and
+// a tag of the caller's. It is 80 bytes without pointers, so that a caller can digest datagrams on
 // other goroutines (see Digest.Set) and hand the Correlator compact rows
 // in capture order.
 type Digest struct {
@@ -60,6 +60,10 @@ type Digest struct {
 	// Cause is the top-level Cause IE's value (with DigestCause).
 	Cause Cause
 	Flags DigestFlags
+	// Tag is the caller's: the Correlator keeps the Tag of an
+	// establishment request's first copy and reports it as the session's
+	// FirstTag (for example where the frame came from).
+	Tag uint64
 }
 
 // DigestFlags say which fields of a Digest are meaningful.

@@ -49,6 +49,10 @@ type Session struct {
 	First, Last uint64
 	// Deleted is the Ref of the Session Deletion Response, or 0.
 	Deleted uint64
+	// FirstTime and FirstTag are the capture time and the caller's Tag
+	// (Digest.Tag; 0 through Add) of the First message.
+	FirstTime int64
+	FirstTag  uint64
 }
 
 // TransactionStats count request/response exchanges, matched by
@@ -111,8 +115,10 @@ type Correlator struct {
 	pend    []pendingEst
 	free    ring[int32]
 	// more holds, by pend slot, the Refs of an establishment request's
-	// retransmissions (pend stays free of pointers).
-	more [][]uint64
+	// retransmissions (pend stays free of pointers); firsts the time and
+	// Tag of its first copy (read only when a session opens).
+	more   [][]uint64
+	firsts []pendFirst
 	// bySEID maps (sender node, receiver node, header SEID) to a session
 	// slot; byPair holds the latest session created for each (CP, UP, CP
 	// SEID, UP SEID): a repeated establishment response joins it while it
@@ -136,6 +142,8 @@ type Correlator struct {
 	// both are empty): Add looks at them only once packet time passes it.
 	due     int64
 	decided []uint64
+	// dropped holds the sessions the last Add dropped (see Dropped).
+	dropped []Session
 	stats   TransactionStats
 	// expiredUnanswered counts requests dropped unanswered by Window.
 	expiredUnanswered int
@@ -161,6 +169,13 @@ type pendingEst struct {
 	first       uint64
 	n, assigned int
 	expires     int64
+}
+
+// pendFirst is the time and caller's Tag of an establishment request's
+// first copy.
+type pendFirst struct {
+	time int64
+	tag  uint64
 }
 
 // pendRef returns the Ref of the j-th copy of the request in pend slot i.
@@ -229,7 +244,7 @@ func (c *Correlator) Add(m Message) int {
 
 // AddDigest is Add for a datagram given by its Digest, with Ref ref.
 func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
-	c.decided = c.decided[:0]
+	c.decided, c.dropped = c.decided[:0], c.dropped[:0]
 	if !d.Has(DigestSingle) {
 		return 0
 	}
@@ -243,7 +258,7 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 	srcNode, dstNode := c.ends.node[src], c.ends.node[dst]
 	switch {
 	case d.Type == SessionEstablishmentRequest:
-		c.request(ref, d.Time, exchKey{srcNode, dstNode, d.Seq}, d.fseid())
+		c.request(ref, d, exchKey{srcNode, dstNode, d.Seq}, d.fseid())
 		return 0
 	case d.Type == SessionEstablishmentResponse:
 		return c.response(ref, d, srcNode, dstNode)
@@ -265,6 +280,12 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 	return 0
 }
 
+// Dropped returns the sessions the last Add dropped (with Forget and a
+// Linger, a deleted session is dropped Linger after its deletion, when a
+// later message's time passes that): their last state, as Sessions would
+// have listed them. The slice is reused by the next Add.
+func (c *Correlator) Dropped() []Session { return c.dropped }
+
 // Decided returns the Refs of earlier establishment requests that the last
 // Add assigned to the session it returned (the request and its
 // retransmissions, when Add read their response). The slice is reused by
@@ -272,7 +293,8 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 func (c *Correlator) Decided() []uint64 { return c.decided }
 
 // request records an establishment request (or a retransmission of it).
-func (c *Correlator) request(ref uint64, now int64, k exchKey, fs OptSEID) {
+func (c *Correlator) request(ref uint64, d *Digest, k exchKey, fs OptSEID) {
+	now := d.Time
 	h := c.seed.exch(k)
 	c.pending.Reserve()
 	pos, found := c.findPending(k, h)
@@ -294,6 +316,7 @@ func (c *Correlator) request(ref uint64, now int64, k exchKey, fs OptSEID) {
 			i = int32(len(c.pend))
 			c.pend = append(c.pend, pendingEst{})
 			c.more = append(c.more, nil)
+			c.firsts = append(c.firsts, pendFirst{})
 		}
 		c.pending.InsertAt(pos, h, i)
 	}
@@ -302,6 +325,7 @@ func (c *Correlator) request(ref uint64, now int64, k exchKey, fs OptSEID) {
 		c.more[i] = c.more[i][:0]
 	}
 	*p = pendingEst{key: k, live: true, cpSEID: fs, first: ref, n: 1}
+	c.firsts[i] = pendFirst{time: now, tag: d.Tag}
 	c.schedule(&p.expires, now, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 }
 
@@ -341,7 +365,8 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 		}
 		*c.sessions.at(si) = sessHot{cp: cpNode, up: upNode, cpSEID: pk.cpSEID.SEID, upSEID: pk.upSEID.SEID, id: c.nextID,
 			flags: flags, last: ref}
-		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: ref, first: p.first, estCause: d.Cause,
+		f := c.firsts[pi]
+		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: ref, first: p.first, firstTime: f.time, firstTag: f.tag, estCause: d.Cause,
 			hasEstCause: d.Has(DigestCause)}
 	}
 	sess := c.sessions.at(si)

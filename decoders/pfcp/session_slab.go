@@ -25,7 +25,10 @@ const (
 type sessCold struct {
 	estRequest, estResponse, first uint64
 	// deleted is the Ref of the Session Deletion Response, or 0.
-	deleted     uint64
+	deleted uint64
+	// firstTime and firstTag are the first message's time and Tag.
+	firstTime   int64
+	firstTag    uint64
 	estCause    Cause
 	hasEstCause bool
 }
@@ -85,5 +88,5 @@ func (c *Correlator) session(i int32) Session {
 	pk := h.pair()
 	return Session{ID: h.id, CP: c.ends.addr(h.cp), UP: c.ends.addr(h.up), CPSEID: pk.cpSEID, UPSEID: pk.upSEID,
 		EstRequest: cd.estRequest, EstResponse: cd.estResponse, EstCause: cd.estCause, HasEstCause: cd.hasEstCause,
-		Messages: h.messages, First: cd.first, Last: h.last, Deleted: cd.deleted}
+		Messages: h.messages, First: cd.first, Last: h.last, Deleted: cd.deleted, FirstTime: cd.firstTime, FirstTag: cd.firstTag}
 }

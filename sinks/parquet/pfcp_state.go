@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
-	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/internal/numbering"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -82,7 +81,7 @@ type pfcpTxKey struct {
 // pfcpTx is a request/response exchange of a session message.
 type pfcpTx struct {
 	// ref is the request's first copy; est says it is an establishment
-	// request, whose session is decided by its response (see ests).
+	// request, whose session is decided by its response.
 	ref uint64
 	est bool
 	// session is the request's session (0: none, or not decided yet).
@@ -91,22 +90,35 @@ type pfcpTx struct {
 	copies   int
 	answered bool
 	latency  time.Duration
-	// expires is when an answered exchange is folded into its session's
-	// counts and forgotten.
+	// expires is when the exchange is folded into its session's counts
+	// and forgotten: pfcpTxLinger after its answer, PFCPDecideTimeout
+	// after the last copy of its request while unanswered.
 	expires int64
 }
 
 // pfcpTxLinger is how long, in packet time, an answered exchange is kept
 // to count retransmitted copies of its request before it is folded into
-// its session's counts and forgotten (an unanswered one waits for the end
-// of the run).
+// its session's counts and forgotten.
 const pfcpTxLinger = 10 * time.Second
 
-// pfcpEst is an establishment request: where it came from (a session's
-// first frame and time) and the session its response decided.
-type pfcpEst struct {
-	at      pfcpRef
-	session int
+// pfcpSessionLinger is how long, in packet time, a deleted session keeps
+// its SEIDs (a later message with them still belongs to it) before its
+// row is written and it is forgotten, as in the seids message report.
+const pfcpSessionLinger = 10 * time.Second
+
+// pfcpTagFrameBits is the width of the frame number in a digest's Tag
+// (the input number takes the rest): see pfcpTag.
+const pfcpTagFrameBits = 40
+
+// pfcpTag packs where a datagram came from into a pfcp.Digest Tag, which
+// the Correlator reports for a session's first message.
+func pfcpTag(frame uint64, input pipeline.InputID) uint64 {
+	return frame&(1<<pfcpTagFrameBits-1) | uint64(input)<<pfcpTagFrameBits
+}
+
+// pfcpUntag is pfcpTag's inverse.
+func pfcpUntag(tag uint64) (frame uint64, input pipeline.InputID) {
+	return tag & (1<<pfcpTagFrameBits - 1), pipeline.InputID(tag >> pfcpTagFrameBits)
 }
 
 // pfcpDetail is what the session rows add to a Correlator session,
@@ -120,40 +132,54 @@ type pfcpDetail struct {
 	// Deleted messages.
 	seen                       bool
 	estResponse, last, deleted pfcpRef
-	// ex counts the session's finished exchanges.
-	ex pfcp.Exchanges
+	// ex counts the session's finished exchanges; open its exchanges not
+	// folded yet.
+	ex   pfcp.Exchanges
+	open int
+	// dropped is set when the Correlator dropped the session (state
+	// holds its last state): its row is written once open is 0.
+	dropped bool
+	state   pfcp.Session
 }
 
 // pfcpState correlates the run's PFCP datagrams (pfcp.Correlator) and
 // hands message rows, in capture order, to emit once their session is
-// decided, and session rows at the end. It keeps nothing per message:
-// its memory follows the sessions (whose rows it writes at the end), the
-// establishment requests, the rows waiting for a decision and the
-// exchanges not yet answered or answered less than pfcpTxLinger ago.
+// decided, and session rows to emitSession when sessions end. It keeps
+// nothing per message and nothing of a session once its row is written:
+// a deleted session's row is written pfcpSessionLinger after its deletion
+// (and once its exchanges are folded), the others' at the end. Its memory
+// follows the live sessions, the rows waiting for a decision and the
+// exchanges of the last seconds.
 type pfcpState struct {
 	corr    *pfcp.Correlator
 	queue   pfcpQueue
 	nextRef uint64
-	// ests holds the establishment requests by Ref.
-	ests map[uint64]pfcpEst
-	// txs holds the session exchanges not yet folded; answered lists
-	// the answered ones in order of their expiry.
-	txs      map[pfcpTxKey]pfcpTx
-	answered pfcpRing
-	// details holds session id i's detail at i-1 (in chunks: growing
-	// copies nothing).
-	details chunked.Array[pfcpDetail]
+	// txs holds the session exchanges not yet folded; waits and lingers
+	// list the unanswered and answered ones in order of their expiry;
+	// estTxs maps an undecided establishment request's Ref to its key.
+	txs            map[pfcpTxKey]pfcpTx
+	waits, lingers pfcpRing
+	estTxs         map[uint64]pfcpTxKey
+	// details holds the sessions' details by id, until their rows are
+	// written.
+	details map[int]*pfcpDetail
 	// ends numbers the address:port endpoints of pfcpTxKey.
-	ends *numbering.Numbers[netip.AddrPort]
-	emit func(*PFCPMessage) error
+	ends        *numbering.Numbers[netip.AddrPort]
+	emit        func(*PFCPMessage) error
+	emitSession func(*PFCPSession) error
+	inputName   func(pipeline.InputID) string
 }
 
-func newPFCPState(emit func(*PFCPMessage) error) *pfcpState {
+func newPFCPState(emit func(*PFCPMessage) error, emitSession func(*PFCPSession) error, inputName func(pipeline.InputID) string) *pfcpState {
 	// Forget: the Correlator keeps no per-message record (the rows learn
-	// their sessions from Add and Decided); with no Window and no Linger
-	// it still drops no session nor pending establishment.
-	return &pfcpState{corr: pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true}),
-		ests: map[uint64]pfcpEst{}, txs: map[pfcpTxKey]pfcpTx{}, ends: numbering.New[netip.AddrPort](), emit: emit}
+	// their sessions from AddDigest and Decided); it waits for a response
+	// as long as a row waits for its session and drops deleted sessions
+	// after pfcpSessionLinger (Dropped hands them over).
+	corr := pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Window: PFCPDecideTimeout, Linger: pfcpSessionLinger,
+		Forget: true, SkipTransactions: true})
+	return &pfcpState{corr: corr, txs: map[pfcpTxKey]pfcpTx{}, estTxs: map[uint64]pfcpTxKey{},
+		details: map[int]*pfcpDetail{}, ends: numbering.New[netip.AddrPort](), emit: emit, emitSession: emitSession,
+		inputName: inputName}
 }
 
 // add reads one PFCP packet: its UDP payload is data.
@@ -161,7 +187,9 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 	d := &p.Decoded
 	s.nextRef++
 	ref := s.nextRef
-	s.expire(p.Timestamp)
+	if err := s.expire(p.Timestamp); err != nil {
+		return err
+	}
 	m := s.queue.push()
 	*m = PFCPMessage{Ref: ref, Time: p.Timestamp, Frame: p.Frame, SourceFile: ctx.SourceFile, FlowID: ctx.FlowID,
 		Src: netip.AddrPortFrom(d.IP.Src, d.IP.SrcPort), Dst: netip.AddrPortFrom(d.IP.Dst, d.IP.DstPort)}
@@ -174,10 +202,9 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 	here := pfcpRef{frame: p.Frame, ts: p.Timestamp, input: p.Input}
 	single := sum.HeaderOK && sum.Messages == 1
 	isEst := single && sum.Header.Type == pfcp.SessionEstablishmentRequest
-	if isEst {
-		s.ests[ref] = pfcpEst{at: here}
-	}
-	id := s.corr.Add(pfcp.Message{Src: m.Src, Dst: m.Dst, Ref: ref, Time: p.Timestamp, Summary: sum})
+	dig := pfcp.Digest{Src: pfcp.EndpointOf(m.Src), Dst: pfcp.EndpointOf(m.Dst), Time: p.Timestamp, Tag: pfcpTag(p.Frame, p.Input)}
+	dig.Set(sum)
+	id := s.corr.AddDigest(ref, &dig)
 	for _, r := range s.corr.Decided() {
 		s.decide(r, id)
 	}
@@ -202,15 +229,25 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 	case isEst:
 		m.pending = true
 	}
+	for _, ss := range s.corr.Dropped() {
+		if err := s.dropped(&ss); err != nil {
+			return err
+		}
+	}
 	return s.drain(p.Timestamp, false)
 }
 
 // decide records that establishment request r belongs to session id: its
-// row, if still queued, is attributed when it reaches the front.
+// row, if still queued, is attributed when it reaches the front, and its
+// exchange counts for the session.
 func (s *pfcpState) decide(r uint64, id int) {
-	if e, ok := s.ests[r]; ok && e.session == 0 {
-		e.session = id
-		s.ests[r] = e
+	if k, ok := s.estTxs[r]; ok {
+		delete(s.estTxs, r)
+		if tx, ok := s.txs[k]; ok && tx.ref == r && tx.session == 0 {
+			tx.session = id
+			s.txs[k] = tx
+			s.detail(id).open++
+		}
 	}
 	if s.queue.len() == 0 {
 		return
@@ -226,8 +263,12 @@ func (s *pfcpState) decide(r uint64, id int) {
 
 // detail returns session id's detail.
 func (s *pfcpState) detail(id int) *pfcpDetail {
-	s.details.Grow(id - 1)
-	return s.details.At(id - 1)
+	det := s.details[id]
+	if det == nil {
+		det = &pfcpDetail{}
+		s.details[id] = det
+	}
+	return det
 }
 
 // decided attributes m to session id.
@@ -273,54 +314,109 @@ func (s *pfcpState) transact(m *PFCPMessage, id int, est bool) {
 	switch {
 	case h.Type.IsRequest():
 		k := pfcpTxKey{s.ends.ID(m.Src), s.ends.ID(m.Dst), h.Seq}
-		if tx, ok := s.txs[k]; ok {
+		tx, ok := s.txs[k]
+		if ok {
 			tx.copies++
+			if !tx.answered {
+				// A retransmission restarts the wait for the answer.
+				tx.expires = m.Time + int64(PFCPDecideTimeout)
+				s.waits.push(pfcpExpiry{at: tx.expires, key: k})
+			}
 			s.txs[k] = tx
 			return
 		}
-		s.txs[k] = pfcpTx{ref: m.Ref, est: est, session: id, first: m.Time, copies: 1}
+		tx = pfcpTx{ref: m.Ref, est: est, session: id, first: m.Time, copies: 1, expires: m.Time + int64(PFCPDecideTimeout)}
+		s.txs[k] = tx
+		s.waits.push(pfcpExpiry{at: tx.expires, key: k})
+		if id != 0 {
+			s.detail(id).open++
+		} else if est {
+			s.estTxs[m.Ref] = k
+		}
 	case h.Type.IsResponse():
 		k := pfcpTxKey{s.ends.ID(m.Dst), s.ends.ID(m.Src), h.Seq}
 		if tx, ok := s.txs[k]; ok && !tx.answered {
 			tx.answered, tx.latency = true, time.Duration(m.Time-tx.first)
 			tx.expires = m.Time + int64(pfcpTxLinger)
 			s.txs[k] = tx
-			s.answered.push(pfcpExpiry{at: tx.expires, key: k})
+			s.lingers.push(pfcpExpiry{at: tx.expires, key: k})
 		}
 	}
 }
 
-// pfcpExpiry is an answered exchange's key and the time to fold it.
+// pfcpExpiry is an exchange's key and the time to fold it.
 type pfcpExpiry struct {
 	at  int64
 	key pfcpTxKey
 }
 
-// expire folds the answered exchanges whose linger ended by packet time now.
-func (s *pfcpState) expire(now int64) {
-	for s.answered.len() > 0 {
-		e := s.answered.front()
-		if e.at >= now {
-			return
-		}
-		s.answered.pop()
-		if tx, ok := s.txs[e.key]; ok && tx.answered && tx.expires == e.at {
-			delete(s.txs, e.key)
-			s.fold(&tx)
+// expire folds the exchanges whose time ended by packet time now.
+func (s *pfcpState) expire(now int64) error {
+	for _, q := range [2]*pfcpRing{&s.waits, &s.lingers} {
+		for q.len() > 0 {
+			e := q.front()
+			if e.at >= now {
+				break
+			}
+			q.pop()
+			if tx, ok := s.txs[e.key]; ok && tx.expires == e.at {
+				delete(s.txs, e.key)
+				if err := s.fold(&tx); err != nil {
+					return err
+				}
+			}
 		}
 	}
+	return nil
 }
 
-// fold adds exchange tx to its session's counts.
-func (s *pfcpState) fold(tx *pfcpTx) {
-	id := tx.session
-	if tx.est {
-		id = s.ests[tx.ref].session
+// fold adds exchange tx to its session's counts, and writes the session's
+// row if it was dropped and this was its last open exchange.
+func (s *pfcpState) fold(tx *pfcpTx) error {
+	if tx.session == 0 {
+		if tx.est {
+			delete(s.estTxs, tx.ref)
+		}
+		return nil
 	}
-	if id < 1 || id > s.details.Len() {
-		return
+	det := s.details[tx.session]
+	if det == nil {
+		return nil
 	}
-	s.details.At(id-1).ex.Add(tx.copies, tx.answered, tx.latency)
+	det.ex.Add(tx.copies, tx.answered, tx.latency)
+	det.open--
+	if det.dropped && det.open == 0 {
+		return s.finishSession(&det.state, det)
+	}
+	return nil
+}
+
+// dropped takes a session the Correlator dropped: its row is written now,
+// or when its last exchange is folded.
+func (s *pfcpState) dropped(ss *pfcp.Session) error {
+	det := s.detail(ss.ID)
+	if det.open > 0 {
+		det.dropped, det.state = true, *ss
+		return nil
+	}
+	return s.finishSession(ss, det)
+}
+
+// finishSession writes session ss's row and forgets it.
+func (s *pfcpState) finishSession(ss *pfcp.Session, det *pfcpDetail) error {
+	delete(s.details, ss.ID)
+	o := PFCPSession{Session: *ss}
+	frame, input := pfcpUntag(ss.FirstTag)
+	o.FirstTime, o.FirstFrame, o.EstRequestFrame = ss.FirstTime, frame, frame
+	o.SourceFile = s.inputName(input)
+	o.LastTime, o.LastFrame = det.last.ts, det.last.frame
+	o.EstResponseFrame = det.estResponse.frame
+	if ss.Deleted != 0 {
+		o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
+	}
+	o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
+	o.Exchanges = det.ex
+	return s.emitSession(&o)
 }
 
 // drain emits queued rows from the front up to the first undecided
@@ -344,33 +440,21 @@ func (s *pfcpState) drain(now int64, final bool) error {
 	return nil
 }
 
-// eachSession hands fn the session rows, by id, once every message was
-// read: one row at a time, so that the table is never held whole.
-func (s *pfcpState) eachSession(inputName func(pipeline.InputID) string, fn func(*PFCPSession) error) error {
-	for k, tx := range s.txs {
-		s.fold(&tx)
-		delete(s.txs, k)
+// finish writes the rows still queued, folds the exchanges still open and
+// writes the rows of the sessions not written yet, by id.
+func (s *pfcpState) finish() error {
+	if err := s.drain(0, true); err != nil {
+		return err
 	}
-	s.answered = pfcpRing{}
-	est := func(r uint64) pfcpRef { return s.ests[r].at }
-	var o PFCPSession
-	return s.corr.EachSession(func(ss *pfcp.Session) error {
-		o = PFCPSession{Session: *ss}
-		f := est(ss.First)
-		o.FirstTime, o.FirstFrame = f.ts, f.frame
-		o.SourceFile = inputName(f.input)
-		o.EstRequestFrame = est(ss.EstRequest).frame
-		if ss.ID >= 1 && ss.ID <= s.details.Len() {
-			det := s.details.At(ss.ID - 1)
-			o.LastTime, o.LastFrame = det.last.ts, det.last.frame
-			o.EstResponseFrame = det.estResponse.frame
-			if ss.Deleted != 0 {
-				o.DeletedTime, o.DeletedFrame = det.deleted.ts, det.deleted.frame
-			}
-			o.CPNode, o.UPNode, o.UEIPs, o.TEIDs = det.cpNode, det.upNode, det.ueIPs, det.teids
-			o.Exchanges = det.ex
+	for k, tx := range s.txs {
+		delete(s.txs, k)
+		if err := s.fold(&tx); err != nil {
+			return err
 		}
-		return fn(&o)
+	}
+	s.waits, s.lingers = pfcpRing{}, pfcpRing{}
+	return s.corr.EachSession(func(ss *pfcp.Session) error {
+		return s.finishSession(ss, s.detail(ss.ID))
 	})
 }
 

@@ -66,10 +66,14 @@ func FuzzPFCPState(f *testing.F) {
 		pfcpMsg(pfcp.HeartbeatRequest, false, 0, 9, 0, 0), pfcpMsg(pfcp.HeartbeatResponse, false, 0, 9, 0, 0)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var rows []uint64
+		var sessions []PFCPSession
 		st := newPFCPState(func(m *PFCPMessage) error {
 			rows = append(rows, m.Ref)
 			return nil
-		})
+		}, func(s *PFCPSession) error {
+			sessions = append(sessions, *s)
+			return nil
+		}, func(pipeline.InputID) string { return "fuzz" })
 		ctx := &PacketContext{SourceFile: "fuzz"}
 		ts := int64(0)
 		n := 0
@@ -89,7 +93,7 @@ func FuzzPFCPState(f *testing.F) {
 			}
 			data = data[3+l:]
 		}
-		if err := st.drain(0, true); err != nil {
+		if err := st.finish(); err != nil {
 			t.Fatal(err)
 		}
 		if len(rows) != n {
@@ -100,7 +104,12 @@ func FuzzPFCPState(f *testing.F) {
 				t.Fatalf("row %d has Ref %d", i, r)
 			}
 		}
-		err := st.eachSession(func(pipeline.InputID) string { return "fuzz" }, func(s *PFCPSession) error {
+		seen := map[int]bool{}
+		for _, s := range sessions {
+			if seen[s.ID] {
+				t.Errorf("session %d written twice", s.ID)
+			}
+			seen[s.ID] = true
 			if s.FirstFrame == 0 || s.EstRequestFrame == 0 || s.EstResponseFrame == 0 || s.LastFrame < s.EstResponseFrame {
 				t.Errorf("session %d: frames first %d request %d response %d last %d", s.ID, s.FirstFrame, s.EstRequestFrame,
 					s.EstResponseFrame, s.LastFrame)
@@ -108,10 +117,9 @@ func FuzzPFCPState(f *testing.F) {
 			if s.Requests != s.Answered+s.Unanswered || s.Retransmissions < 0 {
 				t.Errorf("session %d: %d requests, %d answered, %d unanswered", s.ID, s.Requests, s.Answered, s.Unanswered)
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		}
+		if len(st.details) != 0 || len(st.txs) != 0 || len(st.estTxs) != 0 {
+			t.Errorf("after finish: %d details, %d exchanges, %d establishment exchanges held", len(st.details), len(st.txs), len(st.estTxs))
 		}
 	})
 }

@@ -76,7 +76,7 @@ func New(opts Options) (*Sink, error) {
 		}
 	}
 	if len(s.msgsW)+len(s.sessW) > 0 {
-		s.pfcp = newPFCPState(s.emitPFCPMessage)
+		s.pfcp = newPFCPState(s.emitPFCPMessage, s.emitPFCPSession, s.sourceName)
 	}
 	if len(s.httpW) > 0 {
 		if s.http, err = newHTTPState(s); err != nil {
@@ -185,31 +185,30 @@ func (s *Sink) emitPFCPMessage(m *PFCPMessage) error {
 	return nil
 }
 
-// finishPFCP writes the PFCP rows still queued, then one row per session.
+// finishPFCP writes the PFCP rows still queued, then the rows of the
+// sessions not written yet.
 func (s *Sink) finishPFCP() error {
 	if s.pfcp == nil {
 		return nil
 	}
-	if err := s.pfcp.drain(0, true); err != nil {
-		return err
-	}
-	if len(s.sessW) == 0 {
-		return nil
-	}
-	return s.pfcp.eachSession(s.sourceName, func(ss *PFCPSession) error {
-		for _, w := range s.sessW {
-			f, err := w.fileFor(ss.FirstTime)
-			if err != nil {
-				return err
-			}
-			f.pfcpSess.AppendPFCPSession(ss)
-			w.rows++
-			if err := f.added(1); err != nil {
-				return err
-			}
+	return s.pfcp.finish()
+}
+
+// emitPFCPSession writes a PFCP session's row, in the partition of its
+// first message.
+func (s *Sink) emitPFCPSession(ss *PFCPSession) error {
+	for _, w := range s.sessW {
+		f, err := w.fileFor(ss.FirstTime)
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+		f.pfcpSess.AppendPFCPSession(ss)
+		w.rows++
+		if err := f.added(1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close finishes the output. When the run completed (aborted false) it
