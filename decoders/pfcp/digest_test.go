@@ -122,3 +122,40 @@ func TestEachSession(t *testing.T) {
 		t.Errorf("EachSession returned %v after %d calls, want stop after 1", err, n)
 	}
 }
+
+// TestDropped: with ReportDropped, every session is either handed over by
+// Dropped once (deleted and lingered) or still listed by Sessions at the
+// end, with its deletion; without it, Dropped stays empty.
+func TestDropped(t *testing.T) {
+	msgs := sessionTraffic(3000)
+	for _, report := range []bool{true, false} {
+		c := NewCorrelatorWith(CorrelatorOptions{Window: time.Minute, Linger: time.Second, Forget: true, ReportDropped: report})
+		seen := map[int]int{}
+		for _, m := range msgs {
+			c.Add(m)
+			for _, s := range c.Dropped() {
+				if s.Deleted == 0 || s.Messages != 6 {
+					t.Fatalf("dropped session %d: deleted %d, %d messages", s.ID, s.Deleted, s.Messages)
+				}
+				seen[s.ID]++
+			}
+		}
+		if !report {
+			if len(seen) != 0 {
+				t.Errorf("without ReportDropped, Dropped listed %d sessions", len(seen))
+			}
+			continue
+		}
+		if len(seen) == 0 {
+			t.Fatal("no session was dropped")
+		}
+		for _, s := range c.Sessions() {
+			seen[s.ID]++
+		}
+		for id := 1; id <= 3000; id++ {
+			if seen[id] != 1 {
+				t.Errorf("session %d handed over %d times", id, seen[id])
+			}
+		}
+	}
+}

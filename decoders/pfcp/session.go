@@ -99,6 +99,9 @@ type CorrelatorOptions struct {
 	// SkipTransactions turns request/response matching off: Stats then
 	// stays zero. Sessions do not depend on it.
 	SkipTransactions bool
+	// ReportDropped makes Dropped list the sessions each Add dropped
+	// (building a Session each, which callers that do not need them skip).
+	ReportDropped bool
 }
 
 // Correlator groups PFCP messages into sessions following the rule in the
@@ -283,7 +286,8 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 // Dropped returns the sessions the last Add dropped (with Forget and a
 // Linger, a deleted session is dropped Linger after its deletion, when a
 // later message's time passes that): their last state, as Sessions would
-// have listed them. The slice is reused by the next Add.
+// have listed them. It is empty unless ReportDropped is set. The slice is
+// reused by the next Add.
 func (c *Correlator) Dropped() []Session { return c.dropped }
 
 // Decided returns the Refs of earlier establishment requests that the last

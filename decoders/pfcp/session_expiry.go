@@ -69,7 +69,9 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 // drop forgets the session in slot i: its keys go unless a later session
 // took them over.
 func (c *Correlator) drop(i int32, h *sessHot) {
-	c.dropped = append(c.dropped, c.session(i))
+	if c.opts.ReportDropped {
+		c.dropped = append(c.dropped, c.session(i))
+	}
 	if h.flags&sessUPSEID != 0 {
 		c.bySEID.Remove(c.seed.seid(seidKey{h.cp, h.up, h.upSEID}), i)
 	}

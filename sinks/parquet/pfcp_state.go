@@ -176,7 +176,7 @@ func newPFCPState(emit func(*PFCPMessage) error, emitSession func(*PFCPSession) 
 	// as long as a row waits for its session and drops deleted sessions
 	// after pfcpSessionLinger (Dropped hands them over).
 	corr := pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Window: PFCPDecideTimeout, Linger: pfcpSessionLinger,
-		Forget: true, SkipTransactions: true})
+		Forget: true, SkipTransactions: true, ReportDropped: true})
 	return &pfcpState{corr: corr, txs: map[pfcpTxKey]pfcpTx{}, estTxs: map[uint64]pfcpTxKey{},
 		details: map[int]*pfcpDetail{}, ends: numbering.New[netip.AddrPort](), emit: emit, emitSession: emitSession,
 		inputName: inputName}
