@@ -58,6 +58,23 @@ func newTableWriter(t Table, o *Options) *tableWriter {
 	return &tableWriter{t: t, o: o, open: make(map[int64]*file), seq: make(map[string]int)}
 }
 
+// appendRow adds one row to the file of partition time ts of each writer
+// in ws: add appends it to the file's builders.
+func appendRow(ws []*tableWriter, ts int64, add func(*file)) error {
+	for _, w := range ws {
+		f, err := w.fileFor(ts)
+		if err != nil {
+			return err
+		}
+		add(f)
+		w.rows++
+		if err := f.added(1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fileFor returns the file that takes rows of timestamp ts.
 func (w *tableWriter) fileFor(ts int64) (*file, error) {
 	bk := bucketOf(w.o.Partition, ts)

@@ -171,18 +171,7 @@ func (s *Sink) appendRows(b *pipeline.Batch, pcs []PacketContext) error {
 // emitPFCPMessage writes a PFCP datagram's row, in the partition of its
 // own timestamp.
 func (s *Sink) emitPFCPMessage(m *PFCPMessage) error {
-	for _, w := range s.msgsW {
-		f, err := w.fileFor(m.Time)
-		if err != nil {
-			return err
-		}
-		f.pfcpMsgs.AppendPFCPMessage(m)
-		w.rows++
-		if err := f.added(1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return appendRow(s.msgsW, m.Time, func(f *file) { f.pfcpMsgs.AppendPFCPMessage(m) })
 }
 
 // finishPFCP writes the PFCP rows still queued, then the rows of the
@@ -197,18 +186,7 @@ func (s *Sink) finishPFCP() error {
 // emitPFCPSession writes a PFCP session's row, in the partition of its
 // first message.
 func (s *Sink) emitPFCPSession(ss *PFCPSession) error {
-	for _, w := range s.sessW {
-		f, err := w.fileFor(ss.FirstTime)
-		if err != nil {
-			return err
-		}
-		f.pfcpSess.AppendPFCPSession(ss)
-		w.rows++
-		if err := f.added(1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return appendRow(s.sessW, ss.FirstTime, func(f *file) { f.pfcpSess.AppendPFCPSession(ss) })
 }
 
 // Close finishes the output. When the run completed (aborted false) it

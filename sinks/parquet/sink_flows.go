@@ -125,19 +125,8 @@ func (t *flowTracker) emit(r *flows.Record) {
 	if t.err != nil {
 		return
 	}
-	for _, w := range t.s.flowsW {
-		f, err := w.fileFor(r.First)
-		if err != nil {
-			t.err = err
-			return
-		}
-		f.flows.AppendFlow(r, t.sourceName(r.FirstInput))
-		w.rows++
-		if err := f.added(1); err != nil {
-			t.err = err
-			return
-		}
-	}
+	name := t.sourceName(r.FirstInput)
+	t.err = appendRow(t.s.flowsW, r.First, func(f *file) { f.flows.AppendFlow(r, name) })
 }
 
 // flush ends the flows still open (writing their rows) and hands the

@@ -86,19 +86,9 @@ func (h *httpState) emit(x *httpx.Exchange) error {
 		h.row.FlowID, h.row.SourceFile = c.flowID, c.sourceFile
 	}
 	ts := h.row.Time()
-	for _, w := range h.s.httpW {
-		f, err := w.fileFor(ts)
-		if err != nil {
-			return err
-		}
-		f.http.AppendHTTP(&h.row)
-		w.rows++
-		if err := f.added(1); err != nil {
-			return err
-		}
-	}
+	err := appendRow(h.s.httpW, ts, func(f *file) { f.http.AppendHTTP(&h.row) })
 	h.row = HTTPExchange{}
-	return nil
+	return err
 }
 
 // finish ends the connections still open, writing their last exchanges.
