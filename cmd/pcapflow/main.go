@@ -11,10 +11,13 @@ import (
 	"os/signal"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/pcapflow/pcapflow/internal/gcpace"
 )
 
 func main() {
 	ctx, received := signalContext()
+	gcpace.Start(gcpace.DefaultHeadroom)
 	stopProfiles := startProfiles(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfiles()
