@@ -38,5 +38,8 @@
 // peers.
 //
 // Both tables expect messages in capture order from one goroutine. Their
-// memory grows with the number of sessions and subscribers, not packets.
+// memory grows with the number of sessions and subscribers, not packets;
+// PFCPTable.Forget takes a session out for good (a caller forgets the
+// sessions that ended, deleted or rejected, so that memory follows the
+// live ones) and reuses its slot.
 package mobile

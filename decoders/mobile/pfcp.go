@@ -74,10 +74,19 @@ type estKey struct {
 	cp, up, seq uint32
 }
 
-// pfcpSession is a session with its nodes' numbers.
+// pfcpSession is a session with its nodes' numbers, and what Forget
+// needs to take it out of the table: the sequence numbers of its
+// establishment requests (seq, then more) and the endpoints and UE
+// addresses it claimed beyond the ones PFCPSession lists (extraEnds,
+// extraUEs); forgotten says Forget freed its slot.
 type pfcpSession struct {
 	PFCPSession
-	cp, up uint32
+	cp, up    uint32
+	seq       uint32
+	more      []uint32
+	extraEnds []Endpoint
+	extraUEs  []netip.Addr
+	forgotten bool
 }
 
 // PFCPTable assigns PFCP messages to sessions in capture order and keeps
@@ -91,6 +100,9 @@ type PFCPTable struct {
 	pending  map[estKey]int32
 	tunnels  endpoints
 	ues      map[addrKey]int32
+	// free lists the slots of forgotten sessions, reused oldest first.
+	free []int32
+	head int
 }
 
 // NewPFCPTable returns an empty table.
@@ -105,11 +117,12 @@ func NewPFCPTable() *PFCPTable {
 	}
 }
 
-// Len returns the number of sessions opened so far.
+// Len returns the number of session slots: the number of sessions opened
+// so far, unless some were forgotten (see Forget).
 func (t *PFCPTable) Len() int { return t.sessions.Len() }
 
 // Session returns session i (0 <= i < Len). The pointer stays valid (and
-// the session's fields current) for the table's life.
+// the session's fields current) for the table's life, or until Forget(i).
 func (t *PFCPTable) Session(i int32) *PFCPSession { return &t.sessions.At(int(i)).PFCPSession }
 
 // Add assigns one PFCP datagram, summarised in s, sent from src to dst.
@@ -169,16 +182,24 @@ func (t *PFCPTable) establish(cp, up netip.Addr, cpn, upn, seq uint32, s *pfcp.S
 	if ok && t.sessions.At(int(i)).Live() {
 		// A retransmission, a retry with a new sequence number, or a
 		// re-establishment of a live session.
-		t.pending[ek] = i
+		if cur, ok := t.pending[ek]; !ok || cur != i {
+			t.pending[ek] = i
+			if ss := t.sessions.At(int(i)); seq != ss.seq && !slices.Contains(ss.more, seq) {
+				ss.more = append(ss.more, seq)
+			}
+		}
 		return i
 	}
 	var gen uint32
 	if ok {
 		gen = t.sessions.At(int(i)).Gen + 1
 	}
-	i = int32(t.sessions.Add())
-	*t.sessions.At(int(i)) = pfcpSession{PFCPSession: PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen},
-		cp: cpn, up: upn}
+	i = t.alloc()
+	ss := t.sessions.At(int(i))
+	// A reused slot keeps its slices' arrays.
+	*ss = pfcpSession{PFCPSession: PFCPSession{CP: cp, UP: up, CPSEID: k.seid, HasCPSEID: k.has, Gen: gen,
+		Endpoints: ss.Endpoints[:0], UEIPs: ss.UEIPs[:0]},
+		cp: cpn, up: upn, seq: seq, more: ss.more[:0], extraEnds: ss.extraEnds[:0], extraUEs: ss.extraUEs[:0]}
 	t.byCP[k] = i
 	t.pending[ek] = i
 	return i
@@ -228,8 +249,13 @@ func (t *PFCPTable) learn(i int32, s *pfcp.Summary) {
 				continue
 			}
 			t.ues[addrKeyOf(a)] = i
-			if len(ss.UEIPs) < maxSessionUEIPs && !slices.Contains(ss.UEIPs, a) {
+			if slices.Contains(ss.UEIPs, a) {
+				continue
+			}
+			if len(ss.UEIPs) < maxSessionUEIPs {
 				ss.UEIPs = append(ss.UEIPs, a)
+			} else if x := t.sessions.At(int(i)); !slices.Contains(x.extraUEs, a) {
+				x.extraUEs = append(x.extraUEs, a)
 			}
 		}
 	}
@@ -240,10 +266,13 @@ func (t *PFCPTable) claim(ss *PFCPSession, i int32, e Endpoint) {
 		return
 	}
 	e.Addr = e.Addr.Unmap()
-	if !slices.Contains(ss.Endpoints, e) {
-		if len(ss.Endpoints) < maxSessionEndpoints {
-			ss.Endpoints = append(ss.Endpoints, e)
-		}
+	if slices.Contains(ss.Endpoints, e) {
+		return
+	}
+	if len(ss.Endpoints) < maxSessionEndpoints {
+		ss.Endpoints = append(ss.Endpoints, e)
+	} else if x := t.sessions.At(int(i)); !slices.Contains(x.extraEnds, e) {
+		x.extraEnds = append(x.extraEnds, e)
 	}
 }
 

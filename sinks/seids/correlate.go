@@ -70,7 +70,8 @@ func (s *Sink) correlate(t *lineTable) {
 
 // correlateSessions feeds t's PFCP rows (of batch b) to the Correlator
 // and the GTP-U endpoint table, and counts the batch's G-PDUs, in capture
-// order; it records each row's Ref and session.
+// order; it records each row's Ref and session, and hands the sessions
+// that ended to the sink (see tunnels).
 func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 	t.decided = t.decided[:0]
 	for i := range t.rows {
@@ -84,16 +85,48 @@ func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 		}
 		s.ref++
 		row.ref = s.ref
+		row.dig.Tag = tag(p.Frame, p.Input)
 		row.session = int32(s.corr.AddDigest(s.ref, &row.dig))
 		row.dec0 = int32(len(t.decided))
 		t.decided = append(t.decided, s.corr.Decided()...)
 		row.dec1 = int32(len(t.decided))
+		// Hand over the sessions the Correlator dropped, follow the
+		// message's GTP-U endpoints.
+		if len(s.corr.Dropped()) > 0 {
+			s.handDropped(s.ref)
+		}
 		if t.sums[i].HeaderOK {
 			m := message(p, s.ref, &t.sums[i])
 			s.tun.follow(&m, int(row.session))
 		}
 	}
 	t.correlated = true
+}
+
+// handDropped hands the sessions the Correlator dropped while reading
+// message ref to the endpoint table's side.
+func (s *Sink) handDropped(ref uint64) {
+	d := s.corr.Dropped()
+	for i := range d {
+		s.tun.dropped(&d[i], ref)
+	}
+}
+
+// tagFrameBits is the width of the frame number in a Digest's Tag (the
+// input number takes the rest; see tag).
+const tagFrameBits = 40
+
+// tag packs where a datagram was captured into a pfcp.Digest Tag, which
+// the Correlator reports for a session's first message (Session.FirstTag):
+// a row names its establishment request's frame and file without a
+// record per request.
+func tag(frame uint64, input pipeline.InputID) uint64 {
+	return frame&(1<<tagFrameBits-1) | uint64(input)<<tagFrameBits
+}
+
+// untag is tag's inverse.
+func untag(t uint64) (frame uint64, input pipeline.InputID) {
+	return t & (1<<tagFrameBits - 1), pipeline.InputID(t >> tagFrameBits)
 }
 
 // message returns packet p's datagram, summarised in sum, as the

@@ -28,9 +28,11 @@ type detail struct {
 	// opened the session, its last message and its last deletion
 	// response.
 	estResp, last, deleted stamp
-	// est is the first establishment request decided for the session:
-	// mostly the one the Correlator names (Session.EstRequest).
-	est estRef
+	// id is the session's and slot the record's (in tracker.details;
+	// the owner of the session's exchanges); opened says its first
+	// message (the response that opened it) was read.
+	id, slot int32
+	opened   bool
 	// cpNode and upNode are node names (index+1 in tracker.names, 0:
 	// none); cpNode comes from the earliest establishment request
 	// (cpNodeRef) that had one.
@@ -45,6 +47,10 @@ type detail struct {
 	lats     latList
 	vals     valList
 	modified bool
+	// open counts the session's exchanges not folded into ex yet; ended
+	// says its row waits for them (tracker.endWait holds its end).
+	open  int32
+	ended bool
 }
 
 // count counts a message of session type typ.

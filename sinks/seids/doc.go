@@ -1,6 +1,7 @@
 // Package seids is the report sink of `pcapflow seids`: one line per PFCP
 // datagram (text, JSON lines or CSV), or with Options.Sessions one row per
-// PFCP session and per node pair, written when the run closes.
+// PFCP session, written when the session ends, and per node pair, written
+// when the run closes.
 //
 // The sink reads packets in capture order. For each packet the decode stage
 // marked LayerPFCP it re-parses the UDP payload with pfcp.SummarizeTop (in
@@ -34,19 +35,32 @@
 // and Options.Linger (default 10 s) after its response; a deleted session
 // is forgotten Options.Linger after its deletion, so that memory follows
 // the number of live sessions, not the length of the capture. The session
-// table (Options.Sessions) keeps what it prints: a fixed-size record per
-// session (its values, up to 8 of each kind, and the latencies for its
-// median, up to 4096, in shared chunked arenas), the node pairs and
-// names, and a few bytes per establishment request; each message updates
-// its session's record as it is read and is not kept. Exchanges are held
-// only while waiting for their answer (Options.Timeout after the last
-// copy of the request) or Options.Linger after it, to recognise
-// retransmissions, and all end where packet time steps back by more than
-// the shorter of the two (a capture read after another, whose time
-// starts over); an establishment request waits, in a record of its
-// own, until its response gives it a session (if none ever does, it is
-// an incomplete row). Heartbeats and modifications, however many, add no
-// memory.
+// table (Options.Sessions) does the same: its Correlator waits
+// Options.Timeout for an establishment's response and drops a deleted
+// session Options.Linger after its deletion, and the session's row is
+// written then, once the exchanges it owns have ended and the endpoint
+// table's sessions linked to it hold no GTP-U endpoint (its G-PDU count
+// is final), after which every record of it is dropped. JSON and CSV rows
+// thus come in the order sessions end; the sessions left at the end of
+// the run follow by id, then the establishments never answered and the
+// node pairs. The text table, which aligns its columns over all rows,
+// keeps the rows' text and writes them by id at the end. A session's
+// record is fixed-size (its values, up to 8 of each kind, and the
+// latencies for its median, up to 4096, in shared chunked arenas whose
+// freed items are reused); each message updates its session's record as
+// it is read and is not kept. Exchanges are held only while waiting for
+// their answer (Options.Timeout after the last copy of the request) or
+// Options.Linger after it, to recognise retransmissions, and all end
+// where packet time steps back by more than the shorter of the two (a
+// capture read after another, whose time starts over); an establishment
+// request waits, in a record of its own, until its response gives it a
+// session (if none ever does, it is an incomplete row). Heartbeats and
+// modifications, however many, add no memory.
+//
+// The Correlate side (Correlator, endpoint table, G-PDU counts) runs a
+// batch ahead of the sink side (tracker, rows): a session that ends
+// there is handed over (endQueue) with the Ref of the message at which
+// it ended, and the sink takes it up after reading that message.
 //
 // # Deciding session ids
 //

@@ -19,7 +19,7 @@ type txKey struct {
 // Owners of an exchange: whose row counts it.
 const (
 	ownNone    uint8 = iota // a session message of no session
-	ownSession              // session id owner
+	ownSession              // the session whose record is in slot owner (tracker.details)
 	ownPair                 // node pair owner
 	ownEst                  // the waiting establishment request owner (its session is not decided yet)
 )

@@ -58,9 +58,17 @@ func (f *feeder) send(src, dst netip.AddrPort, sum pfcp.Summary) {
 	}
 	f.pkt = pipeline.Packet{CaptureInfo: pipeline.CaptureInfo{Frame: f.frame, Timestamp: f.now, TsDigits: 9}}
 	m := pfcp.Message{Src: src, Dst: dst, Ref: f.ref, Time: f.now, Summary: &f.sum}
-	id := f.s.corr.Add(m)
+	d := pfcp.Digest{Src: pfcp.EndpointOf(src), Dst: pfcp.EndpointOf(dst), Time: f.now, Tag: tag(f.frame, 0)}
+	d.Set(&f.sum)
+	id := f.s.corr.AddDigest(f.ref, &d)
+	decided := f.s.corr.Decided()
+	f.s.handDropped(f.ref)
 	f.s.tun.follow(&m, id)
-	f.s.sess.add(&m, &f.pkt, id, f.s.corr.Decided())
+	f.s.takeEnds(f.ref)
+	f.s.sess.add(&m, &f.pkt, id, decided)
+	if err := f.s.settle(f.ref); err != nil {
+		f.tb.Fatal(err)
+	}
 }
 
 // rows closes the sink and returns its JSON rows.

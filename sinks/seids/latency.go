@@ -24,14 +24,23 @@ type latList struct{ head, tail int32 }
 // latArena holds every session's latencies in 64-byte blocks: a session
 // with few exchanges takes one block, and a long one grows by blocks,
 // never copying.
-type latArena struct{ blocks chunked.Array[latBlock] }
+type latArena struct {
+	blocks chunked.Array[latBlock]
+	free   int32 // index+1 of the first free block, linked through next
+}
 
 func (a *latArena) block(i int32) *latBlock { return a.blocks.At(int(i - 1)) }
 
 // add appends d to l.
 func (a *latArena) add(l *latList, d time.Duration) {
 	if l.tail == 0 || a.block(l.tail).n == uint8(len(latBlock{}.v)) {
-		i := int32(a.blocks.Add() + 1)
+		i := a.free
+		if i != 0 {
+			a.free = a.block(i).next
+			*a.block(i) = latBlock{}
+		} else {
+			i = int32(a.blocks.Add() + 1)
+		}
 		if l.tail == 0 {
 			l.head = i
 		} else {
@@ -42,6 +51,15 @@ func (a *latArena) add(l *latList, d time.Duration) {
 	b := a.block(l.tail)
 	b.v[b.n] = int64(d)
 	b.n++
+}
+
+// release frees l's blocks.
+func (a *latArena) release(l *latList) {
+	if l.head != 0 {
+		a.block(l.tail).next = a.free
+		a.free = l.head
+	}
+	*l = latList{}
 }
 
 // median returns the median of l's latencies (the lower middle for an

@@ -16,8 +16,9 @@ type Options struct {
 	// Format is "text" (aligned columns; the default), "json" (one JSON
 	// object per line) or "csv" (a header row, then one row per line).
 	Format string
-	// Sessions writes the session table (and node-pair table) at Close
-	// instead of one line per message.
+	// Sessions writes the session table (and node-pair table) instead
+	// of one line per message: a deleted session's row when it ends
+	// (Linger after its deletion), the others' at Close.
 	Sessions bool
 	// Inputs names the files frames come from; nil leaves names empty.
 	Inputs *pipeline.Inputs
@@ -32,10 +33,12 @@ type Options struct {
 	// Linger is how long, in packet time, a deleted session (and a decided
 	// establishment exchange) is remembered after its response: a message
 	// with a deleted session's SEID later than that gets no session. Zero
-	// picks 10 s. It bounds the memory of the message report. The session
-	// table (Sessions) keeps every session, and remembers an answered
-	// exchange Linger after its response: a request with its sequence
-	// number within that time is a retransmission, later a new exchange.
+	// picks 10 s. It bounds the memory of the message report and of the
+	// session table (Sessions), which writes a deleted session's row then
+	// and forgets the session; the session table also remembers an
+	// answered exchange Linger after its response: a request with its
+	// sequence number within that time is a retransmission, later a new
+	// exchange.
 	Linger time.Duration
 }
 
@@ -75,6 +78,14 @@ type Sink struct {
 	sess       *tracker
 	tun        *tunnels
 	closed     bool
+	// ends carries the sessions that ended from the Correlate side to
+	// the sink; pendEnds[endHead:] are the ones taken and not tracked
+	// yet. sw and rb write the session table's rows.
+	ends     endQueue
+	pendEnds []sessionEnd
+	endHead  int
+	sw       sessionWriter
+	rb       *rowBuilder
 	// addrs caches node addresses as text for the session table.
 	addrs map[netip.Addr]string
 }
@@ -118,13 +129,17 @@ func New(opts Options) (*Sink, error) {
 	if opts.Sessions {
 		// The tracker records what each session's row needs as messages
 		// arrive, from Add's results and Decided, so the Correlator
-		// keeps no per-message record (Forget; with no Window and no
-		// Linger it forgets no session: every one is a row). The tracker
-		// matches requests and responses itself, forgetting an exchange
-		// Timeout after its last request when unanswered, Linger after
-		// its response.
-		s.sess, s.tun = newTracker(s.opts.Timeout, s.opts.Linger), newTunnels()
-		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Forget: true, SkipTransactions: true})
+		// keeps no per-message record (Forget). It waits Timeout for an
+		// establishment's response and drops a deleted session Linger
+		// after its deletion (Dropped hands it over): its row is then
+		// written, once its exchanges are folded and its GTP-U count is
+		// final, and every record of it forgotten. The tracker matches
+		// requests and responses itself, forgetting an exchange Timeout
+		// after its last request when unanswered, Linger after its
+		// response.
+		s.sess, s.tun = newTracker(s.opts.Timeout, s.opts.Linger), newTunnels(&s.ends)
+		s.corr = pfcp.NewCorrelatorWith(pfcp.CorrelatorOptions{Window: s.opts.Timeout, Linger: s.opts.Linger,
+			Forget: true, SkipTransactions: true, ReportDropped: true})
 	} else {
 		// Lines are written as soon as their session is decided: the
 		// Correlator forgets exchanges older than the line timeout.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
-	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -85,37 +84,4 @@ func (w *waiting) left() []*estRec {
 		return 0
 	})
 	return out
-}
-
-// estRef is where an establishment request was captured: a session row
-// names its establishment request by the Correlator's Ref.
-type estRef struct {
-	ref, frame uint64
-	input      pipeline.InputID
-}
-
-// estRefs lists every establishment request by Ref, in capture order (a
-// few bytes per establishment: the Correlator may open a session with a
-// request decided long before).
-type estRefs struct{ c chunked.Array[estRef] }
-
-func (e *estRefs) add(ref, frame uint64, input pipeline.InputID) {
-	*e.c.At(e.c.Add()) = estRef{ref: ref, frame: frame, input: input}
-}
-
-// find returns request ref's record.
-func (e *estRefs) find(ref uint64) (estRef, bool) {
-	lo, hi := 0, e.c.Len()
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if e.c.At(m).ref < ref {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < e.c.Len() && e.c.At(lo).ref == ref {
-		return *e.c.At(lo), true
-	}
-	return estRef{}, false
 }

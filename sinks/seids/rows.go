@@ -72,25 +72,21 @@ func (s *Sink) addrText(a netip.Addr) string {
 	return t
 }
 
-// session returns the row of Correlator session ss.
-func (b *rowBuilder) session(ss *pfcp.Session) *SessionRow {
+// session returns the row of Correlator session ss, whose record is d
+// and whose G-PDUs are packets and bytes.
+func (b *rowBuilder) session(ss *pfcp.Session, d *detail, packets, bytes int64) *SessionRow {
 	t := b.t
-	d := t.detail(ss.ID)
-	est := d.est
-	if est.ref != ss.EstRequest {
-		est, _ = t.ests.find(ss.EstRequest)
-	}
-	first := est
-	if ss.First != ss.EstRequest {
-		first, _ = t.ests.find(ss.First)
-	}
+	// The Correlator's first message is the establishment request
+	// (EstRequest), whose frame and input its Tag carries.
+	frame, input := untag(ss.FirstTag)
 	r := &b.row
-	*r = SessionRow{Kind: "session", Session: ss.ID, File: b.s.inputName(est.input),
+	*r = SessionRow{Kind: "session", Session: ss.ID, File: b.s.inputName(input),
 		CPAddr: b.s.addrText(ss.CP), UPAddr: b.s.addrText(ss.UP),
 		CPSEID: opt(&b.cpSEID, ss.CPSEID), UPSEID: opt(&b.upSEID, ss.UPSEID),
 		CPNode: t.names.text(d.cpNode), UPNode: t.names.text(d.upNode),
-		EstReq: est.frame, FirstFr: first.frame, Messages: ss.Messages,
-		Answered: d.ex.Answered, Retrans: d.ex.Retransmissions, Unanswer: d.ex.Unanswered}
+		EstReq: frame, FirstFr: frame, Messages: ss.Messages,
+		Answered: d.ex.Answered, Retrans: d.ex.Retransmissions, Unanswer: d.ex.Unanswered,
+		GTPUPackets: packets, GTPUBytes: bytes}
 	if ss.EstResponse != 0 {
 		r.EstResp, r.Estab = frameOf(d.estResp), b.when(d.estResp)
 	}
@@ -120,7 +116,6 @@ func (b *rowBuilder) session(ss *pfcp.Session) *SessionRow {
 	r.ByType = b.types
 	r.UEIPs = b.ueTexts(d.vals)
 	r.FTEIDs = b.endpoints(d.vals)
-	r.GTPUPackets, r.GTPUBytes = b.s.tun.of(ss.ID)
 	if d.ex.Answered > 0 {
 		var med time.Duration
 		med, b.lats = t.lats.median(d.lats, b.lats)

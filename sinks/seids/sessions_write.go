@@ -1,7 +1,10 @@
 package seids
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -9,23 +12,86 @@ import (
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 )
 
-// writeSessions writes both tables in the sink's format, a row at a time.
+// sessionWriter returns the writer of the session table's rows in the
+// sink's format, made on first use.
+func (s *Sink) sessionWriter() sessionWriter {
+	if s.sw == nil {
+		switch s.format {
+		case fmtJSON:
+			s.sw = &jsonSessions{w: s.w}
+		case fmtCSV:
+			s.sw = &csvSessions{w: s.w}
+		default:
+			s.sw = &textSessions{w: s.w}
+		}
+		s.rb = &rowBuilder{s: s, t: s.sess}
+	}
+	return s.sw
+}
+
+// writeReady writes the rows of the sessions that ended (see
+// tracker.ready) and forgets their records.
+func (s *Sink) writeReady() error {
+	t := s.sess
+	if len(t.ready) == 0 {
+		return nil
+	}
+	w := s.sessionWriter()
+	for i := range t.ready {
+		e := &t.ready[i]
+		if err := w.session(s.rb.session(&e.ss, t.detail(e.ss.ID), e.packets, e.bytes)); err != nil {
+			return err
+		}
+		t.drop(e.ss.ID)
+	}
+	clear(t.ready)
+	t.ready = t.ready[:0]
+	return nil
+}
+
+// writeSessions writes what is left of both tables at the end of the
+// run: the sessions not written yet (alive, or ended with the run) by
+// id, the establishments never answered, and the node pairs.
 func (s *Sink) writeSessions() error {
 	t := s.sess
+	s.takeEnds(math.MaxUint64)
+	s.trackEnds(math.MaxUint64)
 	t.finish()
-	b := &rowBuilder{s: s, t: t}
-	var w sessionWriter
-	switch s.format {
-	case fmtJSON:
-		w = &jsonSessions{w: s.w}
-	case fmtCSV:
-		w = &csvSessions{w: s.w}
-	default:
-		w = &textSessions{w: s.w}
+	// The sessions the Correlator dropped whose row waited for their
+	// exchanges (ready now) or their GTP-U endpoints (tun.waiting), in
+	// id order, merged with the ones it holds.
+	left := t.ready
+	t.ready = nil
+	for id, ss := range s.tun.waiting {
+		p, b := s.tun.of(int(id))
+		left = append(left, sessionEnd{ss: ss, packets: p, bytes: b})
 	}
-	if err := s.corr.EachSession(func(ss *pfcp.Session) error { return w.session(b.session(ss)) }); err != nil {
+	slices.SortFunc(left, func(a, b sessionEnd) int { return a.ss.ID - b.ss.ID })
+	w := s.sessionWriter()
+	write := func(ss *pfcp.Session, packets, bytes int64) error {
+		err := w.session(s.rb.session(ss, t.detail(ss.ID), packets, bytes))
+		t.drop(ss.ID)
 		return err
 	}
+	err := s.corr.EachSession(func(ss *pfcp.Session) error {
+		for len(left) > 0 && left[0].ss.ID < ss.ID {
+			if err := write(&left[0].ss, left[0].packets, left[0].bytes); err != nil {
+				return err
+			}
+			left = left[1:]
+		}
+		p, b := s.tun.of(ss.ID)
+		return write(ss, p, b)
+	})
+	if err != nil {
+		return err
+	}
+	for i := range left {
+		if err := write(&left[i].ss, left[i].packets, left[i].bytes); err != nil {
+			return err
+		}
+	}
+	b := s.rb
 	for _, in := range t.unassigned() {
 		if err := w.session(b.incomplete(&in)); err != nil {
 			return err
@@ -76,10 +142,20 @@ func (j *jsonSessions) pair(p *PairRow) error {
 func (j *jsonSessions) close() error { return nil }
 
 // textSessions writes aligned columns: the sessions, an empty line and
-// the node pairs.
+// the node pairs. Alignment needs every row, so the session rows are
+// kept (as text) until sessionsDone, which writes them by session id
+// (they come in the order sessions end), the incomplete ones last.
 type textSessions struct {
-	w  *output
-	tw *tabwriter.Writer
+	w    *output
+	tw   *tabwriter.Writer
+	buf  []byte
+	rows []textRow
+}
+
+// textRow is a session row's text, buf[start:end].
+type textRow struct {
+	id         int
+	start, end int
 }
 
 func seidText(p *uint64) string {
@@ -130,20 +206,37 @@ func (x *textSessions) start() {
 }
 
 func (x *textSessions) session(r *SessionRow) error {
-	x.start()
 	id := "-"
 	if r.Session > 0 {
 		id = strconv.Itoa(r.Session)
 	}
-	_, err := fmt.Fprintf(x.tw, "%s\t%s\t%s@%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
+	start := len(x.buf)
+	x.buf = fmt.Appendf(x.buf, "%s\t%s\t%s@%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
 		id, r.State, seidText(r.CPSEID), r.CPAddr, seidText(r.UPSEID), r.UPAddr, orDash(r.CPNode), orDash(r.UPNode),
 		orDash(r.Estab), orDash(r.Last), orDash(r.Deleted), r.Messages, r.ByType.text(),
 		orDash(strings.Join(r.UEIPs, ";")), orDash(r.fteidText()), latencyText(r.Latency), r.Retrans, r.Unanswer, r.GTPUPackets, r.GTPUBytes)
-	return err
+	x.rows = append(x.rows, textRow{id: r.Session, start: start, end: len(x.buf)})
+	return nil
 }
 
 func (x *textSessions) sessionsDone(pairs bool) error {
 	x.start()
+	slices.SortStableFunc(x.rows, func(a, b textRow) int {
+		ka, kb := a.id, b.id
+		if ka <= 0 {
+			ka = math.MaxInt
+		}
+		if kb <= 0 {
+			kb = math.MaxInt
+		}
+		return cmp.Compare(ka, kb)
+	})
+	for _, r := range x.rows {
+		if _, err := x.tw.Write(x.buf[r.start:r.end]); err != nil {
+			return err
+		}
+	}
+	x.buf, x.rows = nil, nil
 	if err := x.tw.Flush(); err != nil {
 		return err
 	}

@@ -9,7 +9,9 @@ import (
 // Consume reads the PFCP packets of b in order.
 func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 	if s.sess != nil {
-		s.consumeSessions(b)
+		if err := s.consumeSessions(b); err != nil {
+			return err
+		}
 		return ctx.Err()
 	}
 	t := s.tables.take(b)
@@ -50,8 +52,9 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 	return ctx.Err()
 }
 
-// consumeSessions feeds the PFCP packets of b to the session tracker.
-func (s *Sink) consumeSessions(b *pipeline.Batch) {
+// consumeSessions feeds the PFCP packets of b to the session tracker
+// and writes the rows of the sessions that ended.
+func (s *Sink) consumeSessions(b *pipeline.Batch) error {
 	t := s.tables.take(b)
 	if t != nil {
 		defer s.tables.put(t)
@@ -63,6 +66,12 @@ func (s *Sink) consumeSessions(b *pipeline.Batch) {
 	if !t.correlated {
 		s.correlateSessions(b, t)
 	}
+	for i := len(t.rows) - 1; i >= 0; i-- {
+		if t.rows[i].pfcp {
+			s.takeEnds(t.rows[i].ref)
+			break
+		}
+	}
 	for i := range t.rows {
 		row := &t.rows[i]
 		if !row.pfcp {
@@ -70,6 +79,39 @@ func (s *Sink) consumeSessions(b *pipeline.Batch) {
 		}
 		m := message(&b.Packets[i], row.ref, &t.sums[i])
 		s.sess.add(&m, &b.Packets[i], int(row.session), t.decided[row.dec0:row.dec1])
+		// Most messages end no session.
+		if s.endHead < len(s.pendEnds) || len(s.sess.ready) > 0 {
+			if err := s.settle(row.ref); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// settle hands the tracker the sessions that ended as of message ref and
+// writes the rows ready.
+func (s *Sink) settle(ref uint64) error {
+	s.trackEnds(ref)
+	return s.writeReady()
+}
+
+// takeEnds moves the sessions that ended as of messages up to ref from
+// the Correlate side's queue to the sink's.
+func (s *Sink) takeEnds(ref uint64) {
+	if s.endHead == len(s.pendEnds) {
+		s.pendEnds, s.endHead = s.pendEnds[:0], 0
+	}
+	s.pendEnds = s.ends.take(ref, s.pendEnds)
+}
+
+// trackEnds hands the tracker the sessions that ended as of messages up
+// to ref.
+func (s *Sink) trackEnds(ref uint64) {
+	for s.endHead < len(s.pendEnds) && s.pendEnds[s.endHead].ref <= ref {
+		s.sess.end(&s.pendEnds[s.endHead])
+		s.pendEnds[s.endHead] = sessionEnd{}
+		s.endHead++
 	}
 }
 

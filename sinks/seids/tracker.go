@@ -13,35 +13,95 @@ import (
 // nothing per message: what a row needs is recorded as each message is
 // read, an exchange is folded into its session's (or node pair's) counts
 // when it ends, and an establishment request waits in its own record
-// only until its response decides its session. What grows with the
-// capture is the sessions, node pairs and node names (the rows), the
-// establishment requests' Refs (a few bytes each), and the exchanges and
-// requests still waiting for their answer.
+// only until its response decides its session. A session's record is
+// dropped once its row is written (see end), so what it holds is the
+// sessions not ended yet, the node pairs and node names, the
+// establishment requests never answered (the incomplete rows), and the
+// exchanges and requests still waiting for their answer.
 type tracker struct {
-	// details holds each session's detail by id (ids are dense from 1);
-	// maxID is the highest id seen.
-	details chunked.Array[detail]
-	maxID   int
-	vals    valArena
-	lats    latArena
-	names   names
-	waiting waiting
-	ests    estRefs
-	tx      exchanges
-	pairs   pairs
+	// details holds the sessions' records in slots (free: the slots of
+	// dropped ones, to reuse); slots maps a session id to its slot, and
+	// lastID and lastSlot cache the last lookup.
+	details  chunked.Array[detail]
+	free     []int32
+	slots    idIndex
+	lastID   int32
+	lastSlot int32
+	vals     valArena
+	lats     latArena
+	names    names
+	waiting  waiting
+	tx       exchanges
+	pairs    pairs
+	// endWait holds the sessions whose row waits for their open exchanges
+	// to end, by id; ready the rows to write now, in order.
+	endWait map[int32]sessionEnd
+	ready   []sessionEnd
 }
 
 // newTracker returns an empty tracker forgetting an unanswered exchange
 // wait after its last request, an answered one linger after its
 // response.
 func newTracker(wait, linger time.Duration) *tracker {
-	return &tracker{tx: newExchanges(wait, linger)}
+	return &tracker{tx: newExchanges(wait, linger), endWait: map[int32]sessionEnd{}}
 }
 
-// detail returns session id's detail.
+// detail returns session id's record, making an empty one if it has
+// none.
 func (t *tracker) detail(id int) *detail {
-	t.details.Grow(id)
-	return t.details.At(id)
+	if d, ok := t.find(id); ok {
+		return d
+	}
+	var slot int32
+	if n := len(t.free); n > 0 {
+		slot, t.free = t.free[n-1], t.free[:n-1]
+	} else {
+		slot = int32(t.details.Add())
+	}
+	t.slots.put(int32(id), slot)
+	t.lastID, t.lastSlot = int32(id), slot
+	d := t.details.At(int(slot))
+	*d = detail{id: int32(id), slot: slot}
+	return d
+}
+
+// find returns session id's record, if it has one.
+func (t *tracker) find(id int) (*detail, bool) {
+	if int32(id) == t.lastID && id != 0 {
+		return t.details.At(int(t.lastSlot)), true
+	}
+	slot, ok := t.slots.get(int32(id))
+	if !ok {
+		return nil, false
+	}
+	t.lastID, t.lastSlot = int32(id), slot
+	return t.details.At(int(slot)), true
+}
+
+// end takes a session whose Correlate side ended (see sessionEnd): its
+// row is ready now, or once its open exchanges end.
+func (t *tracker) end(e *sessionEnd) {
+	d := t.detail(e.ss.ID)
+	if d.open > 0 {
+		d.ended = true
+		t.endWait[d.id] = *e
+		return
+	}
+	t.ready = append(t.ready, *e)
+}
+
+// drop forgets session id's record, once its row is written.
+func (t *tracker) drop(id int) {
+	d, ok := t.find(id)
+	if !ok {
+		return
+	}
+	t.vals.release(&d.vals)
+	t.lats.release(&d.lats)
+	t.slots.remove(int32(id))
+	t.lastID = 0
+	t.free = append(t.free, d.slot)
+	*d = detail{}
 }
 
 // add records message m of packet p, which the Correlator gave session
@@ -65,8 +125,9 @@ func (t *tracker) add(m *pfcp.Message, p *pipeline.Packet, id int, decided []uin
 	case h.Type == pfcp.SessionEstablishmentRequest:
 		own, owner = ownEst, t.request(m, p)
 	case id != 0:
-		own, owner = ownSession, int32(id)
-		t.sessionMessage(t.detail(id), s, p, id)
+		d := t.detail(id)
+		own, owner = ownSession, d.slot
+		t.sessionMessage(d, s, p, id)
 	}
 	t.transact(m, own, owner)
 }
@@ -76,9 +137,9 @@ func (t *tracker) add(m *pfcp.Message, p *pipeline.Packet, id int, decided []uin
 func (t *tracker) sessionMessage(d *detail, s *pfcp.Summary, p *pipeline.Packet, id int) {
 	typ := s.Header.Type
 	at := stampOf(p)
-	if id > t.maxID {
+	if !d.opened {
 		// The response that opened the session.
-		t.maxID = id
+		d.opened = true
 		if typ == pfcp.SessionEstablishmentResponse {
 			d.estResp = at
 		}
@@ -114,7 +175,6 @@ func (t *tracker) request(m *pfcp.Message, p *pipeline.Packet) int32 {
 	messageValues(s, func(kind uint8, v value, pos uint8) {
 		t.vals.push(&r.vals, valItem{v: v, kind: kind, pos: pos})
 	})
-	t.ests.add(m.Ref, p.Frame, p.Input)
 	return slot
 }
 
@@ -125,9 +185,6 @@ func (t *tracker) decide(ref uint64, id int) {
 		return
 	}
 	d := t.detail(id)
-	if d.est.ref == 0 {
-		d.est = estRef{ref: r.ref, frame: r.at.frame, input: r.input}
-	}
 	d.count(pfcp.SessionEstablishmentRequest)
 	if t.names.text(r.node) != "" && (d.cpNodeRef == 0 || r.ref < d.cpNodeRef) {
 		d.cpNode, d.cpNodeRef = r.node, r.ref
@@ -140,7 +197,8 @@ func (t *tracker) decide(ref uint64, id int) {
 	t.vals.release(&r.vals)
 	if r.tx != 0 {
 		tx := &t.tx.list[r.tx-1]
-		tx.ownerKind, tx.owner = ownSession, int32(id)
+		tx.ownerKind, tx.owner = ownSession, d.slot
+		d.open++
 	}
 	if r.done {
 		t.exchangeDone(d, r.copies, r.answered, r.latency)
@@ -160,8 +218,11 @@ func (t *tracker) transact(m *pfcp.Message, own uint8, owner int32) {
 		}
 		tx := &t.tx.list[slot]
 		tx.ownerKind, tx.owner = own, owner
-		if own == ownEst {
+		switch own {
+		case ownEst:
 			t.waiting.recs[owner].tx = slot + 1
+		case ownSession:
+			t.details.At(int(owner)).open++
 		}
 	case h.Type.IsResponse():
 		t.tx.response(txKey{t.tx.endpoint(m.Dst), t.tx.endpoint(m.Src), h.Seq}, m.Time)
@@ -172,7 +233,14 @@ func (t *tracker) transact(m *pfcp.Message, own uint8, owner int32) {
 func (t *tracker) ended(tx *exchange) {
 	switch tx.ownerKind {
 	case ownSession:
-		t.exchangeDone(t.detail(int(tx.owner)), tx.copies, tx.answered, tx.latency)
+		// The record stays while it has open exchanges.
+		d := t.details.At(int(tx.owner))
+		t.exchangeDone(d, tx.copies, tx.answered, tx.latency)
+		d.open--
+		if d.ended && d.open == 0 {
+			t.ready = append(t.ready, t.endWait[d.id])
+			delete(t.endWait, d.id)
+		}
 	case ownPair:
 		t.pairs.list[tx.owner].exchangeDone(tx.copies, tx.answered, tx.latency)
 	case ownEst:

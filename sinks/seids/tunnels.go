@@ -8,35 +8,139 @@ import (
 )
 
 // tunnels counts, for the session table, the G-PDUs sent to each
-// session's GTP-U endpoints. It follows the endpoints in capture order
-// where the Correlator runs (the Correlate stage, else the sink), apart
-// from the tracker, which the sink feeds.
+// session's GTP-U endpoints, and says when a session's row can be
+// written. It follows the endpoints in capture order where the
+// Correlator runs (the Correlate stage, else the sink), apart from the
+// tracker, which the sink feeds.
+//
+// A session's count is final once the Correlator dropped it (Linger
+// after its deletion) and no session of the endpoint table linked to it
+// still holds endpoints: tunnels then hands the session, with its
+// count, to the sink (ends) and forgets it. The endpoint table's sessions
+// are forgotten as soon as they hold no endpoint (deleted or rejected),
+// so memory follows the live sessions.
 type tunnels struct {
-	// mob follows the sessions' GTP-U endpoints; ids maps its session
-	// index to the Correlator's session id (0: not yet known).
-	mob *mobile.PFCPTable
-	ids chunked.Array[int32]
-	// counts holds the G-PDUs (and their frame lengths on the wire) by
-	// session id.
-	counts chunked.Array[gpduCount]
+	// mob follows the sessions' GTP-U endpoints; links holds, by its
+	// session index, the count its G-PDUs go to.
+	mob   *mobile.PFCPTable
+	links chunked.Array[tunnelLink]
+	// counts holds the counts of the Correlator's sessions (free: the
+	// slots to reuse); byID maps a session id to its count's slot.
+	counts []gpduCount
+	free   []int32
+	byID   idIndex
+	// waiting holds the sessions the Correlator dropped whose count is
+	// not final yet, by id.
+	waiting map[int32]pfcp.Session
+	ends    *endQueue
 }
 
-// gpduCount counts a session's G-PDUs.
-type gpduCount struct{ packets, bytes int64 }
+// tunnelLink ties a session of the endpoint table to a Correlator
+// session's count: slot+1 in counts (0: none); live says the session
+// held endpoints when linked (it is counted in the count's live).
+type tunnelLink struct {
+	count int32
+	live  bool
+}
 
-func newTunnels() *tunnels { return &tunnels{mob: mobile.NewPFCPTable()} }
+// gpduCount counts a Correlator session's G-PDUs (and their frame
+// lengths on the wire). live counts the endpoint table's sessions linked
+// to it that may still receive G-PDUs; dropped says the Correlator
+// dropped it.
+type gpduCount struct {
+	packets, bytes int64
+	id             int32
+	live           int32
+	dropped        bool
+}
+
+func newTunnels(ends *endQueue) *tunnels {
+	return &tunnels{mob: mobile.NewPFCPTable(), waiting: map[int32]pfcp.Session{}, ends: ends}
+}
+
+// count returns session id's count slot, making one when asked to.
+func (u *tunnels) count(id int32, make bool) (int32, bool) {
+	if c, ok := u.byID.get(id); ok {
+		return c, true
+	}
+	if !make {
+		return 0, false
+	}
+	var c int32
+	if n := len(u.free); n > 0 {
+		c, u.free = u.free[n-1], u.free[:n-1]
+	} else {
+		c = int32(len(u.counts))
+		u.counts = append(u.counts, gpduCount{})
+	}
+	u.counts[c] = gpduCount{id: id}
+	u.byID.put(id, c)
+	return c, true
+}
 
 // follow feeds m, which the Correlator gave session id (0: none yet),
-// to the endpoint table and links its session to the id once it has one.
+// to the endpoint table and links its session to the id's count once it
+// has one. A session of the table that no longer holds endpoints is
+// forgotten, and the Correlator session it was linked to ends if it was
+// waiting for that.
 func (u *tunnels) follow(m *pfcp.Message, id int) {
 	i, class := u.mob.Add(m.Src.Addr(), m.Dst.Addr(), m.Summary)
 	if class != mobile.ClassSession || i < 0 {
 		return
 	}
-	u.ids.Grow(int(i))
-	if p := u.ids.At(int(i)); *p == 0 && id != 0 {
-		*p = int32(id)
+	u.links.Grow(int(i))
+	l := u.links.At(int(i))
+	live := u.mob.Session(i).Live()
+	if l.count == 0 && id != 0 {
+		c, _ := u.count(int32(id), true)
+		l.count = c + 1
+		if live {
+			l.live = true
+			u.counts[c].live++
+		}
 	}
+	if live {
+		return
+	}
+	if l.live {
+		c := l.count - 1
+		g := &u.counts[c]
+		g.live--
+		if g.dropped && g.live == 0 {
+			ss := u.waiting[g.id]
+			delete(u.waiting, g.id)
+			u.end(&ss, c, m.Ref)
+		}
+	}
+	*l = tunnelLink{}
+	u.mob.Forget(i)
+}
+
+// dropped takes a session the Correlator dropped while reading message
+// ref: it ends now, or once the endpoint table's sessions linked to it
+// hold no more endpoints.
+func (u *tunnels) dropped(ss *pfcp.Session, ref uint64) {
+	c, ok := u.count(int32(ss.ID), false)
+	if !ok {
+		u.ends.push(sessionEnd{ref: ref, ss: *ss})
+		return
+	}
+	if u.counts[c].live > 0 {
+		u.counts[c].dropped = true
+		u.waiting[int32(ss.ID)] = *ss
+		return
+	}
+	u.end(ss, c, ref)
+}
+
+// end hands session ss, with count slot c, to the sink as of message
+// ref, and forgets the count.
+func (u *tunnels) end(ss *pfcp.Session, c int32, ref uint64) {
+	g := &u.counts[c]
+	u.ends.push(sessionEnd{ref: ref, ss: *ss, packets: g.packets, bytes: g.bytes})
+	u.byID.remove(g.id)
+	*g = gpduCount{}
+	u.free = append(u.free, c)
 }
 
 // gtpu counts a G-PDU for the session owning its endpoint (outer
@@ -46,24 +150,23 @@ func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
 		return
 	}
 	i, ok := u.mob.Tunnel(d.IP.Dst, d.TEID)
-	if !ok || i < 0 || int(i) >= u.ids.Len() {
+	if !ok || i < 0 || int(i) >= u.links.Len() {
 		return
 	}
-	id := int(*u.ids.At(int(i)))
-	if id == 0 {
+	c := u.links.At(int(i)).count
+	if c == 0 {
 		return
 	}
-	u.counts.Grow(id)
-	c := u.counts.At(id)
-	c.packets++
-	c.bytes += int64(wire)
+	g := &u.counts[c-1]
+	g.packets++
+	g.bytes += int64(wire)
 }
 
-// of returns session id's G-PDU packets and bytes.
+// of returns the G-PDU packets and bytes of session id, not ended.
 func (u *tunnels) of(id int) (packets, bytes int64) {
-	if id < 0 || id >= u.counts.Len() {
+	c, ok := u.count(int32(id), false)
+	if !ok {
 		return 0, 0
 	}
-	c := u.counts.At(id)
-	return c.packets, c.bytes
+	return u.counts[c].packets, u.counts[c].bytes
 }

@@ -1,0 +1,54 @@
+package seids
+
+import "github.com/pcapflow/pcapflow/internal/slotindex"
+
+// idIndex maps the Correlator's session ids to slots of the sink's
+// per-session records. Its hash, a multiplication by an odd constant, is
+// a bijection of the 32-bit id, so an entry's hash alone confirms its id
+// (no key to compare), and live sessions, whose ids are mostly
+// consecutive, fall on distinct positions.
+type idIndex struct{ x slotindex.Index }
+
+func idHash(id int32) uint32 { return uint32(id) * 0x9e3779b1 }
+
+// pos returns the position of id's entry, or of the empty one where it
+// would go.
+func (ix *idIndex) pos(id int32) (uint32, bool) {
+	x := &ix.x
+	if x.Size() == 0 {
+		return 0, false
+	}
+	h := idHash(id)
+	for i := x.Start(h); ; i = x.Next(i) {
+		e := x.At(i)
+		if e.Empty() {
+			return i, false
+		}
+		if e.Hash == h {
+			return i, true
+		}
+	}
+}
+
+// get returns id's slot.
+func (ix *idIndex) get(id int32) (int32, bool) {
+	i, ok := ix.pos(id)
+	if !ok {
+		return 0, false
+	}
+	return ix.x.At(i).Slot(), true
+}
+
+// put maps id, which has no slot, to slot.
+func (ix *idIndex) put(id, slot int32) {
+	ix.x.Reserve()
+	i, _ := ix.pos(id)
+	ix.x.InsertAt(i, idHash(id), slot)
+}
+
+// remove drops id's entry.
+func (ix *idIndex) remove(id int32) {
+	if i, ok := ix.pos(id); ok {
+		ix.x.RemoveAt(i)
+	}
+}
