@@ -123,10 +123,14 @@ type Correlator struct {
 	more   [][]uint64
 	firsts []pendFirst
 	// bySEID maps (sender node, receiver node, header SEID) to a session
-	// slot; byPair holds the latest session created for each (CP, UP, CP
-	// SEID, UP SEID): a repeated establishment response joins it while it
-	// is not deleted.
+	// slot, and gone does for deleted sessions (until dropped; see
+	// retire), so that bySEID, which most messages look up, holds the
+	// sessions not deleted only: with a Linger, the deleted ones are most
+	// of them. byPair holds the latest session created for each (CP, UP,
+	// CP SEID, UP SEID) until it is deleted: a repeated establishment
+	// response joins it.
 	bySEID   slotindex.Index
+	gone     goneIndex
 	byPair   slotindex.Index
 	sessions slab
 	nextID   int
@@ -231,6 +235,7 @@ func NewCorrelatorWith(o CorrelatorOptions) *Correlator {
 	c.ends.init()
 	c.pending.Init(indexMin)
 	c.bySEID.Init(indexMin)
+	c.gone.x.Init(indexMin)
 	c.byPair.Init(indexMin)
 	return c
 }
@@ -273,7 +278,11 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 		sl := c.sessions.at(i)
 		c.assign(sl, ref)
 		if d.Type == SessionDeletionResponse {
-			c.sessions.coldAt(i).deleted = ref
+			cd := c.sessions.coldAt(i)
+			if cd.deleted == 0 {
+				c.retire(i, sl)
+			}
+			cd.deleted = ref
 			if c.opts.Forget {
 				c.schedule(&sl.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireSession, slot: i})
 			}
@@ -350,15 +359,11 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 	pos, found := c.findPair(pk, ph)
 	var si int32
 	if found {
+		// Not deleted: retire takes a deleted session's key out.
 		si = c.byPair.At(pos).Slot()
-	}
-	if !found || c.sessions.coldAt(si).deleted != 0 {
+	} else {
 		si = c.sessions.alloc()
-		if found {
-			c.byPair.SetSlot(pos, si)
-		} else {
-			c.byPair.InsertAt(pos, ph, si)
-		}
+		c.byPair.InsertAt(pos, ph, si)
 		c.nextID++
 		flags := sessLive
 		if pk.cpSEID.Valid {
@@ -389,10 +394,12 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 	p.assigned = p.n
 	// CP→UP messages carry the UP SEID, UP→CP ones the CP SEID.
 	if up.Valid {
-		c.setSEID(seidKey{cpNode, upNode, up.SEID}, si)
+		k := seidKey{cpNode, upNode, up.SEID}
+		c.setSEID(&c.bySEID, k, c.seed.seid(k), si)
 	}
 	if p.cpSEID.Valid {
-		c.setSEID(seidKey{upNode, cpNode, p.cpSEID.SEID}, si)
+		k := seidKey{upNode, cpNode, p.cpSEID.SEID}
+		c.setSEID(&c.bySEID, k, c.seed.seid(k), si)
 	}
 	c.schedule(&p.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
 	c.assign(sess, ref)

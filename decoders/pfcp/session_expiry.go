@@ -66,19 +66,21 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 	}
 }
 
-// drop forgets the session in slot i: its keys go unless a later session
-// took them over.
+// drop forgets the session in slot i, deleted (retired): its SEID keys
+// go from c.gone unless a later session took them over.
 func (c *Correlator) drop(i int32, h *sessHot) {
 	if c.opts.ReportDropped {
 		c.dropped = append(c.dropped, c.session(i))
 	}
-	if h.flags&sessUPSEID != 0 {
-		c.bySEID.Remove(c.seed.seid(seidKey{h.cp, h.up, h.upSEID}), i)
+	if h.flags&sessIndexed != 0 {
+		if h.flags&sessUPSEID != 0 {
+			c.gone.x.Remove(c.seed.seid(seidKey{h.cp, h.up, h.upSEID}), i)
+		}
+		if h.flags&sessCPSEID != 0 {
+			c.gone.x.Remove(c.seed.seid(seidKey{h.up, h.cp, h.cpSEID}), i)
+		}
 	}
-	if h.flags&sessCPSEID != 0 {
-		c.bySEID.Remove(c.seed.seid(seidKey{h.up, h.cp, h.cpSEID}), i)
-	}
-	c.byPair.Remove(c.seed.pair(h.pair()), i)
 	h.flags &^= sessLive
 	c.sessions.free.push(i)
+	c.trimRetirements()
 }

@@ -16,9 +16,10 @@ type sessHot struct {
 
 // sessHot flags.
 const (
-	sessCPSEID uint8 = 1 << iota // cpSEID is valid
-	sessUPSEID                   // upSEID is valid
-	sessLive                     // the slot holds a session
+	sessCPSEID  uint8 = 1 << iota // cpSEID is valid
+	sessUPSEID                    // upSEID is valid
+	sessLive                      // the slot holds a session
+	sessIndexed                   // deleted, its retirement applied to Correlator.gone
 )
 
 // sessCold is the rest of a session: read when it is listed or dropped.

@@ -1,6 +1,10 @@
 package pfcp
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/pcapflow/pcapflow/internal/slotindex"
+)
 
 // idTable maps keys to int32 values (slot indexes) for the Correlator.
 //
@@ -168,20 +172,27 @@ func (c *Correlator) findPair(k pairKey, h uint32) (uint32, bool) {
 	}
 }
 
-// findSEID returns the session slot with SEID key k. Most messages are
-// looked up here.
+// findSEID returns the session slot with SEID key k: a live session's,
+// else a deleted one's. Most messages are looked up here.
 func (c *Correlator) findSEID(k seidKey) (int32, bool) {
-	i, ok := c.seidPos(k, c.seed.seid(k))
-	if !ok {
-		return -1, false
+	h := c.seed.seid(k)
+	if i, ok := c.seidPos(&c.bySEID, k, h); ok {
+		return c.bySEID.At(i).Slot(), true
 	}
-	return c.bySEID.At(i).Slot(), true
+	if c.gone.listed.len() > 0 {
+		c.applyRetirements()
+	}
+	if c.gone.x.Len() > 0 {
+		if i, ok := c.seidPos(&c.gone.x, k, h); ok {
+			return c.gone.x.At(i).Slot(), true
+		}
+	}
+	return -1, false
 }
 
-// seidPos returns the position in c.bySEID of the session with SEID key k
-// (hash h), or of the empty entry where it would go.
-func (c *Correlator) seidPos(k seidKey, h uint32) (uint32, bool) {
-	x := &c.bySEID
+// seidPos returns the position in x (c.bySEID or c.gone) of the session
+// with SEID key k (hash h), or of the empty entry where it would go.
+func (c *Correlator) seidPos(x *slotindex.Index, k seidKey, h uint32) (uint32, bool) {
 	if x.Size() == 0 {
 		return 0, false
 	}
@@ -196,14 +207,13 @@ func (c *Correlator) seidPos(k seidKey, h uint32) (uint32, bool) {
 	}
 }
 
-// setSEID makes SEID key k refer to session slot si.
-func (c *Correlator) setSEID(k seidKey, si int32) {
-	h := c.seed.seid(k)
-	c.bySEID.Reserve()
-	if i, ok := c.seidPos(k, h); ok {
-		c.bySEID.SetSlot(i, si)
+// setSEID makes SEID key k (hash h) of x refer to session slot si.
+func (c *Correlator) setSEID(x *slotindex.Index, k seidKey, h uint32, si int32) {
+	x.Reserve()
+	if i, ok := c.seidPos(x, k, h); ok {
+		x.SetSlot(i, si)
 	} else {
-		c.bySEID.InsertAt(i, h, si)
+		x.InsertAt(i, h, si)
 	}
 }
 
