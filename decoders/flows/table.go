@@ -80,6 +80,12 @@ func (t *Table) Active() int { return t.ix.Len() }
 // Finished returns the number of records emitted so far.
 func (t *Table) Finished() uint64 { return t.finished }
 
+// Slot returns the slot of the flow of the last packet Observe assigned to
+// a flow, or -1. Slots are small numbers, below the most flows tracked at
+// once; a finished flow's slot goes to a later flow, so a caller keeping
+// per-flow data in an array indexed by slot also keeps the flow's id.
+func (t *Table) Slot() int32 { return t.cur }
+
 // CommunityID returns the Community ID of the flow of the last packet
 // Observe assigned to a flow, or "".
 func (t *Table) CommunityID() string {
@@ -105,6 +111,10 @@ func classOf(proto uint8) uint8 {
 // returns the flow's id and the packet's direction. Packets without an IP
 // header belong to no flow: Observe returns 0 and DirNone. Finished flows
 // (idle by p's timestamp, reused, evicted) are emitted before it returns.
+// A flow is its exact outer 5-tuple: every packet given one flow id has
+// the same two outer addresses (as 16 bytes and family), the originator's
+// as the source when the direction is DirOrig, the responder's when it is
+// DirResp.
 func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	d := &p.Decoded
 	t.cur = -1

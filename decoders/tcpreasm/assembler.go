@@ -10,15 +10,17 @@ import (
 
 // conn is the state of one tracked connection.
 type conn struct {
-	Conn
+	// What every packet reads comes first: the key and flags, then (in
+	// Conn) the times and ignored directions, then the counters.
 	k         key
 	hash      uint32 // k.Hash(seed)
 	clientIsA bool
 	closed    bool
 	list      uint8
-	h         [2]half
-	tl        tlState
-	mem       int64
+	Conn
+	h   [2]half
+	tl  tlState
+	mem int64
 }
 
 // Lists of connections, least recently active at the tail.

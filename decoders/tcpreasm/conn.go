@@ -38,6 +38,11 @@ const (
 type DirStats struct {
 	// Segments is the number of segments sent (any flags).
 	Segments uint64
+	// SYN, FIN and RST say which control flags this side sent.
+	SYN, FIN, RST bool
+	finLogged     bool
+	// ZeroWindows counts segments advertising a zero window.
+	ZeroWindows uint64
 	// Bytes is the number of bytes delivered to the handler.
 	Bytes uint64
 	// Gaps and GapBytes count holes reported (never filled with bytes);
@@ -52,39 +57,34 @@ type DirStats struct {
 	// Conflicts those whose covered bytes differed from the first copy
 	// (compared while the first copy is remembered).
 	Overlaps, Conflicts uint64
-	// SYN, FIN and RST say which control flags this side sent.
-	SYN, FIN, RST bool
-	// ZeroWindows counts segments advertising a zero window.
-	ZeroWindows uint64
-	finLogged   bool
 }
 
 // Conn is a connection as handlers see it. A *Conn is only valid during the
 // handler call it is passed to; copy what must outlive it.
 type Conn struct {
+	// First and Last are the first and last packet timestamps (ns).
+	First, Last int64
+	// Handshake times (ns, 0 when not seen): SYN, SYN+ACK and the ACK
+	// completing the handshake.
+	SynTime, SynAckTime, AckTime int64
+	// ignored holds the directions the handler wants no bytes of.
+	ignored [2]bool
+	// Stats holds the counters of each direction, indexed by Dir.
+	Stats [2]DirStats
 	// ID numbers connections from 0 in order of their first packet, like
 	// tshark's tcp.stream.
 	ID uint64
 	// Client and Server are the endpoints (see Dir).
 	Client, Server netip.AddrPort
-	// First and Last are the first and last packet timestamps (ns).
-	First, Last int64
 	// FirstFrame and FirstInput locate the connection's first packet.
 	FirstFrame uint64
 	FirstInput pipeline.InputID
-	// Stats holds the counters of each direction, indexed by Dir.
-	Stats [2]DirStats
-	// Handshake times (ns, 0 when not seen): SYN, SYN+ACK and the ACK
-	// completing the handshake.
-	SynTime, SynAckTime, AckTime int64
 	// EndReason says why the connection ended (set before Close).
 	EndReason string
 	// Timeline is filled when Options.Timeline is set.
 	Timeline Timeline
 	// User is free for the handler (per-connection state).
 	User any
-	// ignored holds the directions the handler wants no bytes of.
-	ignored [2]bool
 }
 
 // Ignore tells the Assembler that the handler wants no more bytes of

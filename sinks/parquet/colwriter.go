@@ -3,8 +3,11 @@ package parquet
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -20,17 +23,23 @@ import (
 // of at most a fixed number of rows.
 type recordWriter interface {
 	// write appends rec's rows; the caller keeps (and releases) rec.
-	write(rec arrow.RecordBatch) error
+	// dicts are the dictionaries of rec's dictionary columns, in order.
+	write(rec arrow.RecordBatch, dicts []dictSnap) error
 	// close writes the last row group and the footer.
 	close() error
 }
 
 // newRecordWriter returns the writer for schema: the column-parallel one
-// when every column is flat (no lists), else pqarrow's FileWriter.
-func newRecordWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, maxRows int) (recordWriter, error) {
+// when every column is flat (no lists), else pqarrow's FileWriter. The
+// records of a writer with dictionary columns (dictCols, see dict.go) hold
+// int32 indices in those columns; only the parallel writer takes them.
+func newRecordWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, maxRows int, dictCols []string) (recordWriter, error) {
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(props.Allocator()))
 	for _, f := range schema.Fields() {
 		if _, nested := f.Type.(arrow.NestedType); nested {
+			if len(dictCols) > 0 {
+				return nil, errors.New("dictionary columns in a nested schema")
+			}
 			fw, err := pqarrow.NewFileWriter(schema, w, props, arrProps)
 			if err != nil {
 				return nil, err
@@ -38,7 +47,7 @@ func newRecordWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterPro
 			return &serialWriter{fw: fw, maxRows: maxRows}, nil
 		}
 	}
-	return newParallelWriter(w, schema, props, arrProps, maxRows)
+	return newParallelWriter(w, schema, props, arrProps, maxRows, dictCols)
 }
 
 // serialWriter is pqarrow's FileWriter with buffered row groups: it
@@ -48,7 +57,10 @@ type serialWriter struct {
 	maxRows int
 }
 
-func (s *serialWriter) write(rec arrow.RecordBatch) error {
+func (s *serialWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
+	if len(dicts) > 0 {
+		return errors.New("dictionary columns in a nested schema")
+	}
 	n, err := s.fw.RowGroupNumRows()
 	if err != nil {
 		return err
@@ -70,7 +82,9 @@ func (s *serialWriter) close() error { return s.fw.Close() }
 // so they can be filled from several goroutines, and the row group is
 // written out in column order when it closes. The file is the same as
 // pqarrow's FileWriter writes (same Parquet schema, same ARROW:schema
-// metadata, same encodings), only produced on more cores.
+// metadata, same encodings), only produced on more cores, except for the
+// dictionary columns (see dict.go): their records hold indices, and each
+// row group's dictionary and index pages are written when it closes.
 type parallelWriter struct {
 	fw       *pqfile.Writer
 	rgw      pqfile.BufferedRowGroupWriter
@@ -82,9 +96,14 @@ type parallelWriter struct {
 	// (nullable columns only), reused from record to record.
 	defLevels [][]int16
 	nullable  []bool
+	// dictPos gives each column's place among the dictionary columns
+	// (-1 for the others), whose indices wait in dicts for the row
+	// group's close.
+	dictPos []int
+	dicts   []dictChunk
 }
 
-func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int) (*parallelWriter, error) {
+func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int, dictCols []string) (*parallelWriter, error) {
 	pqSchema, err := pqarrow.ToParquet(schema, props, arrProps)
 	if err != nil {
 		return nil, err
@@ -102,14 +121,29 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		workers:   min(runtime.GOMAXPROCS(0), 4),
 		defLevels: make([][]int16, schema.NumFields()),
 		nullable:  make([]bool, schema.NumFields()),
+		dictPos:   make([]int, schema.NumFields()),
 	}
 	for i, f := range schema.Fields() {
 		p.nullable[i] = f.Nullable
+		p.dictPos[i] = -1
+		if slices.Contains(dictCols, f.Name) {
+			if f.Type.ID() != arrow.STRING {
+				return nil, fmt.Errorf("dictionary column %s of type %s", f.Name, f.Type)
+			}
+			p.dictPos[i] = len(p.dicts)
+			p.dicts = append(p.dicts, dictChunk{})
+		}
+	}
+	if len(p.dicts) != len(dictCols) {
+		return nil, fmt.Errorf("dictionary columns %v not all in the schema", dictCols)
 	}
 	return p, nil
 }
 
-func (p *parallelWriter) write(rec arrow.RecordBatch) error {
+func (p *parallelWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
+	if len(dicts) != len(p.dicts) {
+		return fmt.Errorf("record with %d dictionaries for %d dictionary columns", len(dicts), len(p.dicts))
+	}
 	for off := int64(0); off < rec.NumRows(); {
 		if p.rgw != nil && p.rgRows >= p.maxRows {
 			if err := p.closeRowGroup(); err != nil {
@@ -126,9 +160,14 @@ func (p *parallelWriter) write(rec arrow.RecordBatch) error {
 		n := min(rec.NumRows()-off, int64(p.maxRows-p.rgRows))
 		part := rec
 		if off != 0 || n != rec.NumRows() {
+			if len(p.dicts) > 0 {
+				// The sink ends its records, and its dictionaries,
+				// at row group boundaries (see file.added).
+				return errors.New("a record with dictionary columns straddles a row group")
+			}
 			part = rec.NewSlice(off, off+n)
 		}
-		err := p.writeColumns(part)
+		err := p.writeColumns(part, dicts)
 		if part != rec {
 			part.Release()
 		}
@@ -143,10 +182,14 @@ func (p *parallelWriter) write(rec arrow.RecordBatch) error {
 
 // writeColumns appends every column of rec to the current row group, the
 // columns shared out among the workers (each with its own pqarrow write
-// context, which holds scratch buffers).
-func (p *parallelWriter) writeColumns(rec arrow.RecordBatch) error {
+// context, which holds scratch buffers). Dictionary columns are only kept
+// for the row group's close.
+func (p *parallelWriter) writeColumns(rec arrow.RecordBatch, dicts []dictSnap) error {
 	ctxs := make([]context.Context, rec.NumCols())
 	return p.forColumns(int(rec.NumCols()), func(i int) error {
+		if k := p.dictPos[i]; k >= 0 {
+			return p.dicts[k].keep(rec.Column(i), dicts[k])
+		}
 		ctxs[i] = pqarrow.NewArrowWriteContext(context.Background(), &p.arrProps)
 		return p.writeColumn(ctxs[i], i, rec.Column(i))
 	})
@@ -227,15 +270,22 @@ func isDictEncoding(e parquet.Encoding) bool {
 	return e == parquet.Encodings.RLEDict || e == parquet.Encodings.PlainDict
 }
 
-// closeRowGroup writes the row group out. Values a column still buffers
-// (none after writeColumn, which cuts a page at the end of each record)
-// are first encoded and compressed into pages concurrently; Close then
-// only writes the buffered pages in column order.
+// closeRowGroup writes the row group out. The dictionary columns are
+// written, and values another column still buffers (none after
+// writeColumn, which cuts a page at the end of each record) are encoded
+// and compressed into pages, concurrently; Close then only writes the
+// buffered pages in column order.
 func (p *parallelWriter) closeRowGroup() error {
 	err := p.forColumns(p.rgw.NumColumns(), func(i int) error {
 		cw, err := p.rgw.Column(i)
 		if err != nil {
+			if k := p.dictPos[i]; k >= 0 {
+				p.dicts[k].release()
+			}
 			return err
+		}
+		if p.dictPos[i] >= 0 {
+			return p.writeDictColumn(cw, i)
 		}
 		return flushPage(cw)
 	})

@@ -84,11 +84,11 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 			}()
 			write := func(parallel bool) []byte {
 				var buf bytes.Buffer
-				props := writerProperties(packetsSchema, &o)
+				props := writerProperties(packetsSchema, &o, nil)
 				var rw recordWriter
 				if parallel {
 					arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
-					pw, err := newParallelWriter(&buf, packetsSchema, props, arrProps, tt.rg)
+					pw, err := newParallelWriter(&buf, packetsSchema, props, arrProps, tt.rg, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -102,7 +102,7 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 					rw = &serialWriter{fw: fw, maxRows: tt.rg}
 				}
 				for _, r := range recs {
-					if err := rw.write(r); err != nil {
+					if err := rw.write(r, nil); err != nil {
 						t.Fatal(err)
 					}
 				}

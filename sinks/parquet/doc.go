@@ -10,7 +10,9 @@
 // until it holds Options.RowsPerRowGroup rows; for flat schemas it encodes
 // and compresses the columns of a record concurrently (the columns of a
 // buffered row group have independent writers), producing the same bytes
-// as pqarrow's FileWriter. Reading, decoding and row building thus overlap
+// as pqarrow's FileWriter; the packets table's string columns are built as
+// indices into dictionaries the sink keeps per row group, and written as
+// dictionary pages when the row group closes (see dict.go). Reading, decoding and row building thus overlap
 // Parquet encoding and use every core. In a graph the flow table runs as
 // the sink's stage (pipeline.SinkStager) on the graph's ordering goroutine,
 // one batch ahead of Consume, which appends the packet and PFCP rows while

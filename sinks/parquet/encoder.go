@@ -27,7 +27,7 @@ type encoder struct {
 	path    string
 	af      *atomicfile.File
 	rw      recordWriter
-	q       chan arrow.RecordBatch
+	q       chan queued
 	done    chan struct{}
 	closed  bool         // q closed (producer side only)
 	aborted atomic.Bool  // skip the remaining work; the file is removed
@@ -38,7 +38,7 @@ type encoder struct {
 
 func newEncoder(path string, af *atomicfile.File, rw recordWriter) *encoder {
 	e := &encoder{path: path, af: af, rw: rw,
-		q: make(chan arrow.RecordBatch, encoderQueue), done: make(chan struct{})}
+		q: make(chan queued, encoderQueue), done: make(chan struct{})}
 	go e.run()
 	return e
 }
@@ -48,13 +48,13 @@ func newEncoder(path string, af *atomicfile.File, rw recordWriter) *encoder {
 // blocks; the error is reported by send and wait.
 func (e *encoder) run() {
 	defer close(e.done)
-	for rec := range e.q {
+	for r := range e.q {
 		if e.error() == nil && !e.aborted.Load() {
-			if err := e.rw.write(rec); err != nil {
+			if err := e.rw.write(r.rec, r.dicts); err != nil {
 				e.setErr(err)
 			}
 		}
-		rec.Release()
+		r.rec.Release()
 		e.pending.Add(-1)
 	}
 	// Close also frees the writer's buffers when the run failed or was
@@ -78,15 +78,23 @@ func (e *encoder) error() error {
 	return e.err
 }
 
-// send hands rec to the encoder, which releases it. It blocks while the
-// queue is full and returns the encoder's first error, if any.
-func (e *encoder) send(rec arrow.RecordBatch) error {
+// queued is a record waiting for the encoder, with the dictionaries of
+// its dictionary columns.
+type queued struct {
+	rec   arrow.RecordBatch
+	dicts []dictSnap
+}
+
+// send hands rec, whose dictionary columns point into dicts, to the
+// encoder, which releases it. It blocks while the queue is full and
+// returns the encoder's first error, if any.
+func (e *encoder) send(rec arrow.RecordBatch, dicts []dictSnap) error {
 	if err := e.error(); err != nil {
 		rec.Release()
 		return err
 	}
 	e.pending.Add(1)
-	e.q <- rec
+	e.q <- queued{rec, dicts}
 	return nil
 }
 

@@ -33,42 +33,81 @@ const writeBatchRows = 16 << 10
 // being filled (on the sink's goroutine) and the encoder that writes full
 // records into the file on its own goroutine.
 type file struct {
-	enc       *encoder
-	b         *array.RecordBuilder
-	packets   PacketAppender
-	flows     FlowAppender
-	pfcpMsgs  PFCPMessageAppender
-	pfcpSess  PFCPSessionAppender
-	http      HTTPAppender
-	rows      int // rows in b
-	total     int64
-	maxRows   int   // rows per record
-	dataLen   []int // value bytes of each binary column in the last full record
+	enc      *encoder
+	b        *array.RecordBuilder
+	packets  PacketAppender
+	flows    FlowAppender
+	pfcpMsgs PFCPMessageAppender
+	pfcpSess PFCPSessionAppender
+	http     HTTPAppender
+	rows     int // rows in b
+	total    int64
+	maxRows  int   // rows per record
+	rgRows   int   // rows per row group
+	rgLeft   int   // rows the current row group still takes
+	dataLen  []int // value bytes of each binary column in the last full record
+	// dicts are the dictionary columns of the bound appender (see
+	// dict.go), whose values are handed over with each record.
+	dicts     []dictColumn
 	lastUse   uint64
 	finished  bool
 	finishErr error
 }
 
-func newFile(path string, schema *arrow.Schema, o *Options) (*file, error) {
+// newFile creates the file of table t at path, with t's appender bound to
+// its record builder. The builder has t's schema, with the dictionary
+// columns of a dictTable as int32 indices (see indexSchema).
+func newFile(path string, t Table, o *Options) (*file, error) {
+	schema := t.Schema()
+	var dictCols []string
+	if dt, ok := t.(dictTable); ok {
+		dictCols = dt.dictColumns()
+	}
 	af, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	rw, err := newRecordWriter(af, schema, writerProperties(schema, o), o.RowsPerRowGroup)
+	rw, err := newRecordWriter(af, schema, writerProperties(schema, o, dictCols), o.RowsPerRowGroup, dictCols)
 	if err != nil {
 		af.Abort()
 		return nil, fmt.Errorf("parquet: %s: %w", path, err)
 	}
+	build := schema
+	if len(dictCols) > 0 {
+		build = indexSchema(schema, dictCols)
+	}
 	f := &file{
 		enc:     newEncoder(path, af, rw),
-		b:       array.NewRecordBuilder(o.builderAllocator(), schema),
+		b:       array.NewRecordBuilder(o.builderAllocator(), build),
 		maxRows: min(o.RowsPerRowGroup, recordRows),
+		rgRows:  o.RowsPerRowGroup,
+		rgLeft:  o.RowsPerRowGroup,
 		dataLen: make([]int, len(schema.Fields())),
 	}
 	// A modest start (most files of a partitioned run stay small); full
 	// records are reserved at once from the second one on (see flush).
 	f.b.Reserve(min(f.maxRows, initialRows))
+	f.bind(t)
 	return f, nil
+}
+
+// bind binds the appender of table t (the file's table) to the builders.
+func (f *file) bind(t Table) {
+	switch t := t.(type) {
+	case PacketTable:
+		f.packets = t.BindPackets(f.b)
+		if da, ok := f.packets.(dictAppender); ok {
+			f.dicts = da.dictionaries()
+		}
+	case FlowTable:
+		f.flows = t.BindFlows(f.b)
+	case PFCPMessageTable:
+		f.pfcpMsgs = t.BindPFCPMessages(f.b)
+	case PFCPSessionTable:
+		f.pfcpSess = t.BindPFCPSessions(f.b)
+	case HTTPTable:
+		f.http = t.BindHTTP(f.b)
+	}
 }
 
 // builderAllocator is the allocator of the column builders: the sink's
@@ -82,18 +121,20 @@ func (o *Options) builderAllocator() memory.Allocator {
 
 // writerProperties are the Parquet settings of every file: format 2.6
 // (nanosecond timestamps), the codec and level of o, row groups of
-// o.RowsPerRowGroup rows, no dictionary encoding, delta encoding for the
-// columns that grow from row to row (see deltaColumns), and no statistics
-// where they cannot help a reader (see noStatistics).
+// o.RowsPerRowGroup rows, dictionary encoding only for dictCols, delta
+// encoding for the columns that grow from row to row (see deltaColumns),
+// and no statistics where they cannot help a reader (see noStatistics).
 //
-// The other columns are plain-encoded and left to zstd. arrow-go's dictionary
-// encoder hashes each value into a table grown per column chunk, and its
-// byte-array one allocates per lookup (4-6 allocations per packet row when
-// strings had dictionaries). On the benchmark mix, with dictionaries only
-// for the low-cardinality numeric columns (ports, lengths, TTL, flags,
-// protocols), the whole run used 7% more CPU than with none, for a packets
-// table 3.8% smaller (the flows table was 1% larger with them).
-func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterProperties {
+// The dictionary columns come with their dictionaries (see dict.go); the
+// column writers only encode indices. The other columns are plain-encoded
+// and left to zstd. arrow-go's dictionary encoder hashes each value into a
+// table grown per column chunk, and its byte-array one allocates per
+// lookup (4-6 allocations per packet row when strings had dictionaries).
+// On the benchmark mix, with its dictionaries for the low-cardinality
+// numeric columns (ports, lengths, TTL, flags, protocols), the whole run
+// used 7% more CPU than with none, for a packets table 3.8% smaller (the
+// flows table was 1% larger with them).
+func writerProperties(schema *arrow.Schema, o *Options, dictCols []string) *parquet.WriterProperties {
 	wopts := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6),
 		parquet.WithCompression(o.Compression),
@@ -103,6 +144,12 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 		parquet.WithAllocator(o.builderAllocator()),
 		parquet.WithCreatedBy("pcapflow"),
 		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryPageSizeLimit(dictPageLimit),
+	}
+	for _, c := range dictCols {
+		// The cost check compares the dictionary with the raw values it
+		// was given, which the indices path never reports.
+		wopts = append(wopts, parquet.WithDictionaryFor(c, true), parquet.WithDictionaryCostFallbackFor(c, false))
 	}
 	for _, f := range schema.Fields() {
 		if deltaColumns[f.Name] {
@@ -116,18 +163,22 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 }
 
 // added accounts for n rows appended to b, handing the record to the
-// encoder when full.
+// encoder when full or when it completes a row group: a record never
+// straddles row groups (for the appenders of one row per call), so each
+// row group's dictionaries start afresh with its first record.
 func (f *file) added(n int) error {
 	f.rows += n
 	f.total += int64(n)
-	if f.rows >= f.maxRows {
+	f.rgLeft -= n
+	if f.rows >= f.maxRows || f.rgLeft <= 0 {
 		return f.flush(true)
 	}
 	return nil
 }
 
-// flush hands the builder's rows to the encoder as one record. When more
-// rows follow (more), the builders are reserved for a full record at once:
+// flush hands the builder's rows to the encoder as one record, with
+// snapshots of the dictionaries its indices point to. When more rows
+// follow (more), the builders are reserved for a full record at once:
 // growing them by doubling would copy every column several times.
 func (f *file) flush(more bool) error {
 	if f.rows == 0 {
@@ -138,8 +189,21 @@ func (f *file) flush(more bool) error {
 			f.dataLen[i] = sb.DataLen()
 		}
 	}
+	var dicts []dictSnap
+	if len(f.dicts) > 0 {
+		dicts = make([]dictSnap, len(f.dicts))
+		for i, d := range f.dicts {
+			dicts[i] = d.values().snapshot()
+		}
+	}
 	rec := f.b.NewRecordBatch()
 	f.rows = 0
+	if f.rgLeft <= 0 {
+		f.rgLeft = f.rgRows
+		for _, d := range f.dicts {
+			d.reset()
+		}
+	}
 	if more {
 		f.b.Reserve(f.maxRows)
 		for i, fb := range f.b.Fields() {
@@ -148,7 +212,7 @@ func (f *file) flush(more bool) error {
 			}
 		}
 	}
-	return f.enc.send(rec)
+	return f.enc.send(rec, dicts)
 }
 
 // finish hands over the last record and lets the encoder write the
@@ -162,6 +226,9 @@ func (f *file) finish() error {
 	f.finishErr = f.flush(false)
 	f.enc.close()
 	f.b.Release()
+	// A finished file waits for its commit: let its appenders' lookup
+	// tables go now.
+	f.packets, f.dicts = nil, nil
 	return f.finishErr
 }
 

@@ -1,7 +1,7 @@
 package parquet
 
 import (
-	"net/netip"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -62,13 +62,22 @@ var packetsSchema = arrow.NewSchema([]arrow.Field{
 func (packetsTable) Name() string          { return "packets" }
 func (packetsTable) Schema() *arrow.Schema { return packetsSchema }
 
+// dictColumns names the string columns the sink's files build as
+// dictionary indices (see dict.go).
+func (packetsTable) dictColumns() []string {
+	return []string{"source_file", "eth_src", "eth_dst", "src_ip", "dst_ip",
+		"community_id", "direction", "inner_src_ip", "inner_dst_ip"}
+}
+
+// BindPackets binds the appender to b, a builder of Schema or of
+// indexSchema(Schema, dictColumns).
 func (packetsTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 	a := &packetsAppender{}
 	f := b.Fields()
 	n := 0
 	next := func() array.Builder { n++; return f[n-1] }
 	a.ts = next().(*array.TimestampBuilder)
-	a.sourceFile = next().(*array.StringBuilder)
+	bindString(next(), &a.sourceFile.sb, &a.sourceFile.d, &a.dicts)
 	a.frame = next().(*array.Uint64Builder)
 	a.offset = next().(*array.Int64Builder)
 	a.caplen = next().(*array.Uint32Builder)
@@ -76,13 +85,13 @@ func (packetsTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 	a.linkType = next().(*array.Uint16Builder)
 	a.iface = next().(*array.Uint32Builder)
 	a.flags = next().(*array.Uint16Builder)
-	a.ethSrc = next().(*array.StringBuilder)
-	a.ethDst = next().(*array.StringBuilder)
+	bindString(next(), &a.ethSrc.sb, &a.ethSrc.d, &a.dicts)
+	bindString(next(), &a.ethDst.sb, &a.ethDst.d, &a.dicts)
 	a.vlanOuter = next().(*array.Uint16Builder)
 	a.vlanInner = next().(*array.Uint16Builder)
 	a.ipVersion = next().(*array.Uint8Builder)
-	a.srcIP = next().(*array.StringBuilder)
-	a.dstIP = next().(*array.StringBuilder)
+	bindString(next(), &a.srcIP.sb, &a.srcIP.d, &a.dicts)
+	bindString(next(), &a.dstIP.sb, &a.dstIP.d, &a.dicts)
 	a.proto = next().(*array.Uint8Builder)
 	a.ttl = next().(*array.Uint8Builder)
 	a.ipID = next().(*array.Uint32Builder)
@@ -97,169 +106,233 @@ func (packetsTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 	a.icmpType = next().(*array.Uint8Builder)
 	a.icmpCode = next().(*array.Uint8Builder)
 	a.flowID = next().(*array.Uint64Builder)
-	a.communityID = next().(*array.StringBuilder)
-	a.direction = next().(*array.StringBuilder)
+	bindString(next(), &a.communityID.sb, &a.communityID.d, &a.dicts)
+	bindString(next(), &a.direction.sb, &a.direction.d, &a.dicts)
 	a.gtpType = next().(*array.Uint8Builder)
 	a.teid = next().(*array.Uint32Builder)
-	a.innerSrc = next().(*array.StringBuilder)
-	a.innerDst = next().(*array.StringBuilder)
+	bindString(next(), &a.innerSrc.sb, &a.innerSrc.d, &a.dicts)
+	bindString(next(), &a.innerDst.sb, &a.innerDst.d, &a.dicts)
 	a.innerProto = next().(*array.Uint8Builder)
 	a.innerSport = next().(*array.Uint16Builder)
 	a.innerDport = next().(*array.Uint16Builder)
 	a.pfcpType = next().(*array.Uint8Builder)
 	a.pfcpSEID = next().(*array.Uint64Builder)
 	a.pfcpSeq = next().(*array.Uint32Builder)
+	a.fields = f
+	if a.communityID.d != nil && a.direction.d != nil {
+		a.flows = &flowCache{}
+	}
 	return a
 }
 
 // packetsAppender holds the typed column builders of one packets file.
 type packetsAppender struct {
-	ts                                   *array.TimestampBuilder
-	sourceFile, ethSrc, ethDst           *array.StringBuilder
-	srcIP, dstIP, communityID, direction *array.StringBuilder
-	innerSrc, innerDst                   *array.StringBuilder
-	frame, flowID, pfcpSEID              *array.Uint64Builder
-	offset                               *array.Int64Builder
-	caplen, length, iface, ipID          *array.Uint32Builder
-	tcpSeq, tcpAck, payloadLen, teid     *array.Uint32Builder
-	pfcpSeq                              *array.Uint32Builder
-	linkType, flags, vlanOuter           *array.Uint16Builder
-	vlanInner, srcPort, dstPort          *array.Uint16Builder
-	tcpFlags, tcpWin                     *array.Uint16Builder
-	innerSport, innerDport               *array.Uint16Builder
-	ipVersion, proto, ttl                *array.Uint8Builder
-	icmpType, icmpCode, gtpType          *array.Uint8Builder
-	innerProto, pfcpType                 *array.Uint8Builder
-	fragment                             *array.BooleanBuilder
-	scratch                              [64]byte
+	ts                                 *array.TimestampBuilder
+	sourceFile, communityID, direction strColumn
+	ethSrc, ethDst                     macColumn
+	srcIP, dstIP, innerSrc, innerDst   addrColumn
+	dicts                              []dictColumn
+	flows                              *flowCache // nil unless the string columns are dictionaries
+	// fields are all the builders; room is the number of rows every one
+	// of them takes without growing, counted when ts held rows rows in a
+	// capacity of capTS.
+	fields                           []array.Builder
+	room, rows, capTS                int
+	frame, flowID, pfcpSEID          *array.Uint64Builder
+	offset                           *array.Int64Builder
+	caplen, length, iface, ipID      *array.Uint32Builder
+	tcpSeq, tcpAck, payloadLen, teid *array.Uint32Builder
+	pfcpSeq                          *array.Uint32Builder
+	linkType, flags, vlanOuter       *array.Uint16Builder
+	vlanInner, srcPort, dstPort      *array.Uint16Builder
+	tcpFlags, tcpWin                 *array.Uint16Builder
+	innerSport, innerDport           *array.Uint16Builder
+	ipVersion, proto, ttl            *array.Uint8Builder
+	icmpType, icmpCode, gtpType      *array.Uint8Builder
+	innerProto, pfcpType             *array.Uint8Builder
+	fragment                         *array.BooleanBuilder
+	scratch                          [64]byte
 }
 
-func (a *packetsAppender) appendAddr(b *array.StringBuilder, addr netip.Addr) {
-	if !addr.IsValid() {
-		b.AppendNull()
-		return
+func (a *packetsAppender) dictionaries() []dictColumn { return a.dicts }
+
+// reserveRows is the room packetsAppender.reserve makes in every builder
+// when one runs out (each grows by doubling).
+const reserveRows = 1024
+
+// reserve makes room for at least reserveRows more rows in every builder
+// and counts the rows all of them take without growing.
+func (a *packetsAppender) reserve() {
+	room := math.MaxInt
+	for _, b := range a.fields {
+		b.Reserve(reserveRows)
+		room = min(room, b.Cap()-b.Len())
 	}
-	putBytes(b, addr.AppendTo(a.scratch[:0]))
+	a.room, a.rows, a.capTS = room, a.ts.Len(), a.ts.Cap()
 }
 
-func (a *packetsAppender) appendMAC(b *array.StringBuilder, m [6]byte) {
-	const hex = "0123456789abcdef"
-	s := a.scratch[:0]
-	for i, x := range m {
-		if i > 0 {
-			s = append(s, ':')
-		}
-		s = append(s, hex[x>>4], hex[x&15])
-	}
-	putBytes(b, s)
-}
-
-func u16If(b *array.Uint16Builder, ok bool, v uint16) {
-	if ok {
-		putU16(b, v)
-	} else {
-		nullU16(b)
-	}
-}
-
-func u8If(b *array.Uint8Builder, ok bool, v uint8) {
-	if ok {
-		putU8(b, v)
-	} else {
-		nullU8(b)
-	}
-}
-
-func u32If(b *array.Uint32Builder, ok bool, v uint32) {
-	if ok {
-		putU32(b, v)
-	} else {
-		nullU32(b)
-	}
-}
-
+// AppendPacket appends p's row. Every builder has room for it (see room),
+// so values go in with the builders' unchecked appends, which the
+// compiler inlines; nullable columns are filled in groups that share
+// their condition.
 func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
+	if a.room <= 0 || a.ts.Len() != a.rows || a.ts.Cap() != a.capTS {
+		// Out of room, or the builders were emptied (a record was cut)
+		// or grown since reserve counted.
+		a.reserve()
+	}
+	a.room--
+	a.rows++
 	d := &p.Decoded
 	l := d.Layers
-	putTS(a.ts, arrow.Timestamp(p.Timestamp))
-	putString(a.sourceFile, ctx.SourceFile)
-	putU64(a.frame, p.Frame)
-	putI64(a.offset, p.Offset)
-	putU32(a.caplen, p.CapLen)
-	putU32(a.length, p.OrigLen)
-	putU16(a.linkType, p.LinkType)
-	putU32(a.iface, p.Interface)
-	putU16(a.flags, uint16(d.Flags))
-	if l.Has(pipeline.LayerEthernet) {
-		a.appendMAC(a.ethSrc, d.EthSrc)
-		a.appendMAC(a.ethDst, d.EthDst)
-	} else {
-		a.ethSrc.AppendNull()
-		a.ethDst.AppendNull()
+	a.ts.UnsafeAppend(arrow.Timestamp(p.Timestamp))
+	a.sourceFile.append(ctx.SourceFile)
+	a.frame.UnsafeAppend(p.Frame)
+	a.offset.UnsafeAppend(p.Offset)
+	a.caplen.UnsafeAppend(p.CapLen)
+	a.length.UnsafeAppend(p.OrigLen)
+	a.linkType.UnsafeAppend(p.LinkType)
+	a.iface.UnsafeAppend(p.Interface)
+	a.flags.UnsafeAppend(uint16(d.Flags))
+	var fe *flowEntry
+	side := sideOf(ctx.Dir)
+	if a.flows != nil && ctx.FlowID != 0 {
+		fe = a.flows.get(ctx.FlowSlot, ctx.FlowID, a.communityID.d.gen)
 	}
-	u16If(a.vlanOuter, d.NumVLAN > 0, d.VLAN[0])
-	u16If(a.vlanInner, d.NumVLAN > 1, d.VLAN[1])
+	switch {
+	case !l.Has(pipeline.LayerEthernet):
+		a.ethSrc.appendNull()
+		a.ethDst.appendNull()
+	case fe != nil && a.ethSrc.d != nil && a.ethDst.d != nil:
+		a.appendFlowMACs(fe, side, d.EthSrc, d.EthDst)
+	default:
+		a.ethSrc.append(d.EthSrc, a.scratch[:])
+		a.ethDst.append(d.EthDst, a.scratch[:])
+	}
+	switch {
+	case d.NumVLAN > 1:
+		a.vlanOuter.UnsafeAppend(d.VLAN[0])
+		a.vlanInner.UnsafeAppend(d.VLAN[1])
+	case d.NumVLAN > 0:
+		a.vlanOuter.UnsafeAppend(d.VLAN[0])
+		a.vlanInner.UnsafeAppendBoolToBitmap(false)
+	default:
+		a.vlanOuter.UnsafeAppendBoolToBitmap(false)
+		a.vlanInner.UnsafeAppendBoolToBitmap(false)
+	}
 
 	ip := l&(pipeline.LayerIPv4|pipeline.LayerIPv6) != 0 && d.IP.Src.IsValid()
-	var ver uint8 = 4
-	if l.Has(pipeline.LayerIPv6) {
-		ver = 6
-	}
-	u8If(a.ipVersion, ip, ver)
 	if ip {
-		a.appendAddr(a.srcIP, d.IP.Src)
-		a.appendAddr(a.dstIP, d.IP.Dst)
+		var ver uint8 = 4
+		if l.Has(pipeline.LayerIPv6) {
+			ver = 6
+		}
+		a.ipVersion.UnsafeAppend(ver)
+		if fe != nil && a.srcIP.d != nil && a.dstIP.d != nil {
+			a.appendFlowAddrs(fe, side, d.IP.Src, d.IP.Dst)
+		} else {
+			a.srcIP.append(d.IP.Src, a.scratch[:])
+			a.dstIP.append(d.IP.Dst, a.scratch[:])
+		}
+		a.proto.UnsafeAppend(d.IP.Proto)
+		a.ttl.UnsafeAppend(d.TTL)
+		a.ipID.UnsafeAppend(d.IPID)
 	} else {
-		a.srcIP.AppendNull()
-		a.dstIP.AppendNull()
+		a.ipVersion.UnsafeAppendBoolToBitmap(false)
+		a.srcIP.appendNull()
+		a.dstIP.appendNull()
+		a.proto.UnsafeAppendBoolToBitmap(false)
+		a.ttl.UnsafeAppendBoolToBitmap(false)
+		a.ipID.UnsafeAppendBoolToBitmap(false)
 	}
-	u8If(a.proto, ip, d.IP.Proto)
-	u8If(a.ttl, ip, d.TTL)
-	u32If(a.ipID, ip, d.IPID)
-	putBool(a.fragment, l.Has(pipeline.LayerFragment))
-	ported := ip && (d.IP.SrcPort != 0 || d.IP.DstPort != 0 || l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerSCTP) != 0)
-	u16If(a.srcPort, ported, d.IP.SrcPort)
-	u16If(a.dstPort, ported, d.IP.DstPort)
-	tcp := l.Has(pipeline.LayerTCP)
-	u16If(a.tcpFlags, tcp, d.TCPFlags)
-	u32If(a.tcpSeq, tcp, d.TCPSeq)
-	u32If(a.tcpAck, tcp && d.TCPFlags&pipeline.TCPAck != 0, d.TCPAck)
-	u16If(a.tcpWin, tcp, d.TCPWindow)
-	u32If(a.payloadLen, l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerICMPv4|pipeline.LayerICMPv6|pipeline.LayerSCTP) != 0, d.PayloadLen)
-	icmp := l&(pipeline.LayerICMPv4|pipeline.LayerICMPv6) != 0
-	u8If(a.icmpType, icmp, d.ICMPType)
-	u8If(a.icmpCode, icmp, d.ICMPCode)
-	if ctx.FlowID != 0 {
-		putU64(a.flowID, ctx.FlowID)
-		putString(a.communityID, ctx.CommunityID)
-		putString(a.direction, ctx.Dir.String())
+	a.fragment.UnsafeAppend(l.Has(pipeline.LayerFragment))
+	if ip && (d.IP.SrcPort != 0 || d.IP.DstPort != 0 || l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerSCTP) != 0) {
+		a.srcPort.UnsafeAppend(d.IP.SrcPort)
+		a.dstPort.UnsafeAppend(d.IP.DstPort)
 	} else {
-		nullU64(a.flowID)
-		a.communityID.AppendNull()
-		a.direction.AppendNull()
+		a.srcPort.UnsafeAppendBoolToBitmap(false)
+		a.dstPort.UnsafeAppendBoolToBitmap(false)
 	}
-	gtp := l&(pipeline.LayerGTPU|pipeline.LayerGTPC) != 0
-	u8If(a.gtpType, gtp, d.GTPType)
-	u32If(a.teid, l.Has(pipeline.LayerGTPU), d.TEID)
-	inner := l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 && d.Inner.Src.IsValid()
-	if inner {
-		a.appendAddr(a.innerSrc, d.Inner.Src)
-		a.appendAddr(a.innerDst, d.Inner.Dst)
+	if l.Has(pipeline.LayerTCP) {
+		a.tcpFlags.UnsafeAppend(d.TCPFlags)
+		a.tcpSeq.UnsafeAppend(d.TCPSeq)
+		if d.TCPFlags&pipeline.TCPAck != 0 {
+			a.tcpAck.UnsafeAppend(d.TCPAck)
+		} else {
+			a.tcpAck.UnsafeAppendBoolToBitmap(false)
+		}
+		a.tcpWin.UnsafeAppend(d.TCPWindow)
 	} else {
-		a.innerSrc.AppendNull()
-		a.innerDst.AppendNull()
+		a.tcpFlags.UnsafeAppendBoolToBitmap(false)
+		a.tcpSeq.UnsafeAppendBoolToBitmap(false)
+		a.tcpAck.UnsafeAppendBoolToBitmap(false)
+		a.tcpWin.UnsafeAppendBoolToBitmap(false)
 	}
-	u8If(a.innerProto, inner, d.Inner.Proto)
-	innerPorts := inner && l&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0
-	u16If(a.innerSport, innerPorts, d.Inner.SrcPort)
-	u16If(a.innerDport, innerPorts, d.Inner.DstPort)
-	pfcp := l.Has(pipeline.LayerPFCP)
-	u8If(a.pfcpType, pfcp, d.PFCPType)
-	if pfcp && d.PFCPHasSEID {
-		putU64(a.pfcpSEID, d.PFCPSEID)
+	if l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerICMPv4|pipeline.LayerICMPv6|pipeline.LayerSCTP) != 0 {
+		a.payloadLen.UnsafeAppend(d.PayloadLen)
 	} else {
-		nullU64(a.pfcpSEID)
+		a.payloadLen.UnsafeAppendBoolToBitmap(false)
 	}
-	u32If(a.pfcpSeq, pfcp, d.PFCPSeq)
+	if l&(pipeline.LayerICMPv4|pipeline.LayerICMPv6) != 0 {
+		a.icmpType.UnsafeAppend(d.ICMPType)
+		a.icmpCode.UnsafeAppend(d.ICMPCode)
+	} else {
+		a.icmpType.UnsafeAppendBoolToBitmap(false)
+		a.icmpCode.UnsafeAppendBoolToBitmap(false)
+	}
+	switch {
+	case fe != nil:
+		a.flowID.UnsafeAppend(ctx.FlowID)
+		a.appendFlowNames(fe, side, ctx.CommunityID, ctx.Dir)
+	case ctx.FlowID != 0:
+		a.flowID.UnsafeAppend(ctx.FlowID)
+		a.communityID.append(ctx.CommunityID)
+		a.direction.append(ctx.Dir.String())
+	default:
+		a.flowID.UnsafeAppendBoolToBitmap(false)
+		a.communityID.appendNull()
+		a.direction.appendNull()
+	}
+	if l&(pipeline.LayerGTPU|pipeline.LayerGTPC) != 0 {
+		a.gtpType.UnsafeAppend(d.GTPType)
+	} else {
+		a.gtpType.UnsafeAppendBoolToBitmap(false)
+	}
+	if l.Has(pipeline.LayerGTPU) {
+		a.teid.UnsafeAppend(d.TEID)
+	} else {
+		a.teid.UnsafeAppendBoolToBitmap(false)
+	}
+	if l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 && d.Inner.Src.IsValid() {
+		a.innerSrc.append(d.Inner.Src, a.scratch[:])
+		a.innerDst.append(d.Inner.Dst, a.scratch[:])
+		a.innerProto.UnsafeAppend(d.Inner.Proto)
+		if l&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0 {
+			a.innerSport.UnsafeAppend(d.Inner.SrcPort)
+			a.innerDport.UnsafeAppend(d.Inner.DstPort)
+		} else {
+			a.innerSport.UnsafeAppendBoolToBitmap(false)
+			a.innerDport.UnsafeAppendBoolToBitmap(false)
+		}
+	} else {
+		a.innerSrc.appendNull()
+		a.innerDst.appendNull()
+		a.innerProto.UnsafeAppendBoolToBitmap(false)
+		a.innerSport.UnsafeAppendBoolToBitmap(false)
+		a.innerDport.UnsafeAppendBoolToBitmap(false)
+	}
+	if l.Has(pipeline.LayerPFCP) {
+		a.pfcpType.UnsafeAppend(d.PFCPType)
+		if d.PFCPHasSEID {
+			a.pfcpSEID.UnsafeAppend(d.PFCPSEID)
+		} else {
+			a.pfcpSEID.UnsafeAppendBoolToBitmap(false)
+		}
+		a.pfcpSeq.UnsafeAppend(d.PFCPSeq)
+	} else {
+		a.pfcpType.UnsafeAppendBoolToBitmap(false)
+		a.pfcpSEID.UnsafeAppendBoolToBitmap(false)
+		a.pfcpSeq.UnsafeAppendBoolToBitmap(false)
+	}
 	return 1
 }

@@ -13,7 +13,7 @@ import (
 func BenchmarkAppendPacket(b *testing.B) {
 	mem := newRecycler(memory.NewGoAllocator())
 	defer mem.release()
-	rb := array.NewRecordBuilder(mem, packetsSchema)
+	rb := array.NewRecordBuilder(mem, indexSchema(packetsSchema, packetsTable{}.dictColumns()))
 	defer rb.Release()
 	a := packetsTable{}.BindPackets(rb)
 	batch := synthBatch(1024, 0, 1000, 0)

@@ -97,21 +97,9 @@ func (w *tableWriter) fileFor(ts int64) (*file, error) {
 		n := w.seq[dir]
 		w.seq[dir] = n + 1
 		var err error
-		f, err = newFile(filepath.Join(dir, fmt.Sprintf("%s-%06d.parquet", w.o.Prefix, n)), w.t.Schema(), w.o)
+		f, err = newFile(filepath.Join(dir, fmt.Sprintf("%s-%06d.parquet", w.o.Prefix, n)), w.t, w.o)
 		if err != nil {
 			return nil, err
-		}
-		switch t := w.t.(type) {
-		case PacketTable:
-			f.packets = t.BindPackets(f.b)
-		case FlowTable:
-			f.flows = t.BindFlows(f.b)
-		case PFCPMessageTable:
-			f.pfcpMsgs = t.BindPFCPMessages(f.b)
-		case PFCPSessionTable:
-			f.pfcpSess = t.BindPFCPSessions(f.b)
-		case HTTPTable:
-			f.http = t.BindHTTP(f.b)
 		}
 		w.open[bk] = f
 	}

@@ -102,9 +102,14 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 		p := &b.Packets[i]
 		id, dir := t.tab.Observe(p, b.Bytes(p))
 		pc := &n.pcs[i]
-		*pc = PacketContext{FlowID: id, Dir: dir, SourceFile: t.sourceName(p.Input)}
+		*pc = PacketContext{FlowID: id, Dir: dir, FlowSlot: -1, SourceFile: t.sourceName(p.Input)}
 		if id != 0 {
 			pc.CommunityID = t.tab.CommunityID()
+			if ip := &p.Decoded.IP; ip.Src.Zone() == "" && ip.Dst.Zone() == "" {
+				// The flow is the packet's addresses (see
+				// flows.Table.Observe), which a zone would not be.
+				pc.FlowSlot = t.tab.Slot()
+			}
 		}
 	}
 	n.err = t.err

@@ -14,6 +14,9 @@ type PacketContext struct {
 	// tracked); Dir its direction in the flow.
 	FlowID uint64
 	Dir    flows.Direction
+	// FlowSlot is the flow's slot in the flow table (see
+	// flows.Table.Slot), or -1.
+	FlowSlot int32
 	// CommunityID of the packet's flow, or "".
 	CommunityID string
 	// SourceFile is the name of the packet's input.

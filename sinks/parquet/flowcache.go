@@ -1,0 +1,133 @@
+package parquet
+
+import (
+	"math"
+	"net/netip"
+
+	"github.com/pcapflow/pcapflow/decoders/flows"
+)
+
+// flowSlotsMax bounds a flowCache (64 bytes per slot): the flows in higher
+// slots, only met with more flows tracked at once, are not cached.
+const flowSlotsMax = 1 << 18
+
+// flowEntry is a flowCache entry, one cache line: the dictionary indices of
+// one flow's values in the current row group, -1 until known. Side 0 is the
+// originator's packets, side 1 the responder's.
+type flowEntry struct {
+	id   uint64 // flow id
+	gen  uint32 // row group generation
+	comm int32
+	// ip holds the src_ip and dst_ip indices per side: a flow's packets
+	// carry its two addresses, the sender's first (see flows.Table.Observe).
+	ip [2][2]int32
+	// mac holds the hardware addresses seen with the originator (0) and
+	// the responder (1) as sender, and macIdx their eth_src and eth_dst
+	// indices; a flow whose frames carry others is looked up per row.
+	macIdx [2][2]int32
+	dir    [2]int16
+	mac    [2][6]byte
+}
+
+// flowCache finds the dictionary indices of a packet row's flow-bound
+// columns (addresses, hardware addresses, Community ID, direction) in one
+// entry per flow, indexed by the flow table's slot (see flows.Table.Slot):
+// the packets of a flow repeat the same values, and the columns' own hash
+// tables, spread over megabytes, cost a cache miss per column and row; they
+// are only consulted for a flow's first rows in a row group. A flow's
+// addresses, Community ID and direction names are fixed by its id and the
+// packet's side; its hardware addresses are compared with the row's.
+type flowCache struct {
+	// chunks hold the entries of slots [i*flowChunk, (i+1)*flowChunk),
+	// allocated when first needed: the cache grows without copying.
+	chunks [][]flowEntry
+}
+
+// flowChunk is the number of entries of a flowCache chunk.
+const flowChunk = 1 << 12
+
+// get returns the entry of the flow in slot (id id) for row group gen,
+// or nil when the slot is not cached.
+func (c *flowCache) get(slot int32, id uint64, gen uint32) *flowEntry {
+	if slot < 0 || slot >= flowSlotsMax {
+		return nil
+	}
+	k := int(slot) / flowChunk
+	if k >= len(c.chunks) {
+		c.chunks = append(c.chunks, make([][]flowEntry, k+1-len(c.chunks))...)
+	}
+	if c.chunks[k] == nil {
+		c.chunks[k] = make([]flowEntry, flowChunk)
+		clear(c.chunks[k]) // written before read: see keyedDict.grow
+	}
+	e := &c.chunks[k][int(slot)%flowChunk]
+	if e.id != id || e.gen != gen {
+		*e = flowEntry{id: id, gen: gen, comm: -1, dir: [2]int16{-1, -1},
+			ip: [2][2]int32{{-1, -1}, {-1, -1}}, macIdx: [2][2]int32{{-1, -1}, {-1, -1}}}
+	}
+	return e
+}
+
+// sideOf returns the entry side of direction d.
+func sideOf(d flows.Direction) int {
+	if d == flows.DirResp {
+		return 1
+	}
+	return 0
+}
+
+// appendFlowMACs appends the row's hardware addresses through e (side s):
+// the sender's is the side's own, the receiver's the other side's.
+func (a *packetsAppender) appendFlowMACs(e *flowEntry, s int, src, dst [6]byte) {
+	a.ethSrc.d.appendIndex(a.flowMAC(e, s, 0, src, &a.ethSrc))
+	a.ethDst.d.appendIndex(a.flowMAC(e, 1-s, 1, dst, &a.ethDst))
+}
+
+// flowMAC returns the index of m in column c (col 0 for eth_src, 1 for
+// eth_dst) as side s's hardware address, kept in e when m is the side's
+// (or the first the side shows).
+func (a *packetsAppender) flowMAC(e *flowEntry, s, col int, m [6]byte, c *macColumn) int32 {
+	idx := &e.macIdx[s]
+	if e.mac[s] != m {
+		if idx[0] >= 0 || idx[1] >= 0 {
+			// The side showed another address: not kept.
+			return c.index(m, a.scratch[:])
+		}
+		e.mac[s] = m
+	}
+	if idx[col] < 0 {
+		idx[col] = c.index(m, a.scratch[:])
+	}
+	return idx[col]
+}
+
+// appendFlowAddrs appends the row's IP addresses through e (side s).
+func (a *packetsAppender) appendFlowAddrs(e *flowEntry, s int, src, dst netip.Addr) {
+	ip := &e.ip[s]
+	if ip[0] < 0 {
+		ip[0] = a.srcIP.index(src, a.scratch[:])
+	}
+	a.srcIP.d.appendIndex(ip[0])
+	if ip[1] < 0 {
+		ip[1] = a.dstIP.index(dst, a.scratch[:])
+	}
+	a.dstIP.d.appendIndex(ip[1])
+}
+
+// appendFlowNames appends the row's Community ID and direction through e
+// (side s, direction dir).
+func (a *packetsAppender) appendFlowNames(e *flowEntry, s int, comm string, dir flows.Direction) {
+	if e.comm < 0 {
+		e.comm = a.communityID.index(comm)
+	}
+	a.communityID.d.appendIndex(e.comm)
+	if e.dir[s] < 0 {
+		i := a.direction.index(dir.String())
+		if i > math.MaxInt16 {
+			a.direction.d.appendIndex(i)
+			return
+		}
+		e.dir[s] = int16(i)
+	}
+	a.direction.d.appendIndex(int32(e.dir[s]))
+}

@@ -1,0 +1,167 @@
+package parquet
+
+import (
+	"net/netip"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// The packets table's string columns, each built either plain (a string
+// builder, when the record builder has the table's own schema) or as
+// dictionary indices (an int32 builder, when it has the schema of
+// indexSchema, as the sink's files do).
+
+// strColumn is a string column keyed by the string itself.
+type strColumn struct {
+	sb *array.StringBuilder
+	d  *keyedDict[strKey]
+}
+
+// addrColumn is a column of IP addresses.
+type addrColumn struct {
+	sb *array.StringBuilder
+	d  *keyedDict[addrKey]
+}
+
+// macColumn is a column of Ethernet addresses, "aa:bb:cc:dd:ee:ff".
+type macColumn struct {
+	sb *array.StringBuilder
+	d  *keyedDict[macKey]
+}
+
+// bindString binds c to builder b; a dictionary column is added to dicts.
+func bindString[K dictKey](b array.Builder, sb **array.StringBuilder, d **keyedDict[K], dicts *[]dictColumn) {
+	switch b := b.(type) {
+	case *array.StringBuilder:
+		*sb = b
+	case *array.Int32Builder:
+		*d = newKeyedDict[K](b)
+		*dicts = append(*dicts, *d)
+	default:
+		panic("parquet: string column bound to a " + b.Type().String() + " builder")
+	}
+}
+
+func (c *strColumn) append(s string) {
+	if c.d == nil {
+		putString(c.sb, s)
+		return
+	}
+	c.d.appendIndex(c.index(s))
+}
+
+// index returns the dictionary index of s (dictionary columns only).
+func (c *strColumn) index(s string) int32 {
+	k := strKey(s)
+	idx, slot, ok := c.d.lookup(k)
+	if !ok {
+		idx = insert(c.d, slot, k, s)
+	}
+	return idx
+}
+
+func (c *strColumn) appendNull() {
+	if c.d == nil {
+		c.sb.AppendNull()
+	} else {
+		c.d.appendNull()
+	}
+}
+
+func (c *addrColumn) append(a netip.Addr, scratch []byte) {
+	if c.d == nil {
+		putBytes(c.sb, a.AppendTo(scratch[:0]))
+		return
+	}
+	c.d.appendIndex(c.index(a, scratch))
+}
+
+// index returns the dictionary index of a (dictionary columns only).
+func (c *addrColumn) index(a netip.Addr, scratch []byte) int32 {
+	k := addrKey(a)
+	idx, slot, ok := c.d.lookup(k)
+	if !ok {
+		idx = insert(c.d, slot, k, a.AppendTo(scratch[:0]))
+	}
+	return idx
+}
+
+func (c *addrColumn) appendNull() {
+	if c.d == nil {
+		c.sb.AppendNull()
+	} else {
+		c.d.appendNull()
+	}
+}
+
+func (c *macColumn) append(m [6]byte, scratch []byte) {
+	if c.d == nil {
+		putBytes(c.sb, formatMAC(scratch[:0], m))
+		return
+	}
+	c.d.appendIndex(c.index(m, scratch))
+}
+
+// macKeyOf returns the key of hardware address m.
+func macKeyOf(m [6]byte) macKey {
+	return macKey(uint64(m[0])<<40 | uint64(m[1])<<32 | uint64(m[2])<<24 | uint64(m[3])<<16 | uint64(m[4])<<8 | uint64(m[5]))
+}
+
+// index returns the dictionary index of m (dictionary columns only).
+func (c *macColumn) index(m [6]byte, scratch []byte) int32 {
+	k := macKeyOf(m)
+	idx, slot, ok := c.d.lookup(k)
+	if !ok {
+		idx = insert(c.d, slot, k, formatMAC(scratch[:0], m))
+	}
+	return idx
+}
+
+func (c *macColumn) appendNull() {
+	if c.d == nil {
+		c.sb.AppendNull()
+	} else {
+		c.d.appendNull()
+	}
+}
+
+// formatMAC appends m to s as six colon-separated lower-case hex pairs.
+func formatMAC(s []byte, m [6]byte) []byte {
+	const hex = "0123456789abcdef"
+	for i, x := range m {
+		if i > 0 {
+			s = append(s, ':')
+		}
+		s = append(s, hex[x>>4], hex[x&15])
+	}
+	return s
+}
+
+// dictTable is a table some of whose string columns its files build as
+// dictionary indices.
+type dictTable interface {
+	// dictColumns names those columns.
+	dictColumns() []string
+}
+
+// dictAppender is an appender bound to dictionary columns.
+type dictAppender interface {
+	// dictionaries returns them, in schema order.
+	dictionaries() []dictColumn
+}
+
+// indexSchema returns schema with the columns named in cols turned into
+// int32 columns (the dictionary indices), for the record builders.
+func indexSchema(schema *arrow.Schema, cols []string) *arrow.Schema {
+	fields := append([]arrow.Field(nil), schema.Fields()...)
+	for i, f := range fields {
+		for _, c := range cols {
+			if f.Name == c {
+				fields[i].Type = arrow.PrimitiveTypes.Int32
+			}
+		}
+	}
+	md := schema.Metadata()
+	return arrow.NewSchema(fields, &md)
+}
