@@ -8,6 +8,13 @@ import (
 // decodePFCP reads the headers of the PFCP messages in datagram payload p:
 // the first one's fields and how many are chained (FO flag).
 func (d *Decoder) decodePFCP(p []byte, dg datagram, out *pipeline.Decoded) {
+	// Most datagrams are one well-formed message that fills them: read
+	// its header without the iterator, which then finds what this finds.
+	if h, err := pfcp.ParseHeader(p); err == nil && !h.FollowOn && h.MessageLen() == len(p) {
+		setPFCP(h, out)
+		out.PFCPMessages = 1
+		return
+	}
 	it := pfcp.Messages(p)
 	n := 0
 	for it.Next() {

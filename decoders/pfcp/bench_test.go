@@ -46,3 +46,16 @@ func BenchmarkParseHeader(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkSummarizeTopEstablishmentRequest(b *testing.B) {
+	m := sessionEstablishmentRequest(1)
+	var s Summary
+	b.ReportAllocs()
+	b.SetBytes(int64(len(m)))
+	for b.Loop() {
+		SummarizeTop(m, &s)
+	}
+	if s.NumFSEIDs != 1 {
+		b.Fatal("unexpected summary")
+	}
+}

@@ -54,38 +54,46 @@ func ParseHeader(b []byte) (Header, error) {
 }
 
 // parse decodes the header at the start of b into h, setting every field,
-// as ParseHeader does.
+// as ParseHeader does. The fields are worked out in locals and h written
+// once (two headers are parsed per PFCP datagram, on the decode workers
+// and again in Summarize).
 func (h *Header) parse(b []byte) error {
-	*h = Header{}
 	if len(b) < 4 {
+		*h = Header{}
 		return ErrShort
 	}
-	h.Version = b[0] >> 5
-	h.FollowOn = b[0]&flagFO != 0
-	h.HasPriority = b[0]&flagMP != 0
-	h.HasSEID = b[0]&flagS != 0
-	h.Type = MessageType(b[1])
-	h.Length = binary.BigEndian.Uint16(b[2:4])
-	h.HeaderLen = NodeHeaderLen
-	if h.HasSEID {
-		h.HeaderLen = SessionHeaderLen
+	f := b[0]
+	hl := NodeHeaderLen
+	if f&flagS != 0 {
+		hl = SessionHeaderLen
 	}
-	if len(b) < h.HeaderLen {
+	*h = Header{
+		Version:     f >> 5,
+		FollowOn:    f&flagFO != 0,
+		HasPriority: f&flagMP != 0,
+		HasSEID:     f&flagS != 0,
+		Type:        MessageType(b[1]),
+		Length:      binary.BigEndian.Uint16(b[2:4]),
+		HeaderLen:   hl,
+	}
+	if len(b) < hl {
 		return ErrShort
 	}
-	p := b[4:]
-	if h.HasSEID {
-		h.SEID = binary.BigEndian.Uint64(p[:8])
-		p = p[8:]
-		if h.HasPriority {
-			h.Priority = p[3] >> 4
+	if hl == SessionHeaderLen {
+		t := b[4:16]
+		h.SEID = binary.BigEndian.Uint64(t)
+		h.Seq = uint32(t[8])<<16 | uint32(t[9])<<8 | uint32(t[10])
+		if f&flagMP != 0 {
+			h.Priority = t[11] >> 4
 		}
+	} else {
+		t := b[4:8]
+		h.Seq = uint32(t[0])<<16 | uint32(t[1])<<8 | uint32(t[2])
 	}
-	h.Seq = uint32(p[0])<<16 | uint32(p[1])<<8 | uint32(p[2])
-	if h.Version != 1 {
+	if f>>5 != 1 {
 		return ErrVersion
 	}
-	if int(h.Length) < h.HeaderLen-4 || h.MessageLen() > len(b) {
+	if n := int(h.Length); n < hl-4 || 4+n > len(b) {
 		return ErrLength
 	}
 	return nil

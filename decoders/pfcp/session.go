@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/internal/slotindex"
 )
 
@@ -115,13 +116,15 @@ type Correlator struct {
 	// pending maps an establishment exchange (CP, UP, sequence number) to
 	// its slot in pend; free lists the slots to reuse.
 	pending slotindex.Index
-	pend    []pendingEst
+	pend    chunked.Array[pendingEst]
 	free    ring[int32]
-	// more holds, by pend slot, the Refs of an establishment request's
-	// retransmissions (pend stays free of pointers); firsts the time and
-	// Tag of its first copy (read only when a session opens).
-	more   [][]uint64
-	firsts []pendFirst
+	// firsts holds, by pend slot, the time and Tag of an establishment
+	// request's first copy (read only when a session opens) and the Refs
+	// of its retransmissions (pend stays free of pointers). pend and
+	// firsts are chunked: they grow to the establishments of a Linger (or
+	// a Window), and growing a slice by copying faulted fresh pages in at
+	// each step, 4-5 times what the final slice holds.
+	firsts chunked.Array[pendFirst]
 	// bySEID maps (sender node, receiver node, header SEID) to a session
 	// slot, and gone does for deleted sessions (until dropped; see
 	// retire), so that bySEID, which most messages look up, holds the
@@ -164,7 +167,7 @@ type exchKey struct {
 }
 
 // pendingEst is an establishment exchange, 64 bytes without pointers
-// (retransmissions' Refs are in Correlator.more).
+// (retransmissions' Refs are in Correlator.firsts).
 type pendingEst struct {
 	// key is the exchange while live (in the pending table).
 	key    exchKey
@@ -179,18 +182,22 @@ type pendingEst struct {
 }
 
 // pendFirst is the time and caller's Tag of an establishment request's
-// first copy.
+// first copy, and the Refs of the request's other copies.
 type pendFirst struct {
 	time int64
 	tag  uint64
+	more []uint64
 }
+
+// pendAt returns pend slot i.
+func (c *Correlator) pendAt(i int32) *pendingEst { return c.pend.At(int(i)) }
 
 // pendRef returns the Ref of the j-th copy of the request in pend slot i.
 func (c *Correlator) pendRef(i int32, j int) uint64 {
 	if j == 0 {
-		return c.pend[i].first
+		return c.pendAt(i).first
 	}
-	return c.more[i][j-1]
+	return c.firsts.At(int(i)).more[j-1]
 }
 
 type pairKey struct {
@@ -314,8 +321,9 @@ func (c *Correlator) request(ref uint64, d *Digest, k exchKey, fs OptSEID) {
 	var i int32
 	if found {
 		i = c.pending.At(pos).Slot()
-		if p := &c.pend[i]; p.cpSEID == fs {
-			c.more[i] = append(c.more[i], ref)
+		if p := c.pendAt(i); p.cpSEID == fs {
+			f := c.firsts.At(int(i))
+			f.more = append(f.more, ref)
 			p.n++
 			c.schedule(&p.expires, now, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 			return
@@ -326,19 +334,15 @@ func (c *Correlator) request(ref uint64, d *Digest, k exchKey, fs OptSEID) {
 			i = c.free.front()
 			c.free.pop()
 		} else {
-			i = int32(len(c.pend))
-			c.pend = append(c.pend, pendingEst{})
-			c.more = append(c.more, nil)
-			c.firsts = append(c.firsts, pendFirst{})
+			i = int32(c.pend.Add())
+			c.firsts.Add()
 		}
 		c.pending.InsertAt(pos, h, i)
 	}
-	p := &c.pend[i]
-	if p.n > 1 {
-		c.more[i] = c.more[i][:0]
-	}
+	p := c.pendAt(i)
 	*p = pendingEst{key: k, live: true, cpSEID: fs, first: ref, n: 1}
-	c.firsts[i] = pendFirst{time: now, tag: d.Tag}
+	f := c.firsts.At(int(i))
+	f.time, f.tag, f.more = now, d.Tag, f.more[:0]
 	c.schedule(&p.expires, now, &c.waits, c.opts.Window, expiryEntry{kind: expirePending, key: k, slot: i})
 }
 
@@ -351,7 +355,7 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 		return 0
 	}
 	pi := c.pending.At(ppos).Slot()
-	p := &c.pend[pi]
+	p := c.pendAt(pi)
 	up := d.fseid()
 	pk := pairKey{cp: cpNode, up: upNode, cpSEID: p.cpSEID, upSEID: up}
 	ph := c.seed.pair(pk)
@@ -374,7 +378,7 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 		}
 		*c.sessions.at(si) = sessHot{cp: cpNode, up: upNode, cpSEID: pk.cpSEID.SEID, upSEID: pk.upSEID.SEID, id: c.nextID,
 			flags: flags, last: ref}
-		f := c.firsts[pi]
+		f := c.firsts.At(int(pi))
 		*c.sessions.coldAt(si) = sessCold{estRequest: p.first, estResponse: ref, first: p.first, firstTime: f.time, firstTag: f.tag, estCause: d.Cause,
 			hasEstCause: d.Has(DigestCause)}
 	}
@@ -402,6 +406,7 @@ func (c *Correlator) response(ref uint64, d *Digest, upNode, cpNode uint32) int 
 		c.setSEID(&c.bySEID, k, c.seed.seid(k), si)
 	}
 	c.schedule(&p.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expirePending, key: k, slot: pi})
+	c.trimWaits()
 	c.assign(sess, ref)
 	return sess.id
 }
@@ -456,6 +461,7 @@ func (c *Correlator) transact(d *Digest, src, dst uint32) {
 		default:
 			tx.answered = true
 			c.schedule(&tx.expires, d.Time, &c.lingers, c.opts.Linger, expiryEntry{kind: expireTx, key: k, slot: i})
+			c.trimWaits()
 			d := time.Duration(d.Time - tx.first)
 			st := &c.stats
 			if st.Answered == 0 || d < st.LatencyMin {

@@ -40,29 +40,63 @@ func (c *Correlator) expireFrom(q *ring[expiryEntry], now int64) {
 			return
 		}
 		q.pop()
+		if !c.current(&e) {
+			continue
+		}
 		switch e.kind {
 		case expireTx:
-			// The slot still holds the transaction if it is live with
-			// the key (the txs table maps a live key to its one slot).
-			if tx := &c.txList[e.slot]; tx.live && tx.key == e.key && tx.expires == e.at {
-				if !tx.answered {
-					c.expiredUnanswered++
-				}
-				c.txs.remove(e.key, c.seed.exch(e.key))
-				tx.live = false
-				c.txFree = append(c.txFree, e.slot)
+			tx := &c.txList[e.slot]
+			if !tx.answered {
+				c.expiredUnanswered++
 			}
+			c.txs.remove(e.key, c.seed.exch(e.key))
+			tx.live = false
+			c.txFree = append(c.txFree, e.slot)
 		case expirePending:
-			if p := &c.pend[e.slot]; p.live && p.key == e.key && p.expires == e.at {
-				c.pending.Remove(c.seed.exch(e.key), e.slot)
-				p.live = false
-				c.free.push(e.slot)
-			}
+			c.pending.Remove(c.seed.exch(e.key), e.slot)
+			c.pendAt(e.slot).live = false
+			c.free.push(e.slot)
 		case expireSession:
-			if h := c.sessions.at(e.slot); h.flags&sessLive != 0 && h.expires == e.at {
-				c.drop(e.slot, h)
-			}
+			c.drop(e.slot, c.sessions.at(e.slot))
 		}
+	}
+}
+
+// current reports whether e is still due: whether its slot holds what
+// it was queued for, not dropped since nor scheduled again. An entry
+// that is not current never becomes current again as such: whenever
+// an expiry time is set, an entry with that time is queued with it.
+func (c *Correlator) current(e *expiryEntry) bool {
+	switch e.kind {
+	case expireTx:
+		// The slot still holds the transaction if it is live with the
+		// key (the txs table maps a live key to its one slot).
+		tx := &c.txList[e.slot]
+		return tx.live && tx.key == e.key && tx.expires == e.at
+	case expirePending:
+		p := c.pendAt(e.slot)
+		return p.live && p.key == e.key && p.expires == e.at
+	case expireSession:
+		h := c.sessions.at(e.slot)
+		return h.flags&sessLive != 0 && h.expires == e.at
+	}
+	return false
+}
+
+// trimWaits drops the entries at the front of c.waits that are no
+// longer current: the waits of requests answered since (a response
+// schedules its exchange again, Linger after it, in c.lingers). Without
+// it, a Window longer than the capture keeps an entry for every request
+// of the run (expire would skip them, unread, once due). Responses
+// come in much the order of their requests, so the front is mostly an
+// answered request's.
+func (c *Correlator) trimWaits() {
+	for c.waits.len() > 0 {
+		e := c.waits.front()
+		if c.current(&e) {
+			return
+		}
+		c.waits.pop()
 	}
 }
 

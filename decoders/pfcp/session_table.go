@@ -147,7 +147,7 @@ func (c *Correlator) findPending(k exchKey, h uint32) (uint32, bool) {
 			return i, false
 		}
 		if e.Hash == h {
-			if p := &c.pend[e.Slot()]; p.key == k && p.live {
+			if p := c.pendAt(e.Slot()); p.key == k && p.live {
 				return i, true
 			}
 		}

@@ -101,6 +101,13 @@ func summarize(b []byte, s *Summary, details bool) {
 	} else {
 		s.resetTop()
 	}
+	// Most datagrams hold one message (FO clear): then the iterator
+	// below would find what this finds, for more work.
+	if s.Header.parse(b) == nil && !s.Header.FollowOn {
+		s.HeaderOK, s.Messages = true, 1
+		s.walk(s.Header.Body(b), s.Header.HeaderLen, details)
+		return
+	}
 	m := Messages(b)
 	for m.Next() {
 		h := &m.h

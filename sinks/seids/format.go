@@ -171,9 +171,25 @@ func appendFSEID(dst []byte, f *pfcp.FSEID, c *ipCache) []byte {
 // spaces is padding for the text columns.
 const spaces = "                                                                "
 
+// spaces32 is spaces in an array, copied by value (see pad).
+var spaces32 = [32]byte([]byte(spaces[:32]))
+
 // pad appends spaces until dst has grown by at least width since start.
+// Short padding, all a line has, stores a whole array of spaces and
+// keeps what it needs: a few vector moves, where appending a slice of
+// them is a memmove call.
 func pad(dst []byte, start, width int) []byte {
-	for n := width - (len(dst) - start); n > 0; n -= len(spaces) {
+	n := width - (len(dst) - start)
+	if n <= 0 {
+		return dst
+	}
+	if n <= len(spaces32) {
+		l := len(dst)
+		dst = grow(dst, len(spaces32))
+		*(*[32]byte)(dst[l:]) = spaces32
+		return dst[:l+n]
+	}
+	for ; n > 0; n -= len(spaces) {
 		dst = append(dst, spaces[:min(n, len(spaces))]...)
 	}
 	return dst

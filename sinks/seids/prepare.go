@@ -72,6 +72,10 @@ func newPreparer(format uint8, inputs *pipeline.Inputs) *preparer {
 	return &preparer{fmt: newFormatter(format), inputs: inputs}
 }
 
+// firstLineGuess is about the longest usual message line (a JSON line
+// with one F-SEID and a cause is about 330 bytes, a text line 220).
+const firstLineGuess = 384
+
 // prepare fills t for batch b.
 func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 	n := len(b.Packets)
@@ -84,6 +88,12 @@ func (pr *preparer) prepare(b *pipeline.Batch, t *lineTable) {
 	// lines each time, batch after batch of the run.
 	if cap(t.lines) < pr.lastLines {
 		t.lines = make([]byte, 0, pr.lastLines+pr.lastLines/4)
+	} else if pr.lastLines == 0 && cap(t.lines) == 0 {
+		// The first batch: room for lines of a usual length, rather
+		// than growing from nothing, which copies the lines many times
+		// over into fresh memory. (Room not written to costs address
+		// space only.)
+		t.lines = make([]byte, 0, n*firstLineGuess)
 	}
 	for i := range b.Packets {
 		p := &b.Packets[i]

@@ -34,8 +34,10 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 			continue
 		}
 		session := int(row.session)
-		for _, ref := range t.decided[row.dec0:row.dec1] {
-			s.decide(ref, session)
+		if row.dec1 > row.dec0 { // most rows decide no request
+			for _, ref := range t.decided[row.dec0:row.dec1] {
+				s.decide(ref, session)
+			}
 		}
 		if s.queue.len() == 0 && !row.pending {
 			if err := s.writeLine(row.input, t.lines[row.start:row.mid], session, t.lines[row.mid:row.end]); err != nil {
