@@ -11,16 +11,30 @@ import (
 // conn is the state of one tracked connection.
 type conn struct {
 	// What every packet reads comes first: the key and flags, then (in
-	// Conn) the times and ignored directions, then the counters.
+	// Conn) the times and ignored directions, then the counters. The key,
+	// the flags, the lean counters and Conn.First and Last fill the first
+	// cache line: all that most packets of a lean connection read.
 	k         key
-	hash      uint32 // k.Hash(seed)
 	clientIsA bool
 	closed    bool
 	list      uint8
+	// lean holds leanOn once the handler ignores both directions, nothing
+	// is buffered and there is no timeline: segments then go through
+	// leanSegment (see there); and leanAckWait while such a connection's
+	// handshake waits for the client's ACK.
+	lean uint8
+	// leanSegs counts the segments of each direction of a lean connection
+	// not yet added to Conn.Stats (see foldSegments).
+	leanSegs [2]uint16
 	Conn
 	h   [2]half
 	tl  tlState
 	mem int64
+	// The size is a multiple of a cache line (TestConnLines) and the slab's
+	// chunks are page-aligned, so that every connection starts a line and
+	// its first line is the one most packets of a lean connection read
+	// (see leanSegment), not two halves of two lines.
+	_ [32]byte
 }
 
 // Lists of connections, least recently active at the tail.
@@ -76,6 +90,8 @@ type Assembler struct {
 	stats    Stats
 	cur      int32
 	defrag   defrag
+	// noLean keeps every connection off the lean path (tests compare).
+	noLean bool
 }
 
 // New returns an Assembler; opts.Handler must not be nil.
@@ -101,6 +117,18 @@ func (a *Assembler) Stats() Stats {
 // Observe feeds one decoded packet (data its captured bytes). Packets that
 // are not TCP over IP are ignored. Handlers are called before it returns.
 func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
+	a.ObserveHinted(p, data, nil)
+}
+
+// ObserveHinted is Observe for a caller that already knows which packets
+// belong together, such as the flow each packet is in: hint, which the
+// caller keeps for the packet's flow (a zero Hint at first), remembers
+// where the flow's connection was last found. A connection is looked up
+// by its key in the Assembler's index, a read from a table that does not
+// stay in the processor's caches; with a hint that still names the
+// packet's connection, the index is not read. The result is the same with
+// or without a hint, or with a wrong one.
+func (a *Assembler) ObserveHinted(p *pipeline.Packet, data []byte, hint *Hint) {
 	d := &p.Decoded
 	if a.defrag.outer(d) {
 		a.fragment(p, data, linkLen(d), false)
@@ -115,11 +143,18 @@ func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 		a.stats.Ignored++
 		return
 	}
-	a.observe(p, &v, data)
+	a.observe(p, &v, data, hint)
 }
 
-// observe applies the TCP segment v of packet p (captured bytes data).
-func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
+// Hint is where a caller of ObserveHinted keeps a flow's connection; the
+// zero Hint names none.
+type Hint struct {
+	ref int32 // slab slot + 1
+}
+
+// observe applies the TCP segment v of packet p (captured bytes data);
+// hint, when not nil, is the caller's (see ObserveHinted).
+func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte, hint *Hint) {
 	a.stats.Packets++
 	if v.tunnelled {
 		a.stats.Tunnelled++
@@ -128,10 +163,16 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 	a.expire(now)
 
 	k, srcIsA := keyOf(v)
-	hk := k.Hash(a.seed)
 	fl := v.flags
 	syn, ack := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPAck != 0
-	i := find(&a.idx, &k, hk, &a.slab)
+	// A slot holds one connection at a time and a free one a zero key, so
+	// a hinted slot holding k is k's connection, as find would say.
+	var i int32
+	if hint != nil && hint.ref > 0 && hint.ref <= a.slab.n && a.slab.at(hint.ref-1).k.Eq(&k) {
+		i = hint.ref - 1
+	} else {
+		i = find(&a.idx, &k, k.Hash(a.seed), &a.slab)
+	}
 	ok := i >= 0
 	if ok {
 		c := a.slab.at(i)
@@ -151,7 +192,10 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 		}
 	}
 	if !ok {
-		i = a.create(k, hk, p, v, srcIsA)
+		i = a.create(k, k.Hash(a.seed), p, v, srcIsA)
+	}
+	if hint != nil {
+		hint.ref = i + 1
 	}
 	a.cur = i
 	c := a.slab.at(i)
@@ -163,7 +207,11 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 		c.Last = now
 	}
 	a.touch(i)
-	a.segment(c, dir, p, v, data)
+	if c.lean != 0 {
+		a.leanSegment(c, dir, v, now)
+	} else {
+		a.segment(c, dir, p, v, data)
+	}
 	a.cur = -1
 	if a.stats.Memory > a.opts.MaxTotal {
 		a.shed(i)
@@ -174,38 +222,10 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte) {
 func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, v *view, data []byte) {
 	fl := v.flags
 	h, peer := &c.h[dir], &c.h[1-dir]
-	st := &c.Stats[dir]
-	st.Segments++
 	seq := v.seq
-	syn, fin, rst := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPFin != 0, fl&pipeline.TCPRst != 0
+	syn, fin := fl&pipeline.TCPSyn != 0, fl&pipeline.TCPFin != 0
 	ack := fl&pipeline.TCPAck != 0
-	now := p.Timestamp
-
-	// Handshake times.
-	switch {
-	case syn && !ack:
-		st.SYN = true
-		if c.SynTime == 0 {
-			c.SynTime = now
-		}
-	case syn && ack:
-		st.SYN = true
-		if c.SynAckTime == 0 && c.SynTime != 0 {
-			c.SynAckTime = now
-		}
-	case ack && c.SynAckTime != 0 && c.AckTime == 0 && dir == ClientToServer:
-		c.AckTime = now
-	}
-	if fin {
-		st.FIN = true
-	}
-	if rst {
-		st.RST = true
-		c.closed = true
-	}
-	if v.win == 0 && !syn && !fin && !rst {
-		st.ZeroWindows++
-	}
+	countFlags(c, dir, v, p.Timestamp)
 
 	// The peer acknowledging past a hole of ours means the receiver had
 	// bytes the capture missed: skip to the buffered data.
@@ -235,14 +255,11 @@ func (a *Assembler) segment(c *conn, dir Dir, p *pipeline.Packet, v *view, data 
 		// An ignored direction's payload only matters to the timeline.
 		length, retrans = a.payload(c, dir, p, v, data, seq)
 	}
-	if fin && c.Stats[1-dir].FIN {
-		c.closed = true
-	}
-	if c.closed && c.list != listClosed {
-		a.moveList(a.cur, listClosed)
-	}
+	a.closing(c, dir, fin)
 	if a.opts.Timeline {
 		c.tl.observe(c, dir, p.Timestamp, v, length, retrans, a.opts.MaxTimeline)
+	} else if c.ignored[ClientToServer] && c.ignored[ServerToClient] && len(h.segs) == 0 && len(peer.segs) == 0 && !a.noLean {
+		c.lean = leanState(c)
 	}
 }
 

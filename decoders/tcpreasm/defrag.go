@@ -191,7 +191,7 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 	}
 	if v, ok := viewOf(&pk.Decoded); ok {
 		v.tunnelled = v.tunnelled || inner
-		a.observe(pk, &v, frame)
+		a.observe(pk, &v, frame, nil)
 	}
 }
 

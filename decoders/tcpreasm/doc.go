@@ -35,7 +35,11 @@
 // parse) calls Conn.Ignore: the direction's payload is then neither
 // buffered nor delivered, while the connection is still tracked and
 // numbered as before, so that traffic of no interest costs a table lookup
-// per packet.
+// per packet. Once both directions are ignored and nothing is buffered,
+// the connection is lean: its packets only count segments and follow the
+// lifecycle (flags, handshake, closing, SYNs of a reused tuple), and most
+// read one cache line of its state. A caller that knows each packet's flow
+// saves the lookup's index read with ObserveHinted.
 //
 // A hole that the peer never acknowledged is reported with Chunk.Unacked:
 // tshark's follow stops at such a hole, and sinks/follow's raw format does

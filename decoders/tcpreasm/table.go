@@ -24,7 +24,7 @@ func (a *Assembler) create(k key, h uint32, p *pipeline.Packet, v *view, srcIsA 
 		a.links = append(a.links, link{-1, -1})
 	}
 	c := a.slab.at(i)
-	*c = conn{k: k, hash: h, clientIsA: srcIsA}
+	*c = conn{k: k, clientIsA: srcIsA}
 	if v.flags&(pipeline.TCPSyn|pipeline.TCPAck) == pipeline.TCPSyn|pipeline.TCPAck {
 		c.clientIsA = !srcIsA
 	}
@@ -54,6 +54,7 @@ func (a *Assembler) finish(i int32, reason string) {
 		a.flushDir(c, dir)
 	}
 	c.EndReason = reason
+	c.foldSegments()
 	if a.opts.Timeline {
 		c.tl.finish(c, a.opts.MaxTimeline)
 	}
@@ -67,7 +68,7 @@ func (a *Assembler) finish(i int32, reason string) {
 	}
 	a.account(c, -connCost)
 	a.unlink(i)
-	a.idx.Remove(c.hash, i)
+	a.idx.Remove(c.k.Hash(a.seed), i)
 	*c = conn{}
 	a.free = append(a.free, i)
 }

@@ -17,6 +17,8 @@ type httpState struct {
 	row  HTTPExchange
 	cur  *PacketContext // context of the packet being observed
 	done chan error     // result of the batch started last
+	// hints holds the reassembler's hint of each flow slot (see hint).
+	hints []tcpreasm.Hint
 }
 
 // httpConn is what the sink attaches to each reassembled connection.
@@ -71,12 +73,29 @@ func (h *httpState) observe(b *pipeline.Batch, pcs []PacketContext) error {
 		if !p.Decoded.Layers.Has(pipeline.LayerTCP) {
 			continue
 		}
-		h.cur = &pcs[i]
-		if err := h.hs.Observe(p, b.Bytes(p)); err != nil {
+		pc := &pcs[i]
+		h.cur = pc
+		if err := h.hs.ObserveHinted(p, b.Bytes(p), h.hint(pc.FlowSlot)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// hint returns the reassembler's hint for the flow in slot (see
+// PacketContext.FlowSlot), nil for none. A slot passes from a finished flow
+// to a later one, whose first packet then finds its connection without
+// the hint; the reassembler checks every hint.
+func (h *httpState) hint(slot int32) *tcpreasm.Hint {
+	if slot < 0 {
+		return nil
+	}
+	if int(slot) >= len(h.hints) {
+		grown := make([]tcpreasm.Hint, max(int(slot)+1, 2*len(h.hints)))
+		copy(grown, h.hints)
+		h.hints = grown
+	}
+	return &h.hints[slot]
 }
 
 // emit writes one exchange's row, in the partition of its request time.
