@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/bits"
 	"net/netip"
+
+	"github.com/pcapflow/pcapflow/internal/splitmix"
 )
 
 // hostRange numbers the usable host addresses of a prefix 0..n-1.
@@ -120,7 +122,7 @@ func newPermutation(n uint64, r *rng) permutation {
 func (p *permutation) round(x uint64) uint64 {
 	l, rr := x>>p.half, x&p.mask
 	for _, k := range p.keys {
-		l, rr = rr, l^(mix64(rr^k)&p.mask)
+		l, rr = rr, l^(splitmix.Mix(rr^k)&p.mask)
 	}
 	return l<<p.half | rr
 }

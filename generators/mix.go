@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/pcapflow/pcapflow/internal/splitmix"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -276,10 +277,10 @@ func newMixGen(p *mixPlan) *mixGen {
 // pair helpers: every property of a pair or 5-tuple is a hash of its
 // number, so nothing per pair is stored.
 func (g *mixGen) pairHash(pair uint32) uint64 {
-	return mix64(g.p.seed ^ uint64(pair)*0x9e3779b97f4a7c15)
+	return splitmix.Mix(g.p.seed ^ uint64(pair)*0x9e3779b97f4a7c15)
 }
 func (g *mixGen) tupleHash(t uint32) uint64 {
-	return mix64(g.p.seed ^ 0x5bd1e995 ^ uint64(t)*0xc2b2ae3d27d4eb4f)
+	return splitmix.Mix(g.p.seed ^ 0x5bd1e995 ^ uint64(t)*0xc2b2ae3d27d4eb4f)
 }
 
 // tupleOf returns the pair and client port of 5-tuple t.

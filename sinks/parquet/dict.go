@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/pcapflow/pcapflow/internal/splitmix"
 )
 
 // Dictionary columns. The packets table's string columns repeat a few
@@ -223,29 +224,18 @@ func (k strKey) hash() uint64 { return maphash.String(dictSeed, string(k)) }
 // macKey is a hardware address in the low 48 bits.
 type macKey uint64
 
-func (k macKey) hash() uint64 { return mix64(uint64(k)) }
+func (k macKey) hash() uint64 { return splitmix.Mix(uint64(k)) }
 
 // addrKey is an IP address.
 type addrKey netip.Addr
 
 func (k addrKey) hash() uint64 {
 	b := netip.Addr(k).As16()
-	h := mix64(binary.LittleEndian.Uint64(b[:8]) ^ mix64(binary.LittleEndian.Uint64(b[8:])))
+	h := splitmix.Mix(binary.LittleEndian.Uint64(b[:8]) ^ splitmix.Mix(binary.LittleEndian.Uint64(b[8:])))
 	if netip.Addr(k).Is4() {
 		h ^= 0x9e3779b97f4a7c15
 	}
 	return h
-}
-
-// mix64 spreads the bits of x over the whole word (the finalizer of
-// SplitMix64), so that the table can index by its top bits.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
 }
 
 // dictColumn is what a file needs of a dictionary column: its values, to
