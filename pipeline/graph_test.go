@@ -290,3 +290,15 @@ func TestNamed(t *testing.T) {
 		}
 	}
 }
+
+func TestPackOrigin(t *testing.T) {
+	for _, c := range []struct {
+		frame uint64
+		input InputID
+	}{{1, 0}, {123456789, 7}, {1<<40 - 1, 1<<24 - 1}} {
+		f, in := UnpackOrigin(PackOrigin(c.frame, c.input))
+		if f != c.frame || in != c.input {
+			t.Errorf("UnpackOrigin(PackOrigin(%d, %d)) = %d, %d", c.frame, c.input, f, in)
+		}
+	}
+}

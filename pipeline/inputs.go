@@ -124,3 +124,19 @@ func (t *Inputs) Damaged() []Input {
 	}
 	return out
 }
+
+// originFrameBits is the width of the frame number in an origin word (the
+// input number takes the other 24 bits).
+const originFrameBits = 40
+
+// PackOrigin packs where a packet was captured — its input and its frame
+// number there (below 2^40) — into one word, for state that must name a
+// packet without keeping it (e.g. a PFCP session's first request).
+func PackOrigin(frame uint64, input InputID) uint64 {
+	return frame&(1<<originFrameBits-1) | uint64(input)<<originFrameBits
+}
+
+// UnpackOrigin is PackOrigin's inverse.
+func UnpackOrigin(o uint64) (frame uint64, input InputID) {
+	return o & (1<<originFrameBits - 1), InputID(o >> originFrameBits)
+}

@@ -21,7 +21,10 @@ F-SEID IE) open a session; later messages carry the peer's SEID.
 --sessions prints one row per session instead: CP and UP F-SEIDs, node ids,
 times, state, message counts, UE addresses, F-TEIDs, request/response latency,
 retransmitted and unanswered requests; then association and heartbeat counts
-per node pair.
+per node pair. With --json or --csv a session's row is written when the
+session ends (10 s after its deletion response), so rows come in the order
+sessions end and memory follows the sessions alive at a time; sessions still
+alive at the end follow by id. The text table lists them by id.
 
 --json writes one object per line with the keys frame, file, ts, src, dst,
 type, type_name, seid (null when S=0), seq, fseids [{seid, ipv4, ipv6}],

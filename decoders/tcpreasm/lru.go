@@ -5,7 +5,7 @@ package tcpreasm
 // tails. Every packet moves its connection to the head, which rewrites
 // the links of up to three other connections; the links live in one dense
 // array beside the slab (8 bytes a connection), not in the connections'
-// 800-byte states, so that this touches a few bytes in the caches instead
+// 832-byte states, so that this touches a few bytes in the caches instead
 // of three random connections.
 
 // list is one list's ends (slab slots, -1 when empty).

@@ -11,6 +11,11 @@
 // small heap grow by a fixed headroom saves that work and bounds the
 // extra memory by the headroom: the heap peaks below
 // max(2 x live, live + headroom).
+//
+// pcapflow starts it for every command, the long-running live ones
+// (capture, bridge, route) too: their heaps are small and steady, so
+// the pacing only spaces their collections; GOMEMLIMIT, when set, still
+// bounds the heap.
 package gcpace
 
 import (

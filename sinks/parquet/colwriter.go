@@ -279,9 +279,6 @@ func (p *parallelWriter) closeRowGroup() error {
 	err := p.forColumns(p.rgw.NumColumns(), func(i int) error {
 		cw, err := p.rgw.Column(i)
 		if err != nil {
-			if k := p.dictPos[i]; k >= 0 {
-				p.dicts[k].release()
-			}
 			return err
 		}
 		if p.dictPos[i] >= 0 {
@@ -289,6 +286,11 @@ func (p *parallelWriter) closeRowGroup() error {
 		}
 		return flushPage(cw)
 	})
+	// A worker stops at its first error: the dictionary columns it did
+	// not reach still hold their indices (release is idempotent).
+	for k := range p.dicts {
+		p.dicts[k].release()
+	}
 	if cerr := p.rgw.Close(); err == nil {
 		err = cerr
 	}

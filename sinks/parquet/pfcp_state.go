@@ -106,21 +106,6 @@ const pfcpTxLinger = 10 * time.Second
 // row is written and it is forgotten, as in the seids message report.
 const pfcpSessionLinger = 10 * time.Second
 
-// pfcpTagFrameBits is the width of the frame number in a digest's Tag
-// (the input number takes the rest): see pfcpTag.
-const pfcpTagFrameBits = 40
-
-// pfcpTag packs where a datagram came from into a pfcp.Digest Tag, which
-// the Correlator reports for a session's first message.
-func pfcpTag(frame uint64, input pipeline.InputID) uint64 {
-	return frame&(1<<pfcpTagFrameBits-1) | uint64(input)<<pfcpTagFrameBits
-}
-
-// pfcpUntag is pfcpTag's inverse.
-func pfcpUntag(tag uint64) (frame uint64, input pipeline.InputID) {
-	return tag & (1<<pfcpTagFrameBits - 1), pipeline.InputID(tag >> pfcpTagFrameBits)
-}
-
 // pfcpDetail is what the session rows add to a Correlator session,
 // collected as its messages are read.
 type pfcpDetail struct {
@@ -202,7 +187,7 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 	here := pfcpRef{frame: p.Frame, ts: p.Timestamp, input: p.Input}
 	single := sum.HeaderOK && sum.Messages == 1
 	isEst := single && sum.Header.Type == pfcp.SessionEstablishmentRequest
-	dig := pfcp.Digest{Src: pfcp.EndpointOf(m.Src), Dst: pfcp.EndpointOf(m.Dst), Time: p.Timestamp, Tag: pfcpTag(p.Frame, p.Input)}
+	dig := pfcp.Digest{Src: pfcp.EndpointOf(m.Src), Dst: pfcp.EndpointOf(m.Dst), Time: p.Timestamp, Tag: pipeline.PackOrigin(p.Frame, p.Input)}
 	dig.Set(sum)
 	id := s.corr.AddDigest(ref, &dig)
 	for _, r := range s.corr.Decided() {
@@ -406,7 +391,7 @@ func (s *pfcpState) dropped(ss *pfcp.Session) error {
 func (s *pfcpState) finishSession(ss *pfcp.Session, det *pfcpDetail) error {
 	delete(s.details, ss.ID)
 	o := PFCPSession{Session: *ss}
-	frame, input := pfcpUntag(ss.FirstTag)
+	frame, input := pipeline.UnpackOrigin(ss.FirstTag)
 	o.FirstTime, o.FirstFrame, o.EstRequestFrame = ss.FirstTime, frame, frame
 	o.SourceFile = s.inputName(input)
 	o.LastTime, o.LastFrame = det.last.ts, det.last.frame

@@ -34,7 +34,9 @@ type Table interface {
 // PacketTable is a table with rows derived from packets.
 type PacketTable interface {
 	Table
-	// BindPackets returns an appender writing into b, a builder of Schema.
+	// BindPackets returns an appender writing into b, a builder of Schema
+	// (for a table with dictionary columns, of indexSchema(Schema,
+	// dictColumns): those columns are built as int32 indices).
 	BindPackets(b *array.RecordBuilder) PacketAppender
 }
 

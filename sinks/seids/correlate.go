@@ -85,7 +85,7 @@ func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 		}
 		s.ref++
 		row.ref = s.ref
-		row.dig.Tag = tag(p.Frame, p.Input)
+		row.dig.Tag = pipeline.PackOrigin(p.Frame, p.Input)
 		row.session = int32(s.corr.AddDigest(s.ref, &row.dig))
 		row.dec0 = int32(len(t.decided))
 		t.decided = append(t.decided, s.corr.Decided()...)
@@ -110,23 +110,6 @@ func (s *Sink) handDropped(ref uint64) {
 	for i := range d {
 		s.tun.dropped(&d[i], ref)
 	}
-}
-
-// tagFrameBits is the width of the frame number in a Digest's Tag (the
-// input number takes the rest; see tag).
-const tagFrameBits = 40
-
-// tag packs where a datagram was captured into a pfcp.Digest Tag, which
-// the Correlator reports for a session's first message (Session.FirstTag):
-// a row names its establishment request's frame and file without a
-// record per request.
-func tag(frame uint64, input pipeline.InputID) uint64 {
-	return frame&(1<<tagFrameBits-1) | uint64(input)<<tagFrameBits
-}
-
-// untag is tag's inverse.
-func untag(t uint64) (frame uint64, input pipeline.InputID) {
-	return t & (1<<tagFrameBits - 1), pipeline.InputID(t >> tagFrameBits)
 }
 
 // message returns packet p's datagram, summarised in sum, as the

@@ -58,7 +58,7 @@ func (f *feeder) send(src, dst netip.AddrPort, sum pfcp.Summary) {
 	}
 	f.pkt = pipeline.Packet{CaptureInfo: pipeline.CaptureInfo{Frame: f.frame, Timestamp: f.now, TsDigits: 9}}
 	m := pfcp.Message{Src: src, Dst: dst, Ref: f.ref, Time: f.now, Summary: &f.sum}
-	d := pfcp.Digest{Src: pfcp.EndpointOf(src), Dst: pfcp.EndpointOf(dst), Time: f.now, Tag: tag(f.frame, 0)}
+	d := pfcp.Digest{Src: pfcp.EndpointOf(src), Dst: pfcp.EndpointOf(dst), Time: f.now, Tag: pipeline.PackOrigin(f.frame, 0)}
 	d.Set(&f.sum)
 	id := f.s.corr.AddDigest(f.ref, &d)
 	decided := f.s.corr.Decided()

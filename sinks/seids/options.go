@@ -27,7 +27,9 @@ type Options struct {
 	// Timeout and MaxPending bound how long an establishment request's line
 	// waits for its response (see the package documentation); zero picks
 	// 60 s and 65536. In the session table, a request unanswered Timeout
-	// after its last copy is counted unanswered and forgotten.
+	// after its last copy is counted unanswered and forgotten, and Timeout
+	// is the Correlator's Window: an establishment response later than
+	// that opens no session.
 	Timeout    time.Duration
 	MaxPending int
 	// Linger is how long, in packet time, a deleted session (and a decided
@@ -49,7 +51,9 @@ const (
 	FormatCSV  = "csv"
 )
 
-// Sink is the seids report, a pipeline.Sink. It is used by one goroutine.
+// Sink is the seids report, a pipeline.Sink. Its methods are called by one
+// goroutine; the Correlate stage, on another, hands it ended sessions
+// through an endQueue.
 type Sink struct {
 	opts   Options
 	w      *output

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
+	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // rowBuilder builds the session table's rows one at a time, into one
@@ -78,7 +79,7 @@ func (b *rowBuilder) session(ss *pfcp.Session, d *detail, packets, bytes int64) 
 	t := b.t
 	// The Correlator's first message is the establishment request
 	// (EstRequest), whose frame and input its Tag carries.
-	frame, input := untag(ss.FirstTag)
+	frame, input := pipeline.UnpackOrigin(ss.FirstTag)
 	r := &b.row
 	*r = SessionRow{Kind: "session", Session: ss.ID, File: b.s.inputName(input),
 		CPAddr: b.s.addrText(ss.CP), UPAddr: b.s.addrText(ss.UP),
