@@ -22,15 +22,6 @@ func (t *PFCPTable) Forget(i int32) {
 		// (A deletion or rejection released them already.)
 		t.releaseAll(i)
 	}
-	for _, e := range ss.extraEnds {
-		t.tunnels.release(e, i)
-	}
-	for _, a := range ss.extraUEs {
-		k := addrKeyOf(a)
-		if cur, ok := t.ues[k]; ok && cur == i {
-			delete(t.ues, k)
-		}
-	}
 	k := cpKey{cp: ss.cp, up: ss.up, seid: ss.CPSEID, has: ss.HasCPSEID}
 	if cur, ok := t.byCP[k]; ok && cur == i {
 		delete(t.byCP, k)

@@ -53,3 +53,30 @@ func TestPFCPTableForget(t *testing.T) {
 		t.Errorf("Held %d, want 2", tb.Held())
 	}
 }
+
+// TestDeletionReleasesEveryEndpoint: a session that announced more GTP-U
+// endpoints than PFCPSession lists gives all of them up at its deletion,
+// without Forget (split --by session relies on the deletion alone).
+func TestDeletionReleasesEveryEndpoint(t *testing.T) {
+	tb := NewPFCPTable()
+	tb.Add(cpA, upA, withFSEID(msg(pfcp.SessionEstablishmentRequest, 1, 0, true), 0x100))
+	a, _ := tb.Add(upA, cpA, withFSEID(withCause(msg(pfcp.SessionEstablishmentResponse, 1, 0x100, true), pfcp.CauseRequestAccepted), 0x200))
+	const mods = maxSessionEndpoints // two endpoints each: twice what the session lists
+	for k := range uint32(mods) {
+		tb.Add(cpA, upA, withTunnels(msg(pfcp.SessionModificationRequest, 2+k, 0x200, true), 0x1000+2*k, 0x5000+2*k, ue1))
+	}
+	if n := len(tb.Session(a).Endpoints); n != maxSessionEndpoints {
+		t.Fatalf("session lists %d endpoints, want %d", n, maxSessionEndpoints)
+	}
+	last := uint32(0x1000 + 2*(mods-1))
+	if i, ok := tb.Tunnel(upA, last); !ok || i != a {
+		t.Fatalf("endpoint beyond the listed ones: owner %d %v, want %d", i, ok, a)
+	}
+	tb.Add(cpA, upA, msg(pfcp.SessionDeletionRequest, 100, 0x200, true))
+	tb.Add(upA, cpA, withCause(msg(pfcp.SessionDeletionResponse, 100, 0x100, true), pfcp.CauseRequestAccepted))
+	for k := range uint32(mods) {
+		if i, ok := tb.Tunnel(upA, 0x1000+2*k); ok {
+			t.Errorf("endpoint %#x still owned by %d after the deletion", 0x1000+2*k, i)
+		}
+	}
+}

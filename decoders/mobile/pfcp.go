@@ -276,16 +276,21 @@ func (t *PFCPTable) claim(ss *PFCPSession, i int32, e Endpoint) {
 	}
 }
 
-// releaseAll drops the endpoints and UE addresses session i still owns.
+// releaseAll drops the endpoints and UE addresses session i still owns,
+// also the ones beyond what PFCPSession lists.
 func (t *PFCPTable) releaseAll(i int32) {
 	ss := t.sessions.At(int(i))
-	for _, e := range ss.Endpoints {
-		t.tunnels.release(e, i)
+	for _, ends := range [2][]Endpoint{ss.Endpoints, ss.extraEnds} {
+		for _, e := range ends {
+			t.tunnels.release(e, i)
+		}
 	}
-	for _, a := range ss.UEIPs {
-		k := addrKeyOf(a)
-		if cur, ok := t.ues[k]; ok && cur == i {
-			delete(t.ues, k)
+	for _, addrs := range [2][]netip.Addr{ss.UEIPs, ss.extraUEs} {
+		for _, a := range addrs {
+			k := addrKeyOf(a)
+			if cur, ok := t.ues[k]; ok && cur == i {
+				delete(t.ues, k)
+			}
 		}
 	}
 }
