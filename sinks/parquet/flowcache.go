@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/pcapflow/pcapflow/decoders/flows"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 )
 
 // flowSlotsMax bounds a flowCache (64 bytes per slot): the flows in higher
@@ -38,13 +39,9 @@ type flowEntry struct {
 // addresses, Community ID and direction names are fixed by its id and the
 // packet's side; its hardware addresses are compared with the row's.
 type flowCache struct {
-	// chunks hold the entries of slots [i*flowChunk, (i+1)*flowChunk),
-	// allocated when first needed: the cache grows without copying.
-	chunks [][]flowEntry
+	// entries is indexed by slot; it grows without copying.
+	entries chunked.Array[flowEntry]
 }
-
-// flowChunk is the number of entries of a flowCache chunk.
-const flowChunk = 1 << 12
 
 // get returns the entry of the flow in slot (id id) for row group gen,
 // or nil when the slot is not cached.
@@ -52,15 +49,8 @@ func (c *flowCache) get(slot int32, id uint64, gen uint32) *flowEntry {
 	if slot < 0 || slot >= flowSlotsMax {
 		return nil
 	}
-	k := int(slot) / flowChunk
-	if k >= len(c.chunks) {
-		c.chunks = append(c.chunks, make([][]flowEntry, k+1-len(c.chunks))...)
-	}
-	if c.chunks[k] == nil {
-		c.chunks[k] = make([]flowEntry, flowChunk)
-		clear(c.chunks[k]) // written before read: see keyedDict.grow
-	}
-	e := &c.chunks[k][int(slot)%flowChunk]
+	c.entries.Grow(int(slot))
+	e := c.entries.At(int(slot))
 	if e.id != id || e.gen != gen {
 		*e = flowEntry{id: id, gen: gen, comm: -1, dir: [2]int16{-1, -1},
 			ip: [2][2]int32{{-1, -1}, {-1, -1}}, macIdx: [2][2]int32{{-1, -1}, {-1, -1}}}
