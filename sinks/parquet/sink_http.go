@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"github.com/pcapflow/pcapflow/decoders/tcpreasm"
+	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 	"github.com/pcapflow/pcapflow/sinks/httpx"
 )
@@ -18,7 +19,7 @@ type httpState struct {
 	cur  *PacketContext // context of the packet being observed
 	done chan error     // result of the batch started last
 	// hints holds the reassembler's hint of each flow slot (see hint).
-	hints []tcpreasm.Hint
+	hints chunked.Array[tcpreasm.Hint]
 }
 
 // httpConn is what the sink attaches to each reassembled connection.
@@ -90,12 +91,8 @@ func (h *httpState) hint(slot int32) *tcpreasm.Hint {
 	if slot < 0 {
 		return nil
 	}
-	if int(slot) >= len(h.hints) {
-		grown := make([]tcpreasm.Hint, max(int(slot)+1, 2*len(h.hints)))
-		copy(grown, h.hints)
-		h.hints = grown
-	}
-	return &h.hints[slot]
+	h.hints.Grow(int(slot))
+	return h.hints.At(int(slot))
 }
 
 // emit writes one exchange's row, in the partition of its request time.
