@@ -30,8 +30,8 @@ func (x *sampler) session(r *SessionRow) error {
 	if !x.closing {
 		x.early++
 	}
-	x.details = max(x.details, s.sess.slots.x.Len())
-	x.counts = max(x.counts, s.tun.byID.x.Len())
+	x.details = max(x.details, s.sess.details.ids.x.Len())
+	x.counts = max(x.counts, s.tun.counts.ids.x.Len())
 	x.mobile = max(x.mobile, s.tun.mob.Held())
 	x.corr = max(x.corr, len(s.corr.Sessions()))
 	return x.sessionWriter.session(r)
@@ -88,7 +88,7 @@ func TestSessionsBounded(t *testing.T) {
 		}
 	}
 	// Released means released: nothing is left once the rows are out.
-	if n := s.sess.slots.x.Len(); n != 0 {
+	if n := s.sess.details.ids.x.Len(); n != 0 {
 		t.Errorf("%d session records left after the rows were written", n)
 	}
 	// The G-PDUs were counted, by session.

@@ -24,8 +24,8 @@ func TestSessionsEndAfterLinger(t *testing.T) {
 	// Within Linger: still session 1's.
 	f.after(5*time.Second).exchange(pfcp.SessionReportRequest, 5, 0x100, 0x200, true)
 	f.after(6*time.Second).exchange(pfcp.SessionModificationRequest, 6, 0x101, 0x201, true)
-	if f.s.sess.slots.x.Len() != 2 {
-		t.Fatalf("%d session records, want 2 (session 1 waits for its unanswered exchange)", f.s.sess.slots.x.Len())
+	if f.s.sess.details.ids.x.Len() != 2 {
+		t.Fatalf("%d session records, want 2 (session 1 waits for its unanswered exchange)", f.s.sess.details.ids.x.Len())
 	}
 	flush := func() {
 		if err := f.s.w.Flush(); err != nil {
@@ -50,8 +50,8 @@ func TestSessionsEndAfterLinger(t *testing.T) {
 	if n := strings.Count(f.out.String(), "\n"); n != 1 || !strings.Contains(f.out.String(), `"session":1,`) {
 		t.Fatalf("rows when session 1's last exchange ended: %q", f.out.String())
 	}
-	if f.s.sess.slots.x.Len() != 1 || f.s.tun.mob.Held() != 1 {
-		t.Errorf("%d session records, %d endpoint-table sessions held, want 1 (session 2)", f.s.sess.slots.x.Len(), f.s.tun.mob.Held())
+	if f.s.sess.details.ids.x.Len() != 1 || f.s.tun.mob.Held() != 1 {
+		t.Errorf("%d session records, %d endpoint-table sessions held, want 1 (session 2)", f.s.sess.details.ids.x.Len(), f.s.tun.mob.Held())
 	}
 	rows := f.rows()
 	r := rowOf(t, rows, 1)

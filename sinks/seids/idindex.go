@@ -1,6 +1,9 @@
 package seids
 
-import "github.com/pcapflow/pcapflow/internal/slotindex"
+import (
+	"github.com/pcapflow/pcapflow/internal/chunked"
+	"github.com/pcapflow/pcapflow/internal/slotindex"
+)
 
 // idIndex maps the Correlator's session ids to slots of the sink's
 // per-session records. Its hash, a multiplication by an odd constant, is
@@ -51,4 +54,42 @@ func (ix *idIndex) remove(id int32) {
 	if i, ok := ix.pos(id); ok {
 		ix.x.RemoveAt(i)
 	}
+}
+
+// idSlots keeps one record of type T per session id, in reused slots:
+// records are chunked (growth never copies; pointers stay valid) and a
+// dropped record's slot goes to the next new one, so memory follows the
+// records held.
+type idSlots[T any] struct {
+	recs chunked.Array[T]
+	free []int32
+	ids  idIndex
+}
+
+// find returns id's slot.
+func (s *idSlots[T]) find(id int32) (int32, bool) { return s.ids.get(id) }
+
+// add gives id, which has no record, a zeroed one and returns its slot.
+func (s *idSlots[T]) add(id int32) int32 {
+	var slot int32
+	if n := len(s.free); n > 0 {
+		slot, s.free = s.free[n-1], s.free[:n-1]
+		var zero T
+		*s.recs.At(int(slot)) = zero
+	} else {
+		slot = int32(s.recs.Add())
+	}
+	s.ids.put(id, slot)
+	return slot
+}
+
+// at returns the record in slot.
+func (s *idSlots[T]) at(slot int32) *T { return s.recs.At(int(slot)) }
+
+// drop forgets id, whose record is in slot, and frees the slot.
+func (s *idSlots[T]) drop(id, slot int32) {
+	s.ids.remove(id)
+	var zero T
+	*s.recs.At(int(slot)) = zero
+	s.free = append(s.free, slot)
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
-	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -19,12 +18,9 @@ import (
 // establishment requests never answered (the incomplete rows), and the
 // exchanges and requests still waiting for their answer.
 type tracker struct {
-	// details holds the sessions' records in slots (free: the slots of
-	// dropped ones, to reuse); slots maps a session id to its slot, and
-	// lastID and lastSlot cache the last lookup.
-	details  chunked.Array[detail]
-	free     []int32
-	slots    idIndex
+	// details holds the sessions' records by id; lastID and lastSlot
+	// cache the last lookup.
+	details  idSlots[detail]
 	lastID   int32
 	lastSlot int32
 	vals     valArena
@@ -52,15 +48,9 @@ func (t *tracker) detail(id int) *detail {
 	if d, ok := t.find(id); ok {
 		return d
 	}
-	var slot int32
-	if n := len(t.free); n > 0 {
-		slot, t.free = t.free[n-1], t.free[:n-1]
-	} else {
-		slot = int32(t.details.Add())
-	}
-	t.slots.put(int32(id), slot)
+	slot := t.details.add(int32(id))
 	t.lastID, t.lastSlot = int32(id), slot
-	d := t.details.At(int(slot))
+	d := t.details.at(slot)
 	*d = detail{id: int32(id), slot: slot}
 	return d
 }
@@ -68,14 +58,14 @@ func (t *tracker) detail(id int) *detail {
 // find returns session id's record, if it has one.
 func (t *tracker) find(id int) (*detail, bool) {
 	if int32(id) == t.lastID && id != 0 {
-		return t.details.At(int(t.lastSlot)), true
+		return t.details.at(t.lastSlot), true
 	}
-	slot, ok := t.slots.get(int32(id))
+	slot, ok := t.details.find(int32(id))
 	if !ok {
 		return nil, false
 	}
 	t.lastID, t.lastSlot = int32(id), slot
-	return t.details.At(int(slot)), true
+	return t.details.at(slot), true
 }
 
 // end takes a session whose Correlate side ended (see sessionEnd): its
@@ -98,10 +88,8 @@ func (t *tracker) drop(id int) {
 	}
 	t.vals.release(&d.vals)
 	t.lats.release(&d.lats)
-	t.slots.remove(int32(id))
 	t.lastID = 0
-	t.free = append(t.free, d.slot)
-	*d = detail{}
+	t.details.drop(int32(id), d.slot)
 }
 
 // add records message m of packet p, which the Correlator gave session
@@ -222,7 +210,7 @@ func (t *tracker) transact(m *pfcp.Message, own uint8, owner int32) {
 		case ownEst:
 			t.waiting.recs[owner].tx = slot + 1
 		case ownSession:
-			t.details.At(int(owner)).open++
+			t.details.at(owner).open++
 		}
 	case h.Type.IsResponse():
 		t.tx.response(txKey{t.tx.endpoint(m.Dst), t.tx.endpoint(m.Src), h.Seq}, m.Time)
@@ -234,7 +222,7 @@ func (t *tracker) ended(tx *exchange) {
 	switch tx.ownerKind {
 	case ownSession:
 		// The record stays while it has open exchanges.
-		d := t.details.At(int(tx.owner))
+		d := t.details.at(tx.owner)
 		t.exchangeDone(d, tx.copies, tx.answered, tx.latency)
 		d.open--
 		if d.ended && d.open == 0 {

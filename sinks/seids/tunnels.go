@@ -24,11 +24,8 @@ type tunnels struct {
 	// session index, the count its G-PDUs go to.
 	mob   *mobile.PFCPTable
 	links chunked.Array[tunnelLink]
-	// counts holds the counts of the Correlator's sessions (free: the
-	// slots to reuse); byID maps a session id to its count's slot.
-	counts []gpduCount
-	free   []int32
-	byID   idIndex
+	// counts holds the counts of the Correlator's sessions by id.
+	counts idSlots[gpduCount]
 	// waiting holds the sessions the Correlator dropped whose count is
 	// not final yet, by id.
 	waiting map[int32]pfcp.Session
@@ -60,21 +57,14 @@ func newTunnels(ends *endQueue) *tunnels {
 
 // count returns session id's count slot, making one when asked to.
 func (u *tunnels) count(id int32, make bool) (int32, bool) {
-	if c, ok := u.byID.get(id); ok {
+	if c, ok := u.counts.find(id); ok {
 		return c, true
 	}
 	if !make {
 		return 0, false
 	}
-	var c int32
-	if n := len(u.free); n > 0 {
-		c, u.free = u.free[n-1], u.free[:n-1]
-	} else {
-		c = int32(len(u.counts))
-		u.counts = append(u.counts, gpduCount{})
-	}
-	u.counts[c] = gpduCount{id: id}
-	u.byID.put(id, c)
+	c := u.counts.add(id)
+	u.counts.at(c).id = id
 	return c, true
 }
 
@@ -96,7 +86,7 @@ func (u *tunnels) follow(m *pfcp.Message, id int) {
 		l.count = c + 1
 		if live {
 			l.live = true
-			u.counts[c].live++
+			u.counts.at(c).live++
 		}
 	}
 	if live {
@@ -104,7 +94,7 @@ func (u *tunnels) follow(m *pfcp.Message, id int) {
 	}
 	if l.live {
 		c := l.count - 1
-		g := &u.counts[c]
+		g := u.counts.at(c)
 		g.live--
 		if g.dropped && g.live == 0 {
 			ss := u.waiting[g.id]
@@ -125,8 +115,8 @@ func (u *tunnels) dropped(ss *pfcp.Session, ref uint64) {
 		u.ends.push(sessionEnd{ref: ref, ss: *ss})
 		return
 	}
-	if u.counts[c].live > 0 {
-		u.counts[c].dropped = true
+	if g := u.counts.at(c); g.live > 0 {
+		g.dropped = true
 		u.waiting[int32(ss.ID)] = *ss
 		return
 	}
@@ -136,11 +126,9 @@ func (u *tunnels) dropped(ss *pfcp.Session, ref uint64) {
 // end hands session ss, with count slot c, to the sink as of message
 // ref, and forgets the count.
 func (u *tunnels) end(ss *pfcp.Session, c int32, ref uint64) {
-	g := &u.counts[c]
+	g := u.counts.at(c)
 	u.ends.push(sessionEnd{ref: ref, ss: *ss, packets: g.packets, bytes: g.bytes})
-	u.byID.remove(g.id)
-	*g = gpduCount{}
-	u.free = append(u.free, c)
+	u.counts.drop(g.id, c)
 }
 
 // gtpu counts a G-PDU for the session owning its endpoint (outer
@@ -157,7 +145,7 @@ func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
 	if c == 0 {
 		return
 	}
-	g := &u.counts[c-1]
+	g := u.counts.at(c - 1)
 	g.packets++
 	g.bytes += int64(wire)
 }
@@ -168,5 +156,6 @@ func (u *tunnels) of(id int) (packets, bytes int64) {
 	if !ok {
 		return 0, 0
 	}
-	return u.counts[c].packets, u.counts[c].bytes
+	g := u.counts.at(c)
+	return g.packets, g.bytes
 }
