@@ -249,14 +249,7 @@ func (t *PFCPTable) learn(i int32, s *pfcp.Summary) {
 				continue
 			}
 			t.ues[addrKeyOf(a)] = i
-			if slices.Contains(ss.UEIPs, a) {
-				continue
-			}
-			if len(ss.UEIPs) < maxSessionUEIPs {
-				ss.UEIPs = append(ss.UEIPs, a)
-			} else if x := t.sessions.At(int(i)); !slices.Contains(x.extraUEs, a) {
-				x.extraUEs = append(x.extraUEs, a)
-			}
+			addCapped(&ss.UEIPs, &t.sessions.At(int(i)).extraUEs, maxSessionUEIPs, a)
 		}
 	}
 }
@@ -266,13 +259,19 @@ func (t *PFCPTable) claim(ss *PFCPSession, i int32, e Endpoint) {
 		return
 	}
 	e.Addr = e.Addr.Unmap()
-	if slices.Contains(ss.Endpoints, e) {
-		return
-	}
-	if len(ss.Endpoints) < maxSessionEndpoints {
-		ss.Endpoints = append(ss.Endpoints, e)
-	} else if x := t.sessions.At(int(i)); !slices.Contains(x.extraEnds, e) {
-		x.extraEnds = append(x.extraEnds, e)
+	addCapped(&ss.Endpoints, &t.sessions.At(int(i)).extraEnds, maxSessionEndpoints, e)
+}
+
+// addCapped adds v, unless listed already, to *listed while it holds
+// fewer than max values, else to *extra (values a session owns beyond what
+// PFCPSession lists, kept so that they are released with it).
+func addCapped[T comparable](listed, extra *[]T, max int, v T) {
+	switch {
+	case slices.Contains(*listed, v):
+	case len(*listed) < max:
+		*listed = append(*listed, v)
+	case !slices.Contains(*extra, v):
+		*extra = append(*extra, v)
 	}
 }
 

@@ -84,18 +84,7 @@ func TestGoneStaleRetirement(t *testing.T) {
 	cp := EndpointOf(netip.MustParseAddrPort("10.0.0.1:8805"))
 	up := EndpointOf(netip.MustParseAddrPort("10.0.0.2:8805"))
 	c := NewCorrelatorWith(CorrelatorOptions{Forget: true, Window: time.Minute, Linger: time.Second, SkipTransactions: true})
-	ref := uint64(0)
-	add := func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
-		d := Digest{Src: cp, Dst: up, Time: 1, Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
-		if fromUP {
-			d.Src, d.Dst = up, cp
-		}
-		if fseid != 0 {
-			d.Flags |= DigestFSEID
-		}
-		ref++
-		return c.AddDigest(ref, &d)
-	}
+	add := cpUPFeeder(c, cp, up)
 	const y = 0x77 // the CP SEID of A and B: UP→CP key (up, cp, y)
 	add(SessionEstablishmentRequest, false, 0, y, 1)
 	a := add(SessionEstablishmentResponse, true, y, 100, 1)
@@ -141,18 +130,7 @@ func TestRetireKeyOnSharedRun(t *testing.T) {
 			break
 		}
 	}
-	ref := uint64(0)
-	add := func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
-		d := Digest{Src: cp, Dst: up, Time: 1, Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
-		if fromUP {
-			d.Src, d.Dst = up, cp
-		}
-		if fseid != 0 {
-			d.Flags |= DigestFSEID
-		}
-		ref++
-		return c.AddDigest(ref, &d)
-	}
+	add := cpUPFeeder(c, cp, up)
 	add(SessionEstablishmentRequest, false, 0, cpSEID, 1)
 	s := add(SessionEstablishmentResponse, true, cpSEID, upSEID, 1)
 	// T takes the UP key over (same UP SEID, another CP SEID).
@@ -170,5 +148,24 @@ func TestRetireKeyOnSharedRun(t *testing.T) {
 	}
 	if got := add(SessionModificationRequest, false, upSEID, 0, 6); got != tt {
 		t.Fatalf("UP key after S's deletion: session %d, want T = %d", got, tt)
+	}
+}
+
+// cpUPFeeder returns a function that feeds c a single-message datagram
+// between cp and up (from up when fromUP) with header SEID seid, an
+// F-SEID IE when fseid is not 0, and sequence number seq, and returns the
+// session Add gave it.
+func cpUPFeeder(c *Correlator, cp, up Endpoint) func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
+	ref := uint64(0)
+	return func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
+		d := Digest{Src: cp, Dst: up, Time: 1, Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
+		if fromUP {
+			d.Src, d.Dst = up, cp
+		}
+		if fseid != 0 {
+			d.Flags |= DigestFSEID
+		}
+		ref++
+		return c.AddDigest(ref, &d)
 	}
 }
