@@ -44,7 +44,9 @@
 // thus come in the order sessions end; the sessions left at the end of
 // the run follow by id, then the establishments never answered and the
 // node pairs. The text table, which aligns its columns over all rows,
-// keeps the rows' text and writes them by id at the end. A session's
+// notes each column's widest cell as rows come and keeps up to
+// textSpillLimit bytes of rows' text, writing sorted runs to an unlinked
+// temporary file beyond that, merged by id at the end. A session's
 // record is fixed-size (its values, up to 8 of each kind, and the
 // latencies for its median, up to 4096, in shared chunked arenas whose
 // freed items are reused); each message updates its session's record as

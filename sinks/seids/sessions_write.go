@@ -1,13 +1,8 @@
 package seids
 
 import (
-	"cmp"
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 )
@@ -22,7 +17,7 @@ func (s *Sink) sessionWriter() sessionWriter {
 		case fmtCSV:
 			s.sw = &csvSessions{w: s.w}
 		default:
-			s.sw = &textSessions{w: s.w}
+			s.sw = newTextSessions(s.w)
 		}
 		s.rb = &rowBuilder{s: s, t: s.sess}
 	}
@@ -140,121 +135,3 @@ func (j *jsonSessions) pair(p *PairRow) error {
 }
 
 func (j *jsonSessions) close() error { return nil }
-
-// textSessions writes aligned columns: the sessions, an empty line and
-// the node pairs. Alignment needs every row, so the session rows are
-// kept (as text) until sessionsDone, which writes them by session id
-// (they come in the order sessions end), the incomplete ones last.
-type textSessions struct {
-	w    *output
-	tw   *tabwriter.Writer
-	buf  []byte
-	rows []textRow
-}
-
-// textRow is a session row's text, buf[start:end].
-type textRow struct {
-	id         int
-	start, end int
-}
-
-func seidText(p *uint64) string {
-	if p == nil {
-		return "-"
-	}
-	return "0x" + strconv.FormatUint(*p, 16)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func (r *SessionRow) fteidText() string {
-	var parts []string
-	for _, f := range r.FTEIDs {
-		a := ""
-		if f.IPv4 != nil {
-			a = *f.IPv4
-		} else if f.IPv6 != nil {
-			a = *f.IPv6
-		}
-		mark := ""
-		if f.Source == SourceOHC {
-			mark = "->"
-		}
-		parts = append(parts, fmt.Sprintf("%s0x%x@%s", mark, f.TEID, a))
-	}
-	return strings.Join(parts, ";")
-}
-
-func latencyText(l *Latency) string {
-	if l == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%.3f/%.3f/%.3f", l.Min/1e3, l.Median/1e3, l.Max/1e3)
-}
-
-// start writes the sessions' title, once.
-func (x *textSessions) start() {
-	if x.tw == nil {
-		x.tw = tabwriter.NewWriter(x.w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(x.tw, "SESSION\tSTATE\tCP F-SEID\tUP F-SEID\tCP NODE\tUP NODE\tESTABLISHED\tLAST\tDELETED\tMSGS\tBY TYPE\tUE IPS\tF-TEIDS\tLATENCY ms (min/med/max)\tRETRANS\tUNANSWERED\tGTP-U PKTS\tGTP-U BYTES")
-	}
-}
-
-func (x *textSessions) session(r *SessionRow) error {
-	id := "-"
-	if r.Session > 0 {
-		id = strconv.Itoa(r.Session)
-	}
-	start := len(x.buf)
-	x.buf = fmt.Appendf(x.buf, "%s\t%s\t%s@%s\t%s@%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
-		id, r.State, seidText(r.CPSEID), r.CPAddr, seidText(r.UPSEID), r.UPAddr, orDash(r.CPNode), orDash(r.UPNode),
-		orDash(r.Estab), orDash(r.Last), orDash(r.Deleted), r.Messages, r.ByType.text(),
-		orDash(strings.Join(r.UEIPs, ";")), orDash(r.fteidText()), latencyText(r.Latency), r.Retrans, r.Unanswer, r.GTPUPackets, r.GTPUBytes)
-	x.rows = append(x.rows, textRow{id: r.Session, start: start, end: len(x.buf)})
-	return nil
-}
-
-func (x *textSessions) sessionsDone(pairs bool) error {
-	x.start()
-	slices.SortStableFunc(x.rows, func(a, b textRow) int {
-		ka, kb := a.id, b.id
-		if ka <= 0 {
-			ka = math.MaxInt
-		}
-		if kb <= 0 {
-			kb = math.MaxInt
-		}
-		return cmp.Compare(ka, kb)
-	})
-	for _, r := range x.rows {
-		if _, err := x.tw.Write(x.buf[r.start:r.end]); err != nil {
-			return err
-		}
-	}
-	x.buf, x.rows = nil, nil
-	if err := x.tw.Flush(); err != nil {
-		return err
-	}
-	if !pairs {
-		return nil
-	}
-	if _, err := x.w.WriteString("\n"); err != nil {
-		return err
-	}
-	x.tw = tabwriter.NewWriter(x.w, 0, 0, 2, ' ', 0)
-	_, err := fmt.Fprintln(x.tw, "NODE A\tNODE B\tNODE IDS\tMSGS\tASSOCIATION\tHEARTBEAT\tBY TYPE\tREQUESTS\tRETRANS\tUNANSWERED\tLATENCY ms (min/mean/max)")
-	return err
-}
-
-func (x *textSessions) pair(p *PairRow) error {
-	_, err := fmt.Fprintf(x.tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%s\n", p.A, p.B, orDash(strings.Join(p.Nodes, ";")),
-		p.Messages, p.AssocMsgs, p.Heartbeat, p.ByType.text(), p.Requests, p.Retrans, p.Unanswer, latencyText(p.Latency))
-	return err
-}
-
-func (x *textSessions) close() error { return x.tw.Flush() }

@@ -241,6 +241,10 @@ func (s *Sink) Close(aborted bool) error {
 	if s.sess != nil {
 		if !aborted {
 			err = s.writeSessions()
+		} else if x, ok := s.sw.(*textSessions); ok {
+			// Nothing more is written: the rows held and the
+			// spill file go now.
+			x.drop()
 		}
 	} else {
 		err = s.drain(0, true)
