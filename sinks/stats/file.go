@@ -177,7 +177,8 @@ func (a *acc) finish() {
 	}
 }
 
-// merge adds o (a finished accumulator) to a, the total.
+// merge adds o (a finished accumulator, whose report is made) to a, the
+// total; o may give a its conversation table and is not used again.
 func (a *acc) merge(o *acc) {
 	if o.packets > 0 {
 		if a.packets == 0 || o.first < a.first {
@@ -210,6 +211,11 @@ func (a *acc) merge(o *acc) {
 		}
 		t.packets += c.packets
 		t.bytes += c.bytes
+	}
+	if len(a.convs) == 0 {
+		// The first input's conversations become the total's (only the
+		// total lists conversations): one input, no copy.
+		a.convs, o.convs = o.convs, a.convs
 	}
 	for k, c := range o.convs {
 		t := a.convs[k]

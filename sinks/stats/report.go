@@ -273,17 +273,19 @@ func compareKey(x, y convKey) int {
 // topConversations returns the n conversations with the most bytes
 // (then packets, then by tuple).
 func topConversations(convs map[convKey]*convCount, n int) []Conversation {
-	keys := make([]convKey, 0, len(convs))
-	for k := range convs {
-		keys = append(keys, k)
+	type conv struct {
+		k convKey
+		c *convCount
 	}
-	slices.SortFunc(keys, func(x, y convKey) int {
-		cx, cy := convs[x], convs[y]
-		return cmp.Or(cmp.Compare(cy.bytes, cx.bytes), cmp.Compare(cy.packets, cx.packets), compareKey(x, y))
+	top := newTopN(n, func(x, y conv) int {
+		return cmp.Or(cmp.Compare(y.c.bytes, x.c.bytes), cmp.Compare(y.c.packets, x.c.packets), compareKey(x.k, y.k))
 	})
+	for k, c := range convs {
+		top.offer(conv{k, c})
+	}
 	var out []Conversation
-	for _, k := range keys[:min(n, len(keys))] {
-		c := convs[k]
+	for _, x := range top.sorted() {
+		k, c := x.k, x.c
 		out = append(out, Conversation{Proto: k.proto, A: k.a.String(), APort: k.aPort, B: k.b.String(), BPort: k.bPort,
 			Packets: c.packets, Bytes: c.bytes, PacketsAB: c.packetsAB, BytesAB: c.bytesAB, First: c.first, Last: c.last})
 	}
@@ -293,15 +295,12 @@ func topConversations(convs map[convKey]*convCount, n int) []Conversation {
 // topTalkers returns the n addresses with the most bytes sent and received.
 func topTalkers(convs map[convKey]*convCount, n int) []Talker {
 	type tally struct{ packets, bytes int64 }
-	m := map[netip.Addr]*tally{}
+	m := make(map[netip.Addr]tally, len(convs))
 	add := func(a netip.Addr, c *convCount) {
 		t := m[a]
-		if t == nil {
-			t = &tally{}
-			m[a] = t
-		}
 		t.packets += c.packets
 		t.bytes += c.bytes
+		m[a] = t
 	}
 	for k, c := range convs {
 		add(k.a, c)
@@ -309,16 +308,19 @@ func topTalkers(convs map[convKey]*convCount, n int) []Talker {
 			add(k.b, c)
 		}
 	}
-	addrs := make([]netip.Addr, 0, len(m))
-	for a := range m {
-		addrs = append(addrs, a)
+	type talker struct {
+		a netip.Addr
+		t tally
 	}
-	slices.SortFunc(addrs, func(x, y netip.Addr) int {
-		return cmp.Or(cmp.Compare(m[y].bytes, m[x].bytes), cmp.Compare(m[y].packets, m[x].packets), x.Compare(y))
+	top := newTopN(n, func(x, y talker) int {
+		return cmp.Or(cmp.Compare(y.t.bytes, x.t.bytes), cmp.Compare(y.t.packets, x.t.packets), x.a.Compare(y.a))
 	})
+	for a, t := range m {
+		top.offer(talker{a, t})
+	}
 	var out []Talker
-	for _, a := range addrs[:min(n, len(addrs))] {
-		out = append(out, Talker{Addr: a.String(), Packets: m[a].packets, Bytes: m[a].bytes})
+	for _, x := range top.sorted() {
+		out = append(out, Talker{Addr: x.a.String(), Packets: x.t.packets, Bytes: x.t.bytes})
 	}
 	return out
 }
