@@ -130,33 +130,13 @@ func orDash(s string) string {
 	return s
 }
 
-// cellText returns s with the bytes text/tabwriter takes for the end of
-// a cell or line or an escape (\t \v \n \f and 0xff; a node name may
-// hold any byte) written as Go escapes, so that a row stays one line of
-// textCols cells.
-func cellText(s string) string {
-	if !strings.ContainsAny(s, "\t\v\n\f\xff") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\t':
-			b.WriteString(`\t`)
-		case '\v':
-			b.WriteString(`\v`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\f':
-			b.WriteString(`\f`)
-		case 0xff:
-			b.WriteString(`\xff`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
+// cellEscaper writes the bytes text/tabwriter takes for the end of a cell
+// or line or an escape (\t \v \n \f and 0xff; a node name may hold any
+// byte) as Go escapes, so that a row stays one line of textCols cells.
+var cellEscaper = strings.NewReplacer("\t", `\t`, "\v", `\v`, "\n", `\n`, "\f", `\f`, "\xff", `\xff`)
+
+// cellText returns s escaped by cellEscaper.
+func cellText(s string) string { return cellEscaper.Replace(s) }
 
 func (r *SessionRow) fteidText() string {
 	var parts []string
@@ -231,13 +211,7 @@ func (x *textSessions) session(r *SessionRow) error {
 // sortRows sorts the rows in memory by key, ties in the order they came.
 func (x *textSessions) sortRows() {
 	slices.SortFunc(x.rows, func(a, b textRow) int {
-		if a.key != b.key {
-			if a.key < b.key {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(cmp.Compare(a.chunk, b.chunk), cmp.Compare(a.start, b.start))
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.chunk, b.chunk), cmp.Compare(a.start, b.start))
 	})
 }
 
