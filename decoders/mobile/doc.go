@@ -23,8 +23,8 @@
 // session whose endpoint matches its outer destination address and header
 // TEID. The endpoint table is versioned by capture time: the latest session
 // to announce an endpoint owns it from that message on, and a session's
-// endpoints are released when its deletion is accepted or its establishment
-// rejected, so a reused TEID is attributed to the session that holds it at
+// endpoints are released when its deletion ends it (pfcp.DeletionEnds) or its
+// establishment is rejected, so a reused TEID is attributed to the session that holds it at
 // the packet's time.
 //
 // # GTPv2-C subscribers (GTPCTable)

@@ -29,7 +29,8 @@ type PFCPSession struct {
 	// Gen numbers the sessions opened on the same (CP, UP, CP SEID), from 0.
 	Gen uint32
 	// Answered, Rejected and Deleted record the establishment response,
-	// a refusal in it, and an accepted deletion.
+	// a refusal in it, and a deletion that ended the session
+	// (pfcp.DeletionEnds).
 	Answered, Rejected, Deleted bool
 	// Endpoints are the GTP-U endpoints the session announced (local
 	// F-TEIDs and Outer Header Creation peers), first ones only.
@@ -164,7 +165,7 @@ func (t *PFCPTable) Add(src, dst netip.Addr, s *pfcp.Summary) (int32, Class) {
 	if ss.Live() {
 		t.learn(i, s)
 	}
-	if h.Type == pfcp.SessionDeletionResponse && (!s.HasCause || s.Cause.Accepted()) && !ss.Deleted {
+	if h.Type == pfcp.SessionDeletionResponse && pfcp.DeletionEnds(s.HasCause, s.Cause) && !ss.Deleted {
 		ss.Deleted = true
 		t.releaseAll(i)
 	}

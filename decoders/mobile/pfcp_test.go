@@ -72,6 +72,17 @@ func TestPFCPTableScenarios(t *testing.T) {
 		},
 		gen: []uint32{0},
 	}, {
+		name: "a rejected deletion keeps the session's tunnels; context not found ends it",
+		steps: []step{
+			{cpA, upA, est(1, cp), 0, ClassSession, -1, -1},
+			{upA, cpA, estOK(1, cp, up), 0, ClassSession, 0, 0},
+			{cpA, upA, msg(pfcp.SessionDeletionRequest, 2, up, true), 0, ClassSession, 0, 0},
+			{upA, cpA, withCause(msg(pfcp.SessionDeletionResponse, 2, cp, true), pfcp.CauseRequestRejected), 0, ClassSession, 0, 0},
+			{cpA, upA, msg(pfcp.SessionDeletionRequest, 3, up, true), 0, ClassSession, 0, 0},
+			{upA, cpA, withCause(msg(pfcp.SessionDeletionResponse, 3, cp, true), pfcp.CauseSessionContextNotFound), 0, ClassSession, -1, -1},
+		},
+		gen: []uint32{0},
+	}, {
 		name: "rejected, then a new generation on the same CP SEID",
 		steps: []step{
 			{cpA, upA, est(1, cp), 0, ClassSession, -1, -1},

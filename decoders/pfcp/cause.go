@@ -60,6 +60,16 @@ var causeNames = [...]string{
 // Accepted reports whether c is one of the success values (1-3).
 func (c Cause) Accepted() bool { return c >= 1 && c <= 3 }
 
+// DeletionEnds reports whether a Session Deletion Response ends its
+// session: it has no Cause IE (which TS 29.244 makes mandatory; a
+// response without one is taken at its word), its cause accepts the
+// deletion, or it is Session context not found (the UP function has no
+// such session). Any other cause rejects the deletion and the session
+// goes on.
+func DeletionEnds(hasCause bool, c Cause) bool {
+	return !hasCause || c.Accepted() || c == CauseSessionContextNotFound
+}
+
 // String returns the cause's name, or "Cause(N)".
 func (c Cause) String() string {
 	if int(c) < len(causeNames) && causeNames[c] != "" {

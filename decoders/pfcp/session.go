@@ -48,7 +48,8 @@ type Session struct {
 	Messages int
 	// First and Last are the Refs of the first and last messages.
 	First, Last uint64
-	// Deleted is the Ref of the Session Deletion Response, or 0.
+	// Deleted is the Ref of the last Session Deletion Response that
+	// ended the session (see DeletionEnds), or 0.
 	Deleted uint64
 	// FirstTime and FirstTag are the capture time and the caller's Tag
 	// (Digest.Tag; 0 through Add) of the First message.
@@ -284,7 +285,7 @@ func (c *Correlator) AddDigest(ref uint64, d *Digest) int {
 		}
 		sl := c.sessions.at(i)
 		c.assign(sl, ref)
-		if d.Type == SessionDeletionResponse {
+		if d.Type == SessionDeletionResponse && DeletionEnds(d.Has(DigestCause), d.Cause) {
 			cd := c.sessions.coldAt(i)
 			if cd.deleted == 0 {
 				c.retire(i, sl)

@@ -142,3 +142,73 @@ func TestCorrelatorTransactions(t *testing.T) {
 		t.Errorf("stats:\n got %+v\nwant %+v", st, wantSt)
 	}
 }
+
+// TestDeletionCause checks which Session Deletion Responses end their
+// session: those without a Cause, accepting ones and Session context not
+// found; a rejection leaves the session open, so that a later accepted
+// deletion is the one recorded.
+func TestDeletionCause(t *testing.T) {
+	cp := EndpointOf(netip.MustParseAddrPort("10.0.0.1:8805"))
+	up := EndpointOf(netip.MustParseAddrPort("10.0.0.2:8805"))
+	const cpSEID, upSEID = 0x11, 0x22
+	tests := []struct {
+		name     string
+		causes   []int // the deletion responses' causes in order; -1: no Cause IE
+		wantRefs int   // which response (1-based) the session's Deleted is, 0 for none
+	}{
+		{"accepted", []int{int(CauseRequestAccepted)}, 1},
+		{"no cause", []int{-1}, 1},
+		{"partially accepted", []int{int(CauseRequestPartiallyAccepted)}, 1},
+		{"context not found", []int{int(CauseSessionContextNotFound)}, 1},
+		{"rejected", []int{int(CauseRequestRejected)}, 0},
+		{"system failure", []int{int(CauseSystemFailure)}, 0},
+		{"rejected then accepted", []int{int(CauseRequestRejected), int(CauseRequestAccepted)}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewCorrelator()
+			ref := uint64(0)
+			add := func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32, cause int) (uint64, int) {
+				d := Digest{Src: cp, Dst: up, Time: int64(ref+1) * int64(time.Millisecond), Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
+				if fromUP {
+					d.Src, d.Dst = up, cp
+				}
+				if fseid != 0 {
+					d.Flags |= DigestFSEID
+				}
+				if cause >= 0 {
+					d.Cause, d.Flags = Cause(cause), d.Flags|DigestCause
+				}
+				ref++
+				return ref, c.AddDigest(ref, &d)
+			}
+			add(SessionEstablishmentRequest, false, 0, cpSEID, 1, -1)
+			_, s := add(SessionEstablishmentResponse, true, cpSEID, upSEID, 1, int(CauseRequestAccepted))
+			if s == 0 {
+				t.Fatal("no session established")
+			}
+			var refs []uint64
+			for i, cause := range tc.causes {
+				add(SessionDeletionRequest, false, upSEID, 0, uint32(10+i), -1)
+				r, got := add(SessionDeletionResponse, true, cpSEID, 0, uint32(10+i), cause)
+				if got != s {
+					t.Fatalf("deletion response %d: session %d, want %d", i+1, got, s)
+				}
+				refs = append(refs, r)
+			}
+			// A later message still finds the session (deleted or not:
+			// a deleted session lingers).
+			if _, got := add(SessionReportRequest, false, upSEID, 0, 20, -1); got != s {
+				t.Fatalf("report after the deletions: session %d, want %d", got, s)
+			}
+			var want uint64
+			if tc.wantRefs > 0 {
+				want = refs[tc.wantRefs-1]
+			}
+			ss := c.Sessions()
+			if len(ss) != 1 || ss[0].Deleted != want {
+				t.Fatalf("sessions %+v, want one with Deleted = %d", ss, want)
+			}
+		})
+	}
+}

@@ -201,7 +201,7 @@ func (s *pfcpState) add(p *pipeline.Packet, payload []byte, ctx *PacketContext) 
 			det.seen, det.estResponse = true, here
 		}
 		det.last = here
-		if sum.Header.Type == pfcp.SessionDeletionResponse {
+		if sum.Header.Type == pfcp.SessionDeletionResponse && pfcp.DeletionEnds(sum.HasCause, sum.Cause) {
 			det.deleted = here
 		}
 	}

@@ -145,7 +145,9 @@ func (t *tracker) sessionMessage(d *detail, s *pfcp.Summary, p *pipeline.Packet,
 			d.modified = true
 		}
 	case pfcp.SessionDeletionResponse:
-		d.deleted = at
+		if pfcp.DeletionEnds(s.HasCause, s.Cause) {
+			d.deleted = at
+		}
 	}
 }
 
