@@ -18,7 +18,8 @@ BIN=${PCAPFLOW_BIN:-bin/pcapflow}
 [ -n "${PCAPFLOW_BIN:-}" ] || make -s build
 mkdir -p bench
 cap=bench/mix-$size.pcap
-[ -f "$cap" ] || $BIN gen mix --bytes "$size" --seed 1 -o "$cap"
+# Generated afresh every run (0.1 s per 100 MiB): a capture left by an older build's generator would differ.
+$BIN gen mix --bytes "$size" --seed 1 -o "$cap" >/dev/null
 command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install -y tshark)" >&2; exit 1; }
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "GNU time is needed (apt-get install -y time)" >&2; exit 1; }

@@ -20,10 +20,8 @@ sessions=${BENCH_SESSIONS:-33333}
 runs=${BENCH_RUNS:-7}
 ref=${BENCH_REF_SECONDS:-12.5}
 cap=bench/pfcp-$sessions.pcap
-if [ ! -f "$cap" ]; then
-  echo "generating $cap ..."
-  $BIN gen pfcp -n "$sessions" --rate 1000 --seed 1 -o "$cap"
-fi
+# Generated afresh every run (0.1 s per 100 MiB): a capture left by an older build's generator would differ.
+$BIN gen pfcp -n "$sessions" --rate 1000 --seed 1 -o "$cap" >/dev/null
 echo "capture: $cap, $(stat -L -c %s "$cap") bytes, $($BIN seids "$cap" --csv | tail -n +2 | wc -l) PFCP messages"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

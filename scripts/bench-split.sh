@@ -23,10 +23,8 @@ flows=${BENCH_FLOWS:-1000000}
 runs=${RUNS:-3}
 mkdir -p bench
 cap=bench/mix-$size.pcap
-if [ ! -f "$cap" ]; then
-  echo "generating $cap ..."
-  $BIN gen mix --bytes "$size" --seed 1 -o "$cap"
-fi
+# Generated afresh every run (0.1 s per 100 MiB): a capture left by an older build's generator would differ.
+$BIN gen mix --bytes "$size" --seed 1 -o "$cap" >/dev/null
 bytes=$(stat -L -c %s "$cap")
 work=bench/split-run
 rm -rf "$work"
@@ -109,7 +107,7 @@ done
 echo
 echo "1,000,000-flow case: synflood -n $flows (one IP pair per packet), split --by ip-pair --max-open 256"
 syn=bench/synflood-$flows.pcap
-[ -f "$syn" ] || $BIN gen synflood -n "$flows" --src 10.0.0.0/8 -o "$syn"
+$BIN gen synflood -n "$flows" --src 10.0.0.0/8 -o "$syn" >/dev/null
 sync
 t0=$EPOCHREALTIME; $BIN split "$syn" --by ip-pair --max-open 256 -o "$work/syn" --json > bench/split-syn.json; t1=$EPOCHREALTIME
 files=$(find "$work/syn" -name '*.pcap' | wc -l)
