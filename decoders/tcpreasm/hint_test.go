@@ -49,10 +49,17 @@ func TestHint(t *testing.T) {
 					PayloadLen: uint32(len(data))}
 				plain.Observe(&p, []byte(data))
 				h := &hints[int(port)%len(hints)]
+				// Touching (stale hints too) must change nothing.
+				hinted.Touch(h)
 				hinted.ObserveHinted(&p, []byte(data), h)
 				k, _ := tuplekeyOf(&p)
 				if h.ref <= 0 || !hinted.slab.at(h.ref-1).k.Eq(&k) {
 					t.Fatalf("packet %d: hint %d does not name the packet's connection", n, h.ref)
+				}
+			}
+			for _, h := range []*Hint{nil, {}, {ref: -1}, {ref: hinted.slab.n + 1}} {
+				if got := hinted.Touch(h); got != 0 {
+					t.Errorf("Touch(%v) = %d, want 0 (no connection)", h, got)
 				}
 			}
 			plain.Flush()

@@ -111,6 +111,10 @@ func (s *Sink) Observe(p *pipeline.Packet, data []byte) error {
 	return s.err
 }
 
+// Touch is tcpreasm.Assembler.Touch: it loads the connection hint names,
+// ahead of an ObserveHinted with it.
+func (s *Sink) Touch(hint *tcpreasm.Hint) uint64 { return s.asm.Touch(hint) }
+
 // ObserveHinted is Observe with a hint the caller keeps per flow (see
 // tcpreasm.Assembler.ObserveHinted): the same result, found faster.
 func (s *Sink) ObserveHinted(p *pipeline.Packet, data []byte, hint *tcpreasm.Hint) error {

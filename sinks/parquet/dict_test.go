@@ -293,3 +293,21 @@ func TestKeyedDict(t *testing.T) {
 		t.Fatalf("a value from before got index %d, want 5", idx)
 	}
 }
+
+// TestFlowCacheTouch checks that touch reads the entries of the cached
+// slots only: slots below 0 or not grown yet are skipped.
+func TestFlowCacheTouch(t *testing.T) {
+	var c flowCache
+	for slot, id := range []uint64{10, 20, 30, 40} {
+		if e := c.get(int32(slot), id, 1); e == nil || e.id != id {
+			t.Fatalf("slot %d: entry %+v", slot, e)
+		}
+	}
+	pcs := []PacketContext{{FlowSlot: -1}, {FlowSlot: 1}, {FlowSlot: 3}, {FlowSlot: 3}, {FlowSlot: int32(c.entries.Len())}, {FlowSlot: flowSlotsMax + 5}}
+	if got, want := c.touch(pcs), uint64(20+40+40); got != want {
+		t.Errorf("touch = %d, want %d", got, want)
+	}
+	if got := c.touch(nil); got != 0 {
+		t.Errorf("touch(nil) = %d, want 0", got)
+	}
+}

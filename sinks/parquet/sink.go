@@ -20,6 +20,7 @@ type Sink struct {
 	sessW   []*tableWriter // pfcp_sessions
 	httpW   []*tableWriter // http
 	http    *httpState     // nil unless an HTTP table is written
+	touched uint64         // keeps the loads of flowCache.touch
 	pfcp    *pfcpState     // nil unless a PFCP table is written
 	flows   *flowTracker
 	err     error // first error met while finishing the output
@@ -141,6 +142,14 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 // appendRows appends the packet-table and PFCP rows of b, whose packets'
 // contexts are pcs.
 func (s *Sink) appendRows(b *pipeline.Batch, pcs []PacketContext) error {
+	if len(b.Packets) > 0 {
+		// Load the batch's flow cache entries first (see flowCache.touch).
+		for _, w := range s.packets {
+			if f, err := w.fileFor(b.Packets[0].Timestamp); err == nil {
+				s.touched += f.touchFlows(pcs)
+			}
+		}
+	}
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		data := b.Bytes(p)

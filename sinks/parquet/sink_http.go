@@ -20,6 +20,8 @@ type httpState struct {
 	done chan error     // result of the batch started last
 	// hints holds the reassembler's hint of each flow slot (see hint).
 	hints chunked.Array[tcpreasm.Hint]
+	// touched keeps the loads of observe's first pass.
+	touched uint64
 }
 
 // httpConn is what the sink attaches to each reassembled connection.
@@ -69,6 +71,14 @@ func (h *httpState) start(b *pipeline.Batch, pcs []PacketContext) <-chan error {
 // end are written before it returns.
 func (h *httpState) observe(b *pipeline.Batch, pcs []PacketContext) error {
 	defer func() { h.cur = nil }()
+	// Load the batch's connections first (see tcpreasm.Assembler.Touch).
+	var touched uint64
+	for i := range b.Packets {
+		if slot := pcs[i].FlowSlot; slot >= 0 && int(slot) < h.hints.Len() && b.Packets[i].Decoded.Layers.Has(pipeline.LayerTCP) {
+			touched += h.hs.Touch(h.hints.At(int(slot)))
+		}
+	}
+	h.touched += touched
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		if !p.Decoded.Layers.Has(pipeline.LayerTCP) {
