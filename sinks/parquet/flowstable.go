@@ -1,6 +1,8 @@
 package parquet
 
 import (
+	"math"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pcapflow/pcapflow/decoders/flows"
@@ -63,93 +65,162 @@ func (flowsTable) Name() string          { return "flows" }
 func (flowsTable) Schema() *arrow.Schema { return flowsSchema }
 
 func (flowsTable) BindFlows(b *array.RecordBuilder) FlowAppender {
-	return &flowsAppender{b: b}
+	a := &flowsAppender{b: b}
+	f := b.Fields()
+	n := 0
+	next := func() array.Builder { n++; return f[n-1] }
+	a.id = next().(*array.Uint64Builder)
+	a.communityID = next().(*array.StringBuilder)
+	a.first, a.last = next().(*array.TimestampBuilder), next().(*array.TimestampBuilder)
+	a.duration = next().(*array.Int64Builder)
+	a.origIP, a.origPort = next().(*array.StringBuilder), next().(*array.Uint16Builder)
+	a.respIP, a.respPort = next().(*array.StringBuilder), next().(*array.Uint16Builder)
+	a.proto = next().(*array.Uint8Builder)
+	a.service = next().(*array.StringBuilder)
+	for i := range a.counts {
+		a.counts[i] = next().(*array.Uint64Builder)
+	}
+	a.connState, a.history = next().(*array.StringBuilder), next().(*array.StringBuilder)
+	for i := range a.rtt {
+		a.rtt[i] = next().(*array.Int64Builder)
+	}
+	for i := range a.analysis {
+		a.analysis[i] = next().(*array.Uint32Builder)
+	}
+	a.maxInFlight = [2]*array.Uint64Builder{next().(*array.Uint64Builder), next().(*array.Uint64Builder)}
+	a.retransEpisodes = [2]*array.Uint32Builder{next().(*array.Uint32Builder), next().(*array.Uint32Builder)}
+	a.stalls, a.stallTime = next().(*array.Uint32Builder), next().(*array.Int64Builder)
+	a.zeroWindowEvents = [2]*array.Uint32Builder{next().(*array.Uint32Builder), next().(*array.Uint32Builder)}
+	a.gaps = [2]*array.Uint32Builder{next().(*array.Uint32Builder), next().(*array.Uint32Builder)}
+	a.gapBytes = [2]*array.Uint64Builder{next().(*array.Uint64Builder), next().(*array.Uint64Builder)}
+	a.endReason, a.sourceFile = next().(*array.StringBuilder), next().(*array.StringBuilder)
+	a.firstFrame = next().(*array.Uint64Builder)
+	if n != len(f) {
+		panic("parquet: flows appender bound to a builder of another schema")
+	}
+	return a
 }
 
+// flowsAppender appends flow rows with the builders' unchecked appends:
+// the builders are bound once, by column, and reserved ahead (see
+// AppendFlow); the plain string columns check their data room inline (see
+// putString).
 type flowsAppender struct {
-	b       *array.RecordBuilder
-	scratch [64]byte
+	b                          *array.RecordBuilder
+	rows, capRows, room        int // id's length and capacity when reserve counted room
+	id, firstFrame             *array.Uint64Builder
+	communityID, origIP        *array.StringBuilder
+	respIP, service, connState *array.StringBuilder
+	history, endReason         *array.StringBuilder
+	sourceFile                 *array.StringBuilder
+	first, last                *array.TimestampBuilder
+	duration, stallTime        *array.Int64Builder
+	origPort, respPort         *array.Uint16Builder
+	proto                      *array.Uint8Builder
+	counts                     [8]*array.Uint64Builder // orig/resp packets, bytes, IP bytes, frame bytes
+	rtt                        [3]*array.Int64Builder  // SYN-ACK, ACK, handshake
+	analysis                   [7]*array.Uint32Builder // retransmissions ... keep-alives
+	maxInFlight, gapBytes      [2]*array.Uint64Builder
+	retransEpisodes            [2]*array.Uint32Builder
+	zeroWindowEvents, gaps     [2]*array.Uint32Builder
+	stalls                     *array.Uint32Builder
+	scratch                    [64]byte
+}
+
+// flowReserveRows is how many rows flowsAppender.reserve makes room for.
+const flowReserveRows = 1024
+
+// reserve makes room for flowReserveRows more rows in every builder and
+// notes the room that leaves.
+func (a *flowsAppender) reserve() {
+	room := math.MaxInt
+	for _, b := range a.b.Fields() {
+		b.Reserve(flowReserveRows)
+		room = min(room, b.Cap()-b.Len())
+	}
+	a.room, a.rows, a.capRows = room, a.id.Len(), a.id.Cap()
 }
 
 func (a *flowsAppender) AppendFlow(r *flows.Record, sourceFile string) {
-	f := a.b.Fields()
-	n := 0
-	next := func() array.Builder { n++; return f[n-1] }
-	u64b := func(v uint64) { next().(*array.Uint64Builder).Append(v) }
-	u32b := func(v uint32) { next().(*array.Uint32Builder).Append(v) }
-	strb := func(v string) { next().(*array.StringBuilder).Append(v) }
-	ns := func(v int64) {
-		b := next().(*array.Int64Builder)
-		if v < 0 {
-			b.AppendNull()
-		} else {
-			b.Append(v)
-		}
+	if a.room <= 0 || a.id.Len() != a.rows || a.id.Cap() != a.capRows {
+		// Out of room, or the builders were emptied (a record was cut)
+		// or grown since reserve counted.
+		a.reserve()
 	}
-	u64b(r.ID)
-	strb(r.CommunityID)
-	next().(*array.TimestampBuilder).Append(arrow.Timestamp(r.First))
-	next().(*array.TimestampBuilder).Append(arrow.Timestamp(r.Last))
-	next().(*array.Int64Builder).Append(r.Duration())
-	next().(*array.StringBuilder).BinaryBuilder.Append(r.Orig.AppendTo(a.scratch[:0]))
-	next().(*array.Uint16Builder).Append(r.OrigPort)
-	next().(*array.StringBuilder).BinaryBuilder.Append(r.Resp.AppendTo(a.scratch[:0]))
-	next().(*array.Uint16Builder).Append(r.RespPort)
-	next().(*array.Uint8Builder).Append(r.Proto)
-	if svc := next().(*array.StringBuilder); r.Service == "" {
-		svc.AppendNull()
+	a.room--
+	a.rows++
+	a.id.UnsafeAppend(r.ID)
+	putString(a.communityID, r.CommunityID)
+	a.first.UnsafeAppend(arrow.Timestamp(r.First))
+	a.last.UnsafeAppend(arrow.Timestamp(r.Last))
+	a.duration.UnsafeAppend(r.Duration())
+	putBytes(a.origIP, r.Orig.AppendTo(a.scratch[:0]))
+	a.origPort.UnsafeAppend(r.OrigPort)
+	putBytes(a.respIP, r.Resp.AppendTo(a.scratch[:0]))
+	a.respPort.UnsafeAppend(r.RespPort)
+	a.proto.UnsafeAppend(r.Proto)
+	if r.Service == "" {
+		a.service.AppendNull() // a string null also takes an offset
 	} else {
-		svc.Append(r.Service)
+		putString(a.service, r.Service)
 	}
 	o, s := &r.OrigSide, &r.RespSide
-	u64b(o.Packets)
-	u64b(s.Packets)
-	u64b(o.Bytes)
-	u64b(s.Bytes)
-	u64b(o.IPBytes)
-	u64b(s.IPBytes)
-	u64b(o.FrameBytes)
-	u64b(s.FrameBytes)
-	strb(r.ConnState)
-	strb(r.History)
-	ns(r.SynAckRTT)
-	ns(r.AckRTT)
-	ns(r.HandshakeRTT)
-	u32b(o.Retransmissions + s.Retransmissions)
-	u32b(o.FastRetransmissions + s.FastRetransmissions)
-	u32b(o.SpuriousRetransmissions + s.SpuriousRetransmissions)
-	u32b(o.OutOfOrder + s.OutOfOrder)
-	u32b(o.DupAcks + s.DupAcks)
-	u32b(o.ZeroWindows + s.ZeroWindows)
-	u32b(o.KeepAlives + s.KeepAlives)
-	a.appendTimeline(r, next)
-	strb(r.EndReason)
-	strb(sourceFile)
-	u64b(r.FirstFrame)
+	for i, v := range [8]uint64{o.Packets, s.Packets, o.Bytes, s.Bytes, o.IPBytes, s.IPBytes, o.FrameBytes, s.FrameBytes} {
+		a.counts[i].UnsafeAppend(v)
+	}
+	putString(a.connState, r.ConnState)
+	putString(a.history, r.History)
+	for i, v := range [3]int64{r.SynAckRTT, r.AckRTT, r.HandshakeRTT} {
+		nsOrNull(a.rtt[i], v)
+	}
+	for i, v := range [7]uint32{o.Retransmissions + s.Retransmissions, o.FastRetransmissions + s.FastRetransmissions,
+		o.SpuriousRetransmissions + s.SpuriousRetransmissions, o.OutOfOrder + s.OutOfOrder, o.DupAcks + s.DupAcks,
+		o.ZeroWindows + s.ZeroWindows, o.KeepAlives + s.KeepAlives} {
+		a.analysis[i].UnsafeAppend(v)
+	}
+	a.appendTimeline(r)
+	putString(a.endReason, r.EndReason)
+	putString(a.sourceFile, sourceFile)
+	a.firstFrame.UnsafeAppend(r.FirstFrame)
+}
+
+// nsOrNull appends a duration in nanoseconds, null when negative (not
+// measured).
+func nsOrNull(b *array.Int64Builder, v int64) {
+	if v < 0 {
+		b.UnsafeAppendBoolToBitmap(false)
+	} else {
+		b.UnsafeAppend(v)
+	}
 }
 
 // appendTimeline appends the TCP timeline columns: null for flows of other
 // protocols.
-func (a *flowsAppender) appendTimeline(r *flows.Record, next func() array.Builder) {
+func (a *flowsAppender) appendTimeline(r *flows.Record) {
 	tl := &r.Timeline
 	if r.Proto != 6 {
-		for range 12 {
-			next().AppendNull()
+		for d := range 2 {
+			a.maxInFlight[d].UnsafeAppendBoolToBitmap(false)
+			a.retransEpisodes[d].UnsafeAppendBoolToBitmap(false)
+		}
+		a.stalls.UnsafeAppendBoolToBitmap(false)
+		a.stallTime.UnsafeAppendBoolToBitmap(false)
+		for d := range 2 {
+			a.zeroWindowEvents[d].UnsafeAppendBoolToBitmap(false)
+			a.gaps[d].UnsafeAppendBoolToBitmap(false)
+			a.gapBytes[d].UnsafeAppendBoolToBitmap(false)
 		}
 		return
 	}
-	u64b := func(v uint64) { next().(*array.Uint64Builder).Append(v) }
-	u32b := func(v uint32) { next().(*array.Uint32Builder).Append(v) }
-	u64b(tl.MaxInFlight[0])
-	u64b(tl.MaxInFlight[1])
-	u32b(tl.RetransEpisodes[0])
-	u32b(tl.RetransEpisodes[1])
-	u32b(tl.Stalls)
-	next().(*array.Int64Builder).Append(tl.StallTime)
-	u32b(tl.ZeroWindowEvents[0])
-	u32b(tl.ZeroWindowEvents[1])
-	u32b(tl.Gaps[0])
-	u32b(tl.Gaps[1])
-	u64b(tl.GapBytes[0])
-	u64b(tl.GapBytes[1])
+	for d := range 2 {
+		a.maxInFlight[d].UnsafeAppend(tl.MaxInFlight[d])
+		a.retransEpisodes[d].UnsafeAppend(tl.RetransEpisodes[d])
+	}
+	a.stalls.UnsafeAppend(tl.Stalls)
+	a.stallTime.UnsafeAppend(tl.StallTime)
+	for d := range 2 {
+		a.zeroWindowEvents[d].UnsafeAppend(tl.ZeroWindowEvents[d])
+		a.gaps[d].UnsafeAppend(tl.Gaps[d])
+		a.gapBytes[d].UnsafeAppend(tl.GapBytes[d])
+	}
 }
