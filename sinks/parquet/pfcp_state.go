@@ -153,6 +153,46 @@ type pfcpState struct {
 	emit        func(*PFCPMessage) error
 	emitSession func(*PFCPSession) error
 	inputName   func(pipeline.InputID) string
+	done        chan error // result of the batch started last
+}
+
+// start adds the PFCP datagrams of b (whose contexts are pcs) on another
+// goroutine, beside the packet tables' rows: the PFCP tables depend on
+// nothing else the sink writes. It returns the channel that receives the
+// result, which the caller must receive before b or pcs change and before
+// the next start; nil (and nothing started) when b has no PFCP datagram.
+func (s *pfcpState) start(b *pipeline.Batch, pcs []PacketContext) <-chan error {
+	for i := range b.Packets {
+		if hasPFCPRow(&b.Packets[i]) {
+			go func() { s.done <- s.addBatch(b, pcs, i) }()
+			return s.done
+		}
+	}
+	return nil
+}
+
+// hasPFCPRow reports whether p is a PFCP datagram of its own (not one
+// quoted in an ICMP error), which the PFCP tables take.
+func hasPFCPRow(p *pipeline.Packet) bool {
+	return p.Decoded.Layers.Has(pipeline.LayerPFCP) && !p.Decoded.Flags.Has(pipeline.FlagInICMPError)
+}
+
+// addBatch adds the PFCP datagrams of b from packet from on.
+func (s *pfcpState) addBatch(b *pipeline.Batch, pcs []PacketContext, from int) error {
+	for i := from; i < len(b.Packets); i++ {
+		p := &b.Packets[i]
+		if !hasPFCPRow(p) {
+			continue
+		}
+		data := b.Bytes(p)
+		start, end := int(p.Decoded.PayloadOffset), int(p.Decoded.PayloadOffset)+int(p.Decoded.PayloadLen)
+		if start <= end && end <= len(data) {
+			if err := s.add(p, data[start:end], &pcs[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func newPFCPState(emit func(*PFCPMessage) error, emitSession func(*PFCPSession) error, inputName func(pipeline.InputID) string) *pfcpState {
@@ -164,7 +204,7 @@ func newPFCPState(emit func(*PFCPMessage) error, emitSession func(*PFCPSession) 
 		Forget: true, SkipTransactions: true, ReportDropped: true})
 	return &pfcpState{corr: corr, txs: map[pfcpTxKey]pfcpTx{}, estTxs: map[uint64]pfcpTxKey{},
 		details: map[int]*pfcpDetail{}, ends: numbering.New[netip.AddrPort](), emit: emit, emitSession: emitSession,
-		inputName: inputName}
+		inputName: inputName, done: make(chan error, 1)}
 }
 
 // add reads one PFCP packet: its UDP payload is data.

@@ -109,9 +109,10 @@ func (s *Sink) sourceName(id pipeline.InputID) string {
 
 // Consume writes the rows of every packet of b. The flow table has seen
 // the packets (in capture order) in the sink's stage, or sees them here
-// first; then the HTTP reassembly, when its table is written, runs on
-// another goroutine while this one appends the packet and PFCP rows: the
-// tables are independent, and both finish before Consume returns.
+// first; then the HTTP reassembly and the PFCP tables' correlation, when
+// their tables are written, run on goroutines of their own while this one
+// appends the packet rows (packets, gtp): the tables are independent, and
+// all finish before Consume returns.
 func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 	n := s.flows.take(b)
 	if n == nil {
@@ -123,14 +124,19 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		return n.err
 	}
 	pcs := n.pcs
-	var httpDone <-chan error
+	var httpDone, pfcpDone <-chan error
 	if s.http != nil {
 		httpDone = s.http.start(b, pcs)
 	}
+	if s.pfcp != nil {
+		pfcpDone = s.pfcp.start(b, pcs)
+	}
 	err := s.appendRows(b, pcs)
-	if httpDone != nil {
-		if herr := <-httpDone; err == nil {
-			err = herr
+	for _, done := range [...]<-chan error{httpDone, pfcpDone} {
+		if done != nil {
+			if e := <-done; err == nil {
+				err = e
+			}
 		}
 	}
 	if err != nil {
@@ -139,8 +145,8 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 	return ctx.Err()
 }
 
-// appendRows appends the packet-table and PFCP rows of b, whose packets'
-// contexts are pcs.
+// appendRows appends the packet-table rows (packets, gtp) of b, whose
+// packets' contexts are pcs.
 func (s *Sink) appendRows(b *pipeline.Batch, pcs []PacketContext) error {
 	if len(b.Packets) > 0 {
 		// Load the batch's flow cache entries first (see flowCache.touch).
@@ -163,14 +169,6 @@ func (s *Sink) appendRows(b *pipeline.Batch, pcs []PacketContext) error {
 			w.rows += int64(n)
 			if err := f.added(n); err != nil {
 				return err
-			}
-		}
-		if s.pfcp != nil && p.Decoded.Layers.Has(pipeline.LayerPFCP) && !p.Decoded.Flags.Has(pipeline.FlagInICMPError) {
-			start, end := int(p.Decoded.PayloadOffset), int(p.Decoded.PayloadOffset)+int(p.Decoded.PayloadLen)
-			if start <= end && end <= len(data) {
-				if err := s.pfcp.add(p, data[start:end], pc); err != nil {
-					return err
-				}
 			}
 		}
 	}
