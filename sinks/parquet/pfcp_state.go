@@ -153,7 +153,7 @@ type pfcpState struct {
 	emit        func(*PFCPMessage) error
 	emitSession func(*PFCPSession) error
 	inputName   func(pipeline.InputID) string
-	done        chan error // result of the batch started last
+	w           worker // runs addBatch, a batch at a time (see start)
 }
 
 // start adds the PFCP datagrams of b (whose contexts are pcs) on another
@@ -164,8 +164,7 @@ type pfcpState struct {
 func (s *pfcpState) start(b *pipeline.Batch, pcs []PacketContext) <-chan error {
 	for i := range b.Packets {
 		if hasPFCPRow(&b.Packets[i]) {
-			go func() { s.done <- s.addBatch(b, pcs, i) }()
-			return s.done
+			return s.w.run(func() error { return s.addBatch(b, pcs, i) })
 		}
 	}
 	return nil
@@ -204,7 +203,7 @@ func newPFCPState(emit func(*PFCPMessage) error, emitSession func(*PFCPSession) 
 		Forget: true, SkipTransactions: true, ReportDropped: true})
 	return &pfcpState{corr: corr, txs: map[pfcpTxKey]pfcpTx{}, estTxs: map[uint64]pfcpTxKey{},
 		details: map[int]*pfcpDetail{}, ends: numbering.New[netip.AddrPort](), emit: emit, emitSession: emitSession,
-		inputName: inputName, done: make(chan error, 1)}
+		inputName: inputName}
 }
 
 // add reads one PFCP packet: its UDP payload is data.

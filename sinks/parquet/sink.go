@@ -205,6 +205,13 @@ func (s *Sink) Close(aborted bool) error {
 		return nil
 	}
 	s.closed = true
+	// Every Consume has received its workers' results: they are idle.
+	if s.http != nil {
+		s.http.w.stop()
+	}
+	if s.pfcp != nil {
+		s.pfcp.w.stop()
+	}
 	if s.err == nil {
 		s.err = s.flows.err
 	}

@@ -13,11 +13,11 @@ import (
 // it runs on a goroutine of its own, a batch at a time, beside the sink's
 // other tables (see start).
 type httpState struct {
-	s    *Sink
-	hs   *httpx.Sink
-	row  HTTPExchange
-	cur  *PacketContext // context of the packet being observed
-	done chan error     // result of the batch started last
+	s   *Sink
+	hs  *httpx.Sink
+	row HTTPExchange
+	cur *PacketContext // context of the packet being observed
+	w   worker         // runs observe, a batch at a time (see start)
 	// hints holds the reassembler's hint of each flow slot (see hint).
 	hints chunked.Array[tcpreasm.Hint]
 	// touched keeps the loads of observe's first pass.
@@ -31,7 +31,7 @@ type httpConn struct {
 }
 
 func newHTTPState(s *Sink) (*httpState, error) {
-	h := &httpState{s: s, done: make(chan error, 1)}
+	h := &httpState{s: s}
 	ro := s.o.Reassembly
 	if ro.History == 0 {
 		// The history of delivered bytes only serves to count conflicting
@@ -63,8 +63,7 @@ func newHTTPState(s *Sink) (*httpState, error) {
 // its result. The caller must receive it before b or pcs change, and
 // before the next start.
 func (h *httpState) start(b *pipeline.Batch, pcs []PacketContext) <-chan error {
-	go func() { h.done <- h.observe(b, pcs) }()
-	return h.done
+	return h.w.run(func() error { return h.observe(b, pcs) })
 }
 
 // observe feeds the TCP packets of b to the reassembler; exchanges that
