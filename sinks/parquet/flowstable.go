@@ -1,8 +1,6 @@
 package parquet
 
 import (
-	"math"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pcapflow/pcapflow/decoders/flows"
@@ -102,12 +100,11 @@ func (flowsTable) BindFlows(b *array.RecordBuilder) FlowAppender {
 }
 
 // flowsAppender appends flow rows with the builders' unchecked appends:
-// the builders are bound once, by column, and reserved ahead (see
-// AppendFlow); the plain string columns check their data room inline (see
-// putString).
+// the builders are bound once, by column, and reserved ahead (rowRoom);
+// the plain string columns check their data room inline (see putString).
 type flowsAppender struct {
 	b                          *array.RecordBuilder
-	rows, capRows, room        int // id's length and capacity when reserve counted room
+	room                       rowRoom // id, the first column, is its probe
 	id, firstFrame             *array.Uint64Builder
 	communityID, origIP        *array.StringBuilder
 	respIP, service, connState *array.StringBuilder
@@ -127,28 +124,10 @@ type flowsAppender struct {
 	scratch                    [64]byte
 }
 
-// flowReserveRows is how many rows flowsAppender.reserve makes room for.
-const flowReserveRows = 1024
-
-// reserve makes room for flowReserveRows more rows in every builder and
-// notes the room that leaves.
-func (a *flowsAppender) reserve() {
-	room := math.MaxInt
-	for _, b := range a.b.Fields() {
-		b.Reserve(flowReserveRows)
-		room = min(room, b.Cap()-b.Len())
-	}
-	a.room, a.rows, a.capRows = room, a.id.Len(), a.id.Cap()
-}
-
 func (a *flowsAppender) AppendFlow(r *flows.Record, sourceFile string) {
-	if a.room <= 0 || a.id.Len() != a.rows || a.id.Cap() != a.capRows {
-		// Out of room, or the builders were emptied (a record was cut)
-		// or grown since reserve counted.
-		a.reserve()
+	if !a.room.take(a.id.Len(), a.id.Cap()) {
+		a.room.reserve(a.b.Fields())
 	}
-	a.room--
-	a.rows++
 	a.id.UnsafeAppend(r.ID)
 	putString(a.communityID, r.CommunityID)
 	a.first.UnsafeAppend(arrow.Timestamp(r.First))

@@ -1,8 +1,6 @@
 package parquet
 
 import (
-	"math"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pcapflow/pcapflow/pipeline"
@@ -133,11 +131,10 @@ type packetsAppender struct {
 	srcIP, dstIP, innerSrc, innerDst   addrColumn
 	dicts                              []dictColumn
 	flows                              *flowCache // nil unless the string columns are dictionaries
-	// fields are all the builders; room is the number of rows every one
-	// of them takes without growing, counted when ts held rows rows in a
-	// capacity of capTS.
+	// fields are all the builders, ts first; room counts the rows they
+	// take.
 	fields                           []array.Builder
-	room, rows, capTS                int
+	room                             rowRoom
 	frame, flowID, pfcpSEID          *array.Uint64Builder
 	offset                           *array.Int64Builder
 	caplen, length, iface, ipID      *array.Uint32Builder
@@ -156,33 +153,14 @@ type packetsAppender struct {
 
 func (a *packetsAppender) dictionaries() []dictColumn { return a.dicts }
 
-// reserveRows is the room packetsAppender.reserve makes in every builder
-// when one runs out (each grows by doubling).
-const reserveRows = 1024
-
-// reserve makes room for at least reserveRows more rows in every builder
-// and counts the rows all of them take without growing.
-func (a *packetsAppender) reserve() {
-	room := math.MaxInt
-	for _, b := range a.fields {
-		b.Reserve(reserveRows)
-		room = min(room, b.Cap()-b.Len())
-	}
-	a.room, a.rows, a.capTS = room, a.ts.Len(), a.ts.Cap()
-}
-
 // AppendPacket appends p's row. Every builder has room for it (see room),
 // so values go in with the builders' unchecked appends, which the
 // compiler inlines; nullable columns are filled in groups that share
 // their condition.
 func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
-	if a.room <= 0 || a.ts.Len() != a.rows || a.ts.Cap() != a.capTS {
-		// Out of room, or the builders were emptied (a record was cut)
-		// or grown since reserve counted.
-		a.reserve()
+	if !a.room.take(a.ts.Len(), a.ts.Cap()) {
+		a.room.reserve(a.fields)
 	}
-	a.room--
-	a.rows++
 	d := &p.Decoded
 	l := d.Layers
 	a.ts.UnsafeAppend(arrow.Timestamp(p.Timestamp))
