@@ -3,6 +3,7 @@ package httpx
 import (
 	"bytes"
 	"strconv"
+	"strings"
 )
 
 // Header is one header field as it appeared.
@@ -40,7 +41,7 @@ type Message struct {
 // Get returns the first value of header name (case-insensitive), or "".
 func (m *Message) Get(name string) string {
 	for _, h := range m.Headers {
-		if len(h.Name) == len(name) && bytes.EqualFold([]byte(h.Name), []byte(name)) {
+		if len(h.Name) == len(name) && strings.EqualFold(h.Name, name) {
 			return h.Value
 		}
 	}
