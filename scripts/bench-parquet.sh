@@ -3,10 +3,12 @@
 # tables, peak RSS under 1 GiB"). Both contenders are measured in this one run on the same file, alternately,
 # RUNS times each (default 3), so that a noisy or shared machine loads them alike:
 #   a ~100 MiB generated mixed capture (gen mix --seed 1), written by `pcapflow parquet --tables all`
-#   (packets, flows, pfcp_messages, pfcp_sessions, gtp), against `tshark -T fields` of 7 fields.
+#   (packets, flows, pfcp_messages, pfcp_sessions, gtp, http), against `tshark -T fields` of 7 fields.
 # GNU time gives wall time, CPU time (user+sys) and peak RSS of each run; the summary prints the min and
 # median of each and the speed-up on min and median wall time, and on CPU time. Outputs go to bench/
-# (git-ignored). BENCH_BYTES overrides the capture size (default 100MiB), RUNS the number of runs, and
+# (git-ignored). BENCH_CAPTURE=mobile measures a mobile-core capture instead (gen pfcp -n 20000 --user-plane 20:
+# 20,000 PFCP sessions with 20 GTP-U packets each, 520,000 packets, 182 MB), where the pfcp_messages,
+# pfcp_sessions and gtp tables get their rows. BENCH_BYTES overrides the mix's size (default 100MiB), RUNS the number of runs, and
 # PARQUET_FLAGS adds pcapflow flags (e.g. "--compression snappy"), PCAPFLOW_BIN measures that binary
 # instead of building bin/pcapflow (so engineers sharing a checkout compare their own builds). Needs tshark
 # and GNU time (apt-get install -y tshark time).
@@ -17,9 +19,18 @@ runs=${RUNS:-3}
 BIN=${PCAPFLOW_BIN:-bin/pcapflow}
 [ -n "${PCAPFLOW_BIN:-}" ] || make -s build
 mkdir -p bench
-cap=bench/mix-$size.pcap
 # Generated afresh every run (0.1 s per 100 MiB): a capture left by an older build's generator would differ.
-$BIN gen mix --bytes "$size" --seed 1 -o "$cap" >/dev/null
+case ${BENCH_CAPTURE:-mix} in
+mix)
+  cap=bench/mix-$size.pcap
+  $BIN gen mix --bytes "$size" --seed 1 -o "$cap" >/dev/null ;;
+mobile)
+  cap=bench/mobile-pfcp-gtpu.pcap
+  $BIN gen pfcp -n 20000 --user-plane 20 --seed 1 -o "$cap" >/dev/null ;;
+*)
+  echo "BENCH_CAPTURE is mix or mobile" >&2
+  exit 2 ;;
+esac
 command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install -y tshark)" >&2; exit 1; }
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "GNU time is needed (apt-get install -y time)" >&2; exit 1; }
