@@ -24,6 +24,15 @@ const recordRows = 16 << 10
 // initialRows is the capacity the builders of a new file start with.
 const initialRows = 4 << 10
 
+// dataPageSize bounds the data pages of the tables with list columns,
+// which pqarrow's FileWriter cuts by size; the other tables' pages are one
+// record's column each (see recordRows and flushPage), which a size bound
+// would cut inside a record. arrow-go's default, 1 MiB, grows the encoders'
+// pooled buffers to that size, and each is zeroed whole when an encoder
+// releases it: on a PFCP + GTP-U capture (gtp, pfcp_* tables) 128 KiB pages
+// used 4% less CPU.
+const dataPageSize = 128 << 10
+
 // writeBatchRows is the number of values arrow-go's column writers encode
 // per call (its default, 1024, costs a few allocations per call, i.e. per
 // 1024 rows of every column).
@@ -152,6 +161,10 @@ func writerProperties(schema *arrow.Schema, o *Options, dictCols []string) *parq
 		wopts = append(wopts, parquet.WithDictionaryFor(c, true), parquet.WithDictionaryCostFallbackFor(c, false))
 	}
 	for _, f := range schema.Fields() {
+		if _, nested := f.Type.(arrow.NestedType); nested {
+			// pqarrow's FileWriter takes the table (see newRecordWriter).
+			wopts = append(wopts, parquet.WithDataPageSize(dataPageSize))
+		}
 		if deltaColumns[f.Name] {
 			wopts = append(wopts, parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
 		}
