@@ -156,8 +156,18 @@ func TestRetireKeyOnSharedRun(t *testing.T) {
 // F-SEID IE when fseid is not 0, and sequence number seq, and returns the
 // session Add gave it.
 func cpUPFeeder(c *Correlator, cp, up Endpoint) func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
-	ref := uint64(0)
+	add := cpUPCauseFeeder(c, cp, up)
 	return func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32) int {
+		_, s := add(typ, fromUP, seid, fseid, seq, -1)
+		return s
+	}
+}
+
+// cpUPCauseFeeder is cpUPFeeder with a top-level Cause IE of value cause
+// (none when cause is negative); it also returns the datagram's Ref.
+func cpUPCauseFeeder(c *Correlator, cp, up Endpoint) func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32, cause int) (uint64, int) {
+	ref := uint64(0)
+	return func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32, cause int) (uint64, int) {
 		d := Digest{Src: cp, Dst: up, Time: 1, Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
 		if fromUP {
 			d.Src, d.Dst = up, cp
@@ -165,7 +175,10 @@ func cpUPFeeder(c *Correlator, cp, up Endpoint) func(typ MessageType, fromUP boo
 		if fseid != 0 {
 			d.Flags |= DigestFSEID
 		}
+		if cause >= 0 {
+			d.Cause, d.Flags = Cause(cause), d.Flags|DigestCause
+		}
 		ref++
-		return c.AddDigest(ref, &d)
+		return ref, c.AddDigest(ref, &d)
 	}
 }

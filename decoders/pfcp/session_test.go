@@ -167,21 +167,7 @@ func TestDeletionCause(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewCorrelator()
-			ref := uint64(0)
-			add := func(typ MessageType, fromUP bool, seid, fseid uint64, seq uint32, cause int) (uint64, int) {
-				d := Digest{Src: cp, Dst: up, Time: int64(ref+1) * int64(time.Millisecond), Type: typ, SEID: seid, FSEID: fseid, Seq: seq, Flags: DigestSingle | DigestHeaderSEID}
-				if fromUP {
-					d.Src, d.Dst = up, cp
-				}
-				if fseid != 0 {
-					d.Flags |= DigestFSEID
-				}
-				if cause >= 0 {
-					d.Cause, d.Flags = Cause(cause), d.Flags|DigestCause
-				}
-				ref++
-				return ref, c.AddDigest(ref, &d)
-			}
+			add := cpUPCauseFeeder(c, cp, up)
 			add(SessionEstablishmentRequest, false, 0, cpSEID, 1, -1)
 			_, s := add(SessionEstablishmentResponse, true, cpSEID, upSEID, 1, int(CauseRequestAccepted))
 			if s == 0 {
