@@ -147,10 +147,17 @@ func (d *keyedDict[K]) reset() {
 func (d *keyedDict[K]) values() *dictValues { return &d.dictValues }
 
 // lookup returns the index of k's value and true, or the slot where k
-// belongs and false.
+// belongs and false. Once the dictionary is full it only remembers the key
+// looked up last: the column chunk is then written plain, so a value met
+// again is appended again (see insert) rather than searched for, which on
+// a row group of mostly distinct values (a SYN flood's addresses) costs a
+// cache miss per row for nothing.
 func (d *keyedDict[K]) lookup(k K) (int32, *dictSlot[K], bool) {
 	if d.hasLast && d.last == k {
 		return d.lastIdx, nil, true
+	}
+	if d.dense {
+		return 0, nil, false
 	}
 	mask := len(d.slots) - 1
 	for i := int(k.hash() >> d.shift); ; i = (i + 1) & mask {
@@ -166,16 +173,18 @@ func (d *keyedDict[K]) lookup(k K) (int32, *dictSlot[K], bool) {
 }
 
 // insert adds k, whose value is v, at slot s (from lookup) and returns the
-// value's index. Once the dictionary is full, new values are appended
-// without a slot, a copy per row.
+// value's index. Once the dictionary is full, values are appended without
+// a slot, a copy per row (but for a repeat of the key looked up last).
 func insert[K dictKey, V bytesOrString](d *keyedDict[K], s *dictSlot[K], k K, v V) int32 {
-	if d.dense {
-		return pushValue(&d.dictValues, v)
+	idx, ok := int32(0), false
+	if !d.dense {
+		idx, ok = addValue(&d.dictValues, v)
+		d.dense = !ok
 	}
-	idx, ok := addValue(&d.dictValues, v)
-	if !ok {
-		d.dense = true
-		return pushValue(&d.dictValues, v)
+	if d.dense {
+		idx = pushValue(&d.dictValues, v)
+		d.last, d.lastIdx, d.hasLast = k, idx, true
+		return idx
 	}
 	*s = dictSlot[K]{key: k, gen: d.gen, idx: idx}
 	d.last, d.lastIdx, d.hasLast = k, idx, true
