@@ -18,8 +18,10 @@ type File struct {
 	path string
 	temp string
 	sync bool
-	done bool
-	perm os.FileMode
+	// sealed: closed by Seal, not renamed yet; done: committed or aborted.
+	sealed bool
+	done   bool
+	perm   os.FileMode
 }
 
 // Create starts writing path: it creates a temporary file beside it.
@@ -57,13 +59,19 @@ func (a *File) File() *os.File { return a.f }
 
 var errDone = errors.New("atomicfile: already committed or aborted")
 
-// Commit closes the temporary file and renames it to the final path. On any
-// error the temporary file is removed.
-func (a *File) Commit() error {
+// Seal ends the writing: it sets the file's mode, fsyncs it (SetSync) and
+// closes it, leaving it under its temporary name for Commit to rename. A
+// writer of several files seals them all before committing any, so that a
+// failure (a full disk) leaves none in place. On any error the temporary
+// file is removed.
+func (a *File) Seal() error {
 	if a.done {
 		return errDone
 	}
-	a.done = true
+	if a.sealed {
+		return nil
+	}
+	a.sealed = true
 	err := a.f.Chmod(a.perm)
 	if err == nil && a.sync {
 		err = a.f.Sync()
@@ -71,24 +79,38 @@ func (a *File) Commit() error {
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(a.temp, a.path)
-	}
 	if err != nil {
+		a.done = true
+		os.Remove(a.temp)
+	}
+	return err
+}
+
+// Commit seals the file (unless Seal was called) and renames it to the
+// final path. On any error the temporary file is removed.
+func (a *File) Commit() error {
+	if err := a.Seal(); err != nil {
+		return err
+	}
+	a.done = true
+	if err := os.Rename(a.temp, a.path); err != nil {
 		os.Remove(a.temp)
 		return err
 	}
 	return nil
 }
 
-// Abort closes and removes the temporary file. It is a no-op after Commit,
-// so `defer f.Abort()` is safe.
+// Abort closes (unless sealed) and removes the temporary file. It is a
+// no-op after Commit, so `defer f.Abort()` is safe.
 func (a *File) Abort() error {
 	if a.done {
 		return nil
 	}
 	a.done = true
-	err := a.f.Close()
+	var err error
+	if !a.sealed {
+		err = a.f.Close()
+	}
 	if rerr := os.Remove(a.temp); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 		return rerr
 	}

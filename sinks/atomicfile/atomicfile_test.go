@@ -26,6 +26,7 @@ func TestCommitAndAbort(t *testing.T) {
 		name    string
 		commit  bool
 		sync    bool
+		seal    bool   // Seal before Commit or Abort
 		old     string // existing content at the final path
 		want    string // content after, "" = absent
 		wantDir int
@@ -35,6 +36,9 @@ func TestCommitAndAbort(t *testing.T) {
 		{name: "commit replaces", commit: true, old: "old", want: "hello", wantDir: 1},
 		{name: "abort", commit: false, wantDir: 0},
 		{name: "abort keeps old", commit: false, old: "old", want: "old", wantDir: 1},
+		{name: "seal, commit", commit: true, seal: true, old: "old", want: "hello", wantDir: 1},
+		{name: "seal with sync, commit", commit: true, seal: true, sync: true, want: "hello", wantDir: 1},
+		{name: "seal, abort keeps old", commit: false, seal: true, old: "old", want: "old", wantDir: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,6 +63,21 @@ func TestCommitAndAbort(t *testing.T) {
 			// Before commit the final path holds the old content only.
 			if b, err := os.ReadFile(path); tt.old == "" && err == nil || tt.old != "" && string(b) != tt.old {
 				t.Errorf("final path visible before commit: %q %v", b, err)
+			}
+			if tt.seal {
+				if err := f.Seal(); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Seal(); err != nil {
+					t.Errorf("second Seal: %v", err)
+				}
+				// Sealed: still under the temporary name only.
+				if b, err := os.ReadFile(path); tt.old == "" && err == nil || tt.old != "" && string(b) != tt.old {
+					t.Errorf("final path visible after seal: %q %v", b, err)
+				}
+				if b, err := os.ReadFile(f.TempName()); string(b) != "hello" {
+					t.Errorf("sealed temporary file holds %q, %v", b, err)
+				}
 			}
 			if tt.commit {
 				err = f.Commit()

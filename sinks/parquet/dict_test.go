@@ -118,7 +118,10 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := f.commit(); err != nil {
+	if err := f.seal(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.enc.af.Commit(); err != nil {
 		t.Fatal(err)
 	}
 

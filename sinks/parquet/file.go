@@ -254,13 +254,13 @@ func (f *file) wait() error {
 	return err
 }
 
-// commit waits for the finished file and renames it into place.
-func (f *file) commit() error {
+// seal waits for the finished file to be written out, then closes it
+// under its temporary name (atomicfile.File.Seal); commit or abort follows.
+func (f *file) seal() error {
 	if err := f.wait(); err != nil {
-		f.enc.af.Abort()
 		return err
 	}
-	return f.enc.af.Commit()
+	return f.enc.af.Seal()
 }
 
 // abort stops the encoder, releases everything and removes the temporary

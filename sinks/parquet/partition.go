@@ -136,10 +136,10 @@ func (w *tableWriter) finish() error {
 	return joinErrs(errs)
 }
 
-// commit finishes and renames every file; with no rows at all and no
-// partitioning it writes one empty file so the table always exists.
-// The final paths are added to written.
-func (w *tableWriter) commit(written map[string]bool) error {
+// seal finishes every file and waits until it is written out and closed
+// under its temporary name (see file.seal); with no rows at all and no
+// partitioning it first starts one empty file, so the table always exists.
+func (w *tableWriter) seal() error {
 	if w.rows == 0 && len(w.open) == 0 && len(w.done) == 0 && w.o.Partition == PartitionNone {
 		if _, err := w.fileFor(0); err != nil {
 			return err
@@ -147,7 +147,19 @@ func (w *tableWriter) commit(written map[string]bool) error {
 	}
 	var errs []error
 	for _, f := range append(w.done, w.sorted()...) {
-		if err := f.commit(); err != nil {
+		if err := f.seal(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return joinErrs(errs)
+}
+
+// commit renames every sealed file into place and adds its final path to
+// written.
+func (w *tableWriter) commit(written map[string]bool) error {
+	var errs []error
+	for _, f := range append(w.done, w.sorted()...) {
+		if err := f.enc.af.Commit(); err != nil {
 			errs = append(errs, err)
 			continue
 		}

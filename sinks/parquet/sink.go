@@ -241,6 +241,19 @@ func (s *Sink) Close(aborted bool) error {
 			s.err = joinErrs(errs)
 		}
 		if s.err == nil {
+			// All or nothing: every file of every table is written out and
+			// closed before any is renamed into place, so a failure (a full
+			// disk) leaves none of this run's files, and an --overwrite'd
+			// dataset as it was.
+			var errs []error
+			for _, w := range all {
+				if err := w.seal(); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			s.err = joinErrs(errs)
+		}
+		if s.err == nil {
 			var errs []error
 			written := map[string]bool{}
 			for _, w := range all {

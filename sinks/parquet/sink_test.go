@@ -1,6 +1,7 @@
 package parquet
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -395,5 +396,60 @@ func TestWriteErrorReported(t *testing.T) {
 	}
 	if files := parquetFiles(t, dir); len(files) != 0 {
 		t.Errorf("files left after a failed write: %v", files)
+	}
+}
+
+// TestFailedRunCommitsNothing makes one table's file fail (as on a full
+// disk) in a run over an existing dataset with ExistingOverwrite: the run
+// reports the error and renames none of its files, so the dataset stays
+// as it was, every table of it, byte for byte.
+func TestFailedRunCommitsNothing(t *testing.T) {
+	dir := t.TempDir()
+	tables := []string{"packets", "flows"}
+	first, err := New(Options{Dir: dir, Tables: tables})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := first.Consume(ctx, synthBatch(30, 0, 1000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(false); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, p := range parquetFiles(t, dir) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[p] = b
+	}
+	if len(before) != len(tables) {
+		t.Fatalf("first run wrote %d files, want %d", len(before), len(tables))
+	}
+
+	s, err := New(Options{Dir: dir, Tables: tables, IfExists: ExistingOverwrite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Consume(ctx, synthBatch(50, 0, 1000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// The packets file fails when its footer is written; the flows file
+	// would be complete.
+	s.packets[0].last.enc.af.File().Close()
+	err = s.Close(false)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "packets", "part-000000.parquet")) {
+		t.Fatalf("error = %v, want one naming the packets file", err)
+	}
+	after := parquetFiles(t, dir)
+	if len(after) != len(before) {
+		t.Fatalf("files after the failed run: %v", after)
+	}
+	for _, p := range after {
+		if b, err := os.ReadFile(p); err != nil || !bytes.Equal(b, before[p]) {
+			t.Errorf("%s changed by the failed run (%d bytes, was %d; %v)", p, len(b), len(before[p]), err)
+		}
 	}
 }
