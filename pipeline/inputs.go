@@ -23,8 +23,50 @@ type Input struct {
 	Packets, Bytes int64
 	// LinkTypes seen, in order of first appearance.
 	LinkTypes []uint16
-	// Damage describes where reading stopped early, or is nil.
-	Damage *Damage
+	// Damage is the first place found broken, or nil. Damages counts
+	// them all, SkippedBytes adds up the bytes passed over to read on
+	// after them, and LastDamage is the last one when there are several.
+	Damage       *Damage
+	Damages      int
+	SkippedBytes int64
+	LastDamage   *Damage
+}
+
+// AddDamage records d, found after every damage recorded so far.
+func (in *Input) AddDamage(d *Damage) {
+	in.Damages++
+	in.SkippedBytes += d.Skipped
+	if in.Damage == nil {
+		in.Damage = d
+	} else {
+		in.LastDamage = d
+	}
+}
+
+// DamageText describes the input's damage: the first place, then how
+// many there were and where reading stopped, when that was later.
+func (in *Input) DamageText() string {
+	if in.Damage == nil {
+		return ""
+	}
+	s := in.Damage.Error()
+	if in.Damages > 1 {
+		s += fmt.Sprintf("; %d damaged places in all, %d bytes skipped", in.Damages, in.SkippedBytes)
+		if l := in.LastDamage; l != nil && l.Skipped == 0 {
+			s += "; reading stopped at the last, " + l.Error()
+		}
+	}
+	return s
+}
+
+// ReadOn reports whether reading went on after the input's last damage
+// (so every record that reads as one was delivered).
+func (in *Input) ReadOn() bool {
+	last := in.Damage
+	if in.LastDamage != nil {
+		last = in.LastDamage
+	}
+	return last != nil && last.Skipped > 0
 }
 
 // Damage says where and how an input was found broken.
@@ -36,11 +78,20 @@ type Damage struct {
 	Offset int64
 	// Err is the reason.
 	Err error
+	// Skipped is the number of bytes passed over to the next record that
+	// reads as one, from which reading went on (that record is frame
+	// Frame); 0 when reading stopped at the damage.
+	Skipped int64
 }
 
-// Error returns "frame N at byte offset O: reason".
+// Error returns "frame N at byte offset O: reason", and where reading went
+// on when it did.
 func (d *Damage) Error() string {
-	return fmt.Sprintf("frame %d at byte offset %d: %v", d.Frame, d.Offset, d.Err)
+	s := fmt.Sprintf("frame %d at byte offset %d: %v", d.Frame, d.Offset, d.Err)
+	if d.Skipped > 0 {
+		s += fmt.Sprintf("; skipped %d bytes to the next readable record, at byte offset %d", d.Skipped, d.Offset+d.Skipped)
+	}
+	return s
 }
 
 // Unwrap returns the underlying reason.

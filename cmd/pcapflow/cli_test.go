@@ -97,6 +97,64 @@ func TestDamagedInputKeepsPackets(t *testing.T) {
 	}
 }
 
+// TestDamagedInputReadsOn: in a pcap file a corrupt record header is
+// skipped to the next record, and captures joined with cat are read whole;
+// the input is still reported damaged (exit 1), and --strict stops at the
+// damage instead. The 50-SYN capture's frame 20 starts at 24+19*76 = 1468.
+func TestDamagedInputReadsOn(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := os.ReadFile(genFile(t, dir, "a.pcap", "synflood", "-n", "50"))
+	b, _ := os.ReadFile(genFile(t, dir, "b.pcap", "synflood", "-n", "30", "--seed", "2"))
+	corrupt := bytes.Clone(a)
+	copy(corrupt[1468+8:], []byte{0xff, 0xff, 0xff, 0x7f})
+	joined := append(bytes.Clone(a), b...)
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		strict  bool
+		packets int64
+		damage  string
+	}{
+		{"corrupt record header", corrupt, false, 49, "frame 20 at byte offset 1468: captured length 2147483647 is over the 262144-byte limit; skipped 76 bytes to the next readable record, at byte offset 1544"},
+		{"corrupt record header, strict", corrupt, true, 19, "frame 20 at byte offset 1468"},
+		{"joined with cat", joined, false, 80, "frame 51 at byte offset 3824: a pcap file header inside the capture (files joined with cat?); skipped 24 bytes"},
+		{"joined with cat, strict", joined, true, 50, "frame 51 at byte offset 3824"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join(t.TempDir(), "in.pcap")
+			if err := os.WriteFile(in, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"stats", in, "--json"}
+			if tc.strict {
+				args = append(args, "--strict")
+			}
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitFailure || !strings.Contains(stderr, tc.damage) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 and %q", code, stderr, tc.damage)
+			}
+			if tc.strict {
+				return
+			}
+			if !strings.Contains(stderr, "(every record that reads as one was kept)") {
+				t.Errorf("stderr does not say reading went on:\n%s", stderr)
+			}
+			var rep struct {
+				Files []struct {
+					Status, Damage string
+					Packets        int64
+				} `json:"files"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if f := rep.Files[0]; f.Packets != tc.packets || f.Status != "damaged" || !strings.Contains(f.Damage, tc.damage) {
+				t.Errorf("report %+v, want %d packets and damage %q", f, tc.packets, tc.damage)
+			}
+		})
+	}
+}
+
 // TestGenSplitIsDeterministic: generating twice gives identical bytes, and the
 // split output does not depend on the number of workers.
 func TestGenSplitIsDeterministic(t *testing.T) {

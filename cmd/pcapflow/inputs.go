@@ -219,7 +219,11 @@ func (f *inputFlags) failed(inputs *pipeline.Inputs) []string {
 // when a --fail-on condition is met (by default: an input was damaged).
 func (f *inputFlags) finish(w io.Writer, inputs *pipeline.Inputs) error {
 	for _, in := range inputs.Damaged() {
-		fmt.Fprintf(w, "pcapflow: %s: damaged: %v (packets before it were kept)\n", in.Name, in.Damage)
+		kept := "packets before it were kept"
+		if in.ReadOn() {
+			kept = "every record that reads as one was kept"
+		}
+		fmt.Fprintf(w, "pcapflow: %s: damaged: %s (%s)\n", in.Name, in.DamageText(), kept)
 	}
 	failed := f.failed(inputs)
 	if len(failed) == 0 {

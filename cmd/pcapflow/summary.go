@@ -26,7 +26,7 @@ func summarizeInput(in pipeline.Input) inputSummary {
 	}
 	if in.Damage != nil {
 		s.Status = "damaged"
-		s.Damage = in.Damage.Error()
+		s.Damage = in.DamageText()
 	}
 	return s
 }

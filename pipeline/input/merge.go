@@ -95,6 +95,14 @@ func (s *Source) merge(ctx context.Context, em *pipeline.Emitter, states []*inpu
 func (s *Source) advance(c *cursor, tab *pipeline.Inputs) (bool, error) {
 	c.ahead.Reset()
 	err := c.st.rd.ReadPacket(c.ahead, c.st.id)
+	for readOn(err) {
+		if derr := s.damaged(c.st, err, tab); derr != nil {
+			s.noteSnaplen(c.st)
+			c.st.close()
+			return false, derr
+		}
+		err = c.st.rd.ReadPacket(c.ahead, c.st.id)
+	}
 	if err == nil {
 		return true, nil
 	}

@@ -34,6 +34,12 @@ type pcapState struct {
 	snaplen  uint32
 	linkType uint16
 	digits   uint8
+	// capLimit is the largest captured length a record may claim (see
+	// capLimitFor); firstSec the time of the first record (haveFirst), by
+	// which resync judges the records it finds.
+	capLimit  uint32
+	firstSec  uint32
+	haveFirst bool
 
 	// win holds bytes the bufio.Reader has buffered (a Peek), of which
 	// the first used are records already delivered but not yet
@@ -49,7 +55,14 @@ func (r *Reader) readPcapHeader() error {
 	if len(h) < pcapFileHeaderLen {
 		return newDamage(1, 0, r.streamError(err, errTruncFileHeader))
 	}
-	st := &r.pcap
+	r.pcap.parseHeader(h)
+	_, _ = r.br.Discard(pcapFileHeaderLen)
+	r.off = pcapFileHeaderLen
+	return nil
+}
+
+// parseHeader takes the settings of the pcap file header h.
+func (st *pcapState) parseHeader(h []byte) {
 	st.recLen = pcapRecordLen
 	st.fracMul, st.digits = 1000, 6
 	m := binary.BigEndian.Uint32(h)
@@ -69,9 +82,30 @@ func (r *Reader) readPcapHeader() error {
 	st.snaplen = st.order.Uint32(h[16:])
 	// The upper bits of the link-type field carry FCS information.
 	st.linkType = uint16(st.order.Uint32(h[20:]))
-	_, _ = r.br.Discard(pcapFileHeaderLen)
-	r.off = pcapFileHeaderLen
-	return nil
+	st.capLimit = capLimitFor(st.linkType, st.snaplen)
+	st.haveFirst = false
+}
+
+// Link types whose frames are bounded like Ethernet's: Wireshark refuses
+// a record of more than 262,144 bytes (WTAP_MAX_PACKET_SIZE_STANDARD) on
+// them. Others (USB, D-Bus, ...) may carry bigger frames.
+var boundedLinkTypes = map[uint16]bool{
+	0: true, 1: true, 101: true, 105: true, 108: true, 113: true, 127: true, 228: true, 229: true, 276: true,
+}
+
+// standardMaxFrame is that bound.
+const standardMaxFrame = 262144
+
+// capLimitFor returns the largest captured length a record of a file with
+// this link type and snap length may claim: a larger one is damage (a
+// corrupt record header), as Wireshark also reads it. For the link types
+// of boundedLinkTypes that is the larger of the snap length and 262,144
+// bytes, for the others MaxCapLen.
+func capLimitFor(linkType uint16, snaplen uint32) uint32 {
+	if !boundedLinkTypes[linkType] {
+		return MaxCapLen
+	}
+	return min(max(snaplen, standardMaxFrame), MaxCapLen)
 }
 
 // recordHeader returns the four fields of a pcap record header h.
@@ -105,7 +139,9 @@ func (r *Reader) nextPcap(b *pipeline.Batch, id pipeline.InputID) error {
 	st := &r.pcap
 	if rest := st.win[st.used:]; len(rest) >= st.recLen {
 		sec, frac, caplen, origlen := st.recordHeader(rest)
-		if end := st.recLen + int(caplen); caplen <= MaxCapLen && end <= len(rest) {
+		// (An empty record goes the slow way: it may be the file header
+		// of a capture joined on with cat.)
+		if end := st.recLen + int(caplen); caplen-1 < st.capLimit && end <= len(rest) {
 			n := int(caplen)
 			if b.Full(n) {
 				return ErrBatchFull
@@ -139,8 +175,13 @@ func (r *Reader) nextPcapSlow(b *pipeline.Batch, id pipeline.InputID) error {
 		return r.fail(start, reason)
 	}
 	sec, frac, caplen, origlen := st.recordHeader(h)
-	if caplen > MaxCapLen {
-		return r.fail(start, fmt.Errorf("captured length %d is over the %d-byte limit", caplen, MaxCapLen))
+	if caplen == 0 {
+		if fh, _ := r.br.Peek(pcapFileHeaderLen); isPcapHeader(fh) {
+			return r.joinedHeader(start)
+		}
+	}
+	if caplen > st.capLimit {
+		return r.damagedRecord(start, fmt.Errorf("captured length %d is over the %d-byte limit", caplen, st.capLimit))
 	}
 	n := int(caplen)
 	if b.Full(n) {
@@ -153,6 +194,9 @@ func (r *Reader) nextPcapSlow(b *pipeline.Batch, id pipeline.InputID) error {
 	}
 	r.off += int64(st.recLen) + int64(n)
 	r.frame++
+	if !st.haveFirst {
+		st.firstSec, st.haveFirst = sec, true
+	}
 	st.win, _ = r.br.Peek(r.br.Buffered())
 	return nil
 }

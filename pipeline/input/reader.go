@@ -37,6 +37,7 @@ type Reader struct {
 
 	big     []byte // scratch for frames over bigFrame
 	scratch []byte // scratch for interface description blocks
+	resync  bool   // read on after damage (see SetResync)
 }
 
 // NewReader detects the compression (gzip 1f8b, zstd 28b52ffd) and then the

@@ -154,6 +154,12 @@ func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, emit emitFunc,
 			if ctx.Err() != nil { // interrupted, not damaged
 				return context.Cause(ctx)
 			}
+			if readOn(err) {
+				if err := s.damaged(st, err, tab); err != nil {
+					return err
+				}
+				continue
+			}
 			return s.damaged(st, err, tab)
 		}
 	}
@@ -204,6 +210,8 @@ func (s *Source) open(ctx context.Context, st *inputState, tab *pipeline.Inputs)
 		st.close()
 		return err
 	}
+	// Read on after damage, unless damage is to end the run.
+	rd.SetResync(!s.opts.Strict)
 	st.rd = rd
 	tab.Update(st.id, func(in *pipeline.Input) {
 		in.Format = rd.Format()
@@ -212,7 +220,7 @@ func (s *Source) open(ctx context.Context, st *inputState, tab *pipeline.Inputs)
 	return nil
 }
 
-// damaged records err as the input's damage. With Options.Strict it
+// damaged records err as damage of the input. With Options.Strict it
 // returns the error that ends the run, naming the input.
 func (s *Source) damaged(st *inputState, err error, tab *pipeline.Inputs) error {
 	var d *pipeline.Damage
@@ -222,9 +230,16 @@ func (s *Source) damaged(st *inputState, err error, tab *pipeline.Inputs) error 
 		d = newDamage(1, 0, err)
 	}
 	st.flush(tab)
-	tab.Update(st.id, func(in *pipeline.Input) { in.Damage = d })
+	tab.Update(st.id, func(in *pipeline.Input) { in.AddDamage(d) })
 	if s.opts.Strict {
 		return &pipeline.InputError{Name: st.name, Err: d}
 	}
 	return nil
+}
+
+// readOn reports whether err is damage the reader read on after: it
+// skipped to the next record that reads as one (see Reader.ReadPacket).
+func readOn(err error) bool {
+	var d *pipeline.Damage
+	return errors.As(err, &d) && d.Skipped > 0
 }

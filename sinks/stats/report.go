@@ -137,7 +137,7 @@ func (s *Sink) build() *Report {
 		f := a.file(in.Name)
 		f.Format, f.Compression, f.Status = in.Format, in.Compression, "ok"
 		if in.Damage != nil {
-			f.Status, f.Damage = "damaged", in.Damage.Error()
+			f.Status, f.Damage = "damaged", in.DamageText()
 			damaged = true
 		}
 		if s.opts.Snaplen != nil {
