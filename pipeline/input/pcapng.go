@@ -94,7 +94,7 @@ func (r *Reader) nextPcapng(b *pipeline.Batch, id pipeline.InputID) error {
 		}
 		total := r.ng.order.Uint32(h[4:])
 		if err := checkLen(typ, total); err != nil {
-			return r.fail(start, err)
+			return r.damagedBlock(start, start, err)
 		}
 		switch typ {
 		case blockEPB, blockPB:
@@ -167,7 +167,7 @@ func (r *Reader) endBlock(start int64, total uint32) error {
 		return r.fail(start, r.streamError(err, errTruncBlock))
 	}
 	if r.ng.order.Uint32(t) != total {
-		return r.fail(start, errTrailerMismatch)
+		return r.damagedBlock(start, start+int64(total)-4, errTrailerMismatch)
 	}
 	_, _ = r.br.Discard(4)
 	r.off = start + int64(total)
@@ -179,7 +179,7 @@ func (r *Reader) endBlock(start int64, total uint32) error {
 func (r *Reader) readIDB(total uint32) error {
 	start := r.off
 	if total > maxIDBLen {
-		return r.fail(start, errIDBTooLong)
+		return r.damagedBlock(start, start, errIDBTooLong)
 	}
 	if cap(r.scratch) < int(total) {
 		r.scratch = make([]byte, total)
@@ -190,7 +190,7 @@ func (r *Reader) readIDB(total uint32) error {
 	}
 	o := r.ng.order
 	if o.Uint32(blk[total-4:]) != total {
-		return r.fail(start, errTrailerMismatch)
+		return r.damagedBlock(start, start+int64(total), errTrailerMismatch)
 	}
 	ifc := ngIface{linkType: o.Uint16(blk[8:]), snaplen: o.Uint32(blk[12:]), tsresol: 6}
 	parseIDBOptions(o, blk[16:total-4], &ifc)
@@ -249,13 +249,13 @@ func (r *Reader) readPacketBlock(b *pipeline.Batch, id pipeline.InputID, typ, to
 	ts := uint64(o.Uint32(h[12:]))<<32 | uint64(o.Uint32(h[16:]))
 	caplen, origlen := o.Uint32(h[20:]), o.Uint32(h[24:])
 	if ifIndex >= uint32(len(r.ng.ifaces)) {
-		return r.fail(start, fmt.Errorf("packet names interface %d, but its section defines %d", ifIndex, len(r.ng.ifaces)))
+		return r.damagedBlock(start, start, fmt.Errorf("packet names interface %d, but its section defines %d", ifIndex, len(r.ng.ifaces)))
 	}
 	if caplen > MaxCapLen {
-		return r.fail(start, fmt.Errorf("captured length %d is over the %d-byte limit", caplen, MaxCapLen))
+		return r.damagedBlock(start, start, fmt.Errorf("captured length %d is over the %d-byte limit", caplen, MaxCapLen))
 	}
 	if caplen > total-packetFixedLen-4 {
-		return r.fail(start, errCapLenOverBlock)
+		return r.damagedBlock(start, start, errCapLenOverBlock)
 	}
 	n := int(caplen)
 	if b.Full(n) {
@@ -285,7 +285,7 @@ func (r *Reader) readSPB(b *pipeline.Batch, id pipeline.InputID, total uint32) e
 		return r.fail(start, r.streamError(err, errTruncBlock))
 	}
 	if len(r.ng.ifaces) == 0 {
-		return r.fail(start, errNoInterface)
+		return r.damagedBlock(start, start, errNoInterface)
 	}
 	ifc := &r.ng.ifaces[0]
 	origlen := r.ng.order.Uint32(h[8:])

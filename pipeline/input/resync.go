@@ -14,7 +14,8 @@ import (
 // captures joined with cat) puts the reader out of step, and tshark, like
 // the reader without resync, stops there and loses the rest of the file.
 // With resync the reader looks further on for a record header that reads
-// as one of this file's, and reads on from there.
+// as one of this file's, and reads on from there. A pcapng block carries
+// its length at both ends, which makes the next good block easy to tell.
 
 // maxResyncGap bounds how far in time a record found by resync may lie
 // from the file's first record: a year, either way.
@@ -24,7 +25,8 @@ const maxResyncGap = 366 * 24 * 3600
 // largest GSO packets Linux hands to a capture are 512 KiB.
 const maxOrigLen = 16 << 20
 
-// SetResync makes the reader read on after a damaged pcap record header:
+// SetResync makes the reader read on after a damaged pcap record header
+// or pcapng block:
 // ReadPacket then returns a *pipeline.Damage whose Skipped says how many
 // bytes it passed over, and the next call reads the record found there.
 // Without it (the default), damage ends the input.
@@ -173,4 +175,162 @@ func isPcapHeader(h []byte) bool {
 		return false
 	}
 	return order.Uint16(h[4:]) == 2 && order.Uint16(h[6:]) == 4
+}
+
+// damagedBlock handles the pcapng block at start found broken for reason,
+// with the stream at pos (start, or further when part of the block was
+// consumed): without resync, or with no readable block after it, the
+// input ends there; else the reader is moved to the next block that reads
+// as one.
+func (r *Reader) damagedBlock(start, pos int64, reason error) error {
+	if !r.resync {
+		return r.fail(start, reason)
+	}
+	skip := 0
+	if pos == start {
+		skip = 1 // the damaged block's first byte
+	}
+	n, err := r.resyncPcapng(skip)
+	r.off = pos + n
+	if err != nil {
+		if err == io.EOF {
+			return r.fail(start, fmt.Errorf("%w; no readable block after it", reason))
+		}
+		return r.fail(r.off, r.streamFailure(err))
+	}
+	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: r.off - start}
+}
+
+// resyncPcapng passes over skip bytes, then on until a block that is
+// plausible (see plausibleBlock) and ends with its own length, followed by
+// another plausible block header or by the end of the input. It returns
+// the bytes passed over, and io.EOF when the input ends first.
+func (r *Reader) resyncPcapng(skip int) (int64, error) {
+	n, _ := r.br.Discard(skip)
+	total := int64(n)
+	for {
+		w, err := r.br.Peek(bufSize)
+		atEnd := err != nil
+		i, found, more := r.ng.scan(w, atEnd)
+		if found {
+			_, _ = r.br.Discard(i)
+			return total + int64(i), nil
+		}
+		if atEnd && !more {
+			n, _ := r.br.Discard(len(w))
+			return total + int64(n), err
+		}
+		n, _ := r.br.Discard(i)
+		total += int64(n)
+	}
+}
+
+// scan is pcapState.scan for pcapng blocks.
+func (st *ngState) scan(w []byte, atEnd bool) (i int, found, more bool) {
+	for i = 0; i+ngPeek <= len(w) || atEnd && i+12 <= len(w); i++ {
+		total, o, ok := st.plausibleBlock(w[i:], true)
+		if !ok {
+			continue
+		}
+		end := i + int(total)
+		switch {
+		case end+ngPeek <= len(w) || atEnd && end <= len(w):
+			if o.Uint32(w[end-4:]) != total {
+				continue
+			}
+			if end == len(w) {
+				return i, true, false // the last block of the input
+			}
+			if _, _, ok := st.plausibleBlock(w[end:], false); ok {
+				return i, true, false
+			}
+		case atEnd:
+			// The block would run past the end of the input.
+		case i > 0:
+			return i, false, true
+		default:
+			// Even at the head of a full window the block ends beyond
+			// it: take its header.
+			return i, true, false
+		}
+	}
+	return i, false, !atEnd
+}
+
+// ngPeek is what plausibleBlock reads of a block: its header and the
+// fixed part of a packet block.
+const ngPeek = packetFixedLen
+
+// plausibleBlock reports whether w starts with the header of a block this
+// section could hold: a known type and a valid length in the section's
+// byte order (a section header in its own), and for a packet block an
+// interface the section has and a captured length that fits. With first
+// false (the block after a candidate, which may follow a new section
+// header or interface), only the type and length are checked. It returns
+// the block's length and byte order.
+func (st *ngState) plausibleBlock(w []byte, first bool) (uint32, binary.ByteOrder, bool) {
+	if len(w) < 12 {
+		return 0, nil, false
+	}
+	o := st.order
+	typ := o.Uint32(w)
+	if typ == blockSHB {
+		if len(w) < 16 {
+			return 0, nil, false
+		}
+		switch {
+		case binary.LittleEndian.Uint32(w[8:]) == byteOrderMagic:
+			o = binary.LittleEndian
+		case binary.BigEndian.Uint32(w[8:]) == byteOrderMagic:
+			o = binary.BigEndian
+		default:
+			return 0, nil, false
+		}
+		if o.Uint16(w[12:]) != 1 {
+			return 0, nil, false
+		}
+	} else if !knownBlock(typ) {
+		return 0, nil, false
+	}
+	total := o.Uint32(w[4:])
+	if checkLen(typ, total) != nil {
+		return 0, nil, false
+	}
+	if !first {
+		return total, o, true
+	}
+	switch typ {
+	case blockEPB, blockPB:
+		if len(w) < packetFixedLen {
+			return 0, nil, false
+		}
+		ifIndex := o.Uint32(w[8:])
+		if typ == blockPB {
+			ifIndex = uint32(o.Uint16(w[8:]))
+		}
+		caplen, origlen := o.Uint32(w[20:]), o.Uint32(w[24:])
+		if ifIndex >= uint32(len(st.ifaces)) || caplen > total-packetFixedLen-4 || caplen > origlen {
+			return 0, nil, false
+		}
+	case blockSPB:
+		if len(st.ifaces) == 0 {
+			return 0, nil, false
+		}
+	case blockIDB:
+		if total > maxIDBLen {
+			return 0, nil, false
+		}
+	}
+	return total, o, true
+}
+
+// knownBlock reports whether typ is a pcapng block type in use: section
+// header, interface description, packet blocks, name resolution,
+// interface statistics, decryption secrets, systemd journal or custom.
+func knownBlock(typ uint32) bool {
+	switch typ {
+	case blockSHB, blockIDB, blockPB, blockSPB, blockEPB, 4, 5, 0xA, blockSystemdJournal, blockCustomCopy, blockCustomNoCopy:
+		return true
+	}
+	return false
 }

@@ -174,3 +174,91 @@ func TestResync(t *testing.T) {
 		}
 	})
 }
+
+// TestResyncPcapng reads pcapng files damaged in the ways resync is for:
+// the records that come out start where the file's good blocks start.
+func TestResyncPcapng(t *testing.T) {
+	le := binary.LittleEndian
+	build := func() *ngFile {
+		w := (&ngFile{}).shb(le).idb(1, 65535)
+		for i := range 5 {
+			w.epb(0, uint64(1700000000+i)*1e6, frame(60+i, byte(i)), uint32(60+i))
+		}
+		return w
+	}
+	w := build()
+	good, offs := w.b, w.offs
+	end := int64(len(good))
+	blockEnd := func(i int) int64 {
+		if i+1 < len(offs) {
+			return offs[i+1]
+		}
+		return end
+	}
+	patch := func(at int64, v uint32) []byte {
+		b := slices.Clone(good)
+		le.PutUint32(b[at:], v)
+		return b
+	}
+	insert := func(at int64, junk []byte) []byte { return slices.Concat(good[:at], junk, good[at:]) }
+	tests := []struct {
+		name    string
+		in      []byte
+		offs    []int64 // offsets of the records read
+		skipped []int64
+		dmgOff  []int64
+		reason  string
+	}{
+		{name: "clean", in: good, offs: offs},
+		{
+			name: "leading length not a multiple of 4", in: patch(offs[1]+4, uint32(blockEnd(1)-offs[1])+1),
+			offs: slices.Delete(slices.Clone(offs), 1, 2), skipped: []int64{blockEnd(1) - offs[1]}, dmgOff: []int64{offs[1]}, reason: "bad pcapng block length",
+		},
+		{
+			// Found once the block is read: reading goes on after it.
+			name: "trailing length differs", in: patch(blockEnd(2)-4, 1234),
+			offs: slices.Delete(slices.Clone(offs), 2, 3), skipped: []int64{blockEnd(2) - offs[2]}, dmgOff: []int64{offs[2]}, reason: "trailing length",
+		},
+		{
+			name: "unknown interface", in: patch(offs[3]+8, 7),
+			offs: slices.Delete(slices.Clone(offs), 3, 4), skipped: []int64{blockEnd(3) - offs[3]}, dmgOff: []int64{offs[3]}, reason: "names interface 7",
+		},
+		{
+			name: "junk between blocks", in: insert(offs[2], bytes.Repeat([]byte{0xff}, 13)),
+			offs: []int64{offs[0], offs[1], offs[2] + 13, offs[3] + 13, offs[4] + 13}, skipped: []int64{13}, dmgOff: []int64{offs[2]}, reason: "bad pcapng block length",
+		},
+		{
+			name: "nothing readable after", in: slices.Concat(good, bytes.Repeat([]byte{0xff}, 40)),
+			offs: offs, skipped: []int64{0}, dmgOff: []int64{end}, reason: "no readable block after it",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cis, datas, dmg := resyncRead(t, tt.in, true)
+			var got []int64
+			for i, ci := range cis {
+				got = append(got, ci.Offset)
+				if ci.Frame != uint64(i+1) || int(ci.OrigLen) != len(datas[i]) {
+					t.Errorf("record %d: %+v, %d bytes", i, ci, len(datas[i]))
+				}
+			}
+			if !slices.Equal(got, tt.offs) {
+				t.Fatalf("records at %v, want %v (damage %v)", got, tt.offs, dmg)
+			}
+			if len(dmg) != len(tt.skipped) {
+				t.Fatalf("damage %v, want %d", dmg, len(tt.skipped))
+			}
+			for i, d := range dmg {
+				if d.Skipped != tt.skipped[i] || d.Offset != tt.dmgOff[i] || !strings.Contains(d.Error(), tt.reason) {
+					t.Errorf("damage %d: %v (skipped %d); want offset %d, skipped %d, reason %q", i, d, d.Skipped, tt.dmgOff[i], tt.skipped[i], tt.reason)
+				}
+			}
+		})
+	}
+	t.Run("without resync the input ends", func(t *testing.T) {
+		cis, _, dmg := resyncRead(t, patch(offs[3]+8, 7), false)
+		if len(cis) != 3 || len(dmg) != 1 || dmg[0].Skipped != 0 || dmg[0].Offset != offs[3] {
+			t.Errorf("%d frames, damage %v", len(cis), dmg)
+		}
+	})
+}
