@@ -59,11 +59,17 @@ func (r *Reader) joinedHeader(start int64) error {
 	if !r.resync {
 		return r.fail(start, reason)
 	}
+	r.off += r.takeHeader()
+	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: pcapFileHeaderLen}
+}
+
+// takeHeader applies the pcap file header at the head of the
+// bufio.Reader and passes over it; it returns its length.
+func (r *Reader) takeHeader() int64 {
 	h, _ := r.br.Peek(pcapFileHeaderLen)
 	r.pcap.parseHeader(h)
 	_, _ = r.br.Discard(pcapFileHeaderLen)
-	r.off += pcapFileHeaderLen
-	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: pcapFileHeaderLen}
+	return pcapFileHeaderLen
 }
 
 // resyncPcap passes over the bytes at the head of the bufio.Reader, one
@@ -74,31 +80,37 @@ func (r *Reader) joinedHeader(start int64) error {
 func (r *Reader) resyncPcap() (int64, error) {
 	st := &r.pcap
 	st.win, st.used = nil, 0
-	skipped, _ := r.br.Discard(1)
-	total := int64(skipped)
+	n, err := r.skipTo(1, st.scan)
+	if err == nil {
+		if h, _ := r.br.Peek(pcapFileHeaderLen); isPcapHeader(h) {
+			n += r.takeHeader()
+		}
+	}
+	return n, err
+}
+
+// skipTo passes over skip bytes at the head of the bufio.Reader, then on
+// until scan finds a place to read on from in the buffered window (see
+// pcapState.scan). It returns the bytes passed over, and the read error
+// (io.EOF) when the input ends first.
+func (r *Reader) skipTo(skip int, scan func(w []byte, atEnd bool) (i int, found, more bool)) (int64, error) {
+	n, _ := r.br.Discard(skip)
+	total := int64(n)
 	for {
 		w, err := r.br.Peek(bufSize)
 		atEnd := err != nil
-		i, found, more := st.scan(w, atEnd)
-		if found && i+pcapFileHeaderLen <= len(w) && isPcapHeader(w[i:]) {
-			_, _ = r.br.Discard(i)
-			st.parseHeader(w[i : i+pcapFileHeaderLen])
-			_, _ = r.br.Discard(pcapFileHeaderLen)
-			total += int64(i + pcapFileHeaderLen)
-			return total, nil
-		}
-		if found {
-			_, _ = r.br.Discard(i)
-			return total + int64(i), nil
-		}
-		if atEnd && !more {
+		i, found, more := scan(w, atEnd)
+		if atEnd && !found && !more {
 			n, _ := r.br.Discard(len(w))
 			return total + int64(n), err
 		}
-		// Keep the candidate that needs a longer look at the head of the
-		// window, or the tail that may start a header.
+		// The place found, or the candidate that needs a longer look at
+		// the head of the window, or the tail that may start a header.
 		n, _ := r.br.Discard(i)
 		total += int64(n)
+		if found {
+			return total, nil
+		}
 	}
 }
 
@@ -206,23 +218,7 @@ func (r *Reader) damagedBlock(start, pos int64, reason error) error {
 // another plausible block header or by the end of the input. It returns
 // the bytes passed over, and io.EOF when the input ends first.
 func (r *Reader) resyncPcapng(skip int) (int64, error) {
-	n, _ := r.br.Discard(skip)
-	total := int64(n)
-	for {
-		w, err := r.br.Peek(bufSize)
-		atEnd := err != nil
-		i, found, more := r.ng.scan(w, atEnd)
-		if found {
-			_, _ = r.br.Discard(i)
-			return total + int64(i), nil
-		}
-		if atEnd && !more {
-			n, _ := r.br.Discard(len(w))
-			return total + int64(n), err
-		}
-		n, _ := r.br.Discard(i)
-		total += int64(n)
-	}
+	return r.skipTo(skip, r.ng.scan)
 }
 
 // scan is pcapState.scan for pcapng blocks.
