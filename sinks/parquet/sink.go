@@ -231,48 +231,33 @@ func (s *Sink) Close(aborted bool) error {
 			s.err = s.finishTables()
 		}
 		if s.err == nil {
-			// Every file's encoder finishes concurrently; commit waits.
-			var errs []error
-			for _, w := range all {
-				if err := w.finish(); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			s.err = joinErrs(errs)
+			// Every file's encoder finishes concurrently; seal waits.
+			s.err = forEach(all, (*tableWriter).finish)
 		}
 		if s.err == nil {
 			// All or nothing: every file of every table is written out and
 			// closed before any is renamed into place, so a failure (a full
 			// disk) leaves none of this run's files, and an --overwrite'd
 			// dataset as it was.
-			var errs []error
-			for _, w := range all {
-				if err := w.seal(); err != nil {
-					errs = append(errs, err)
-				}
-			}
-			s.err = joinErrs(errs)
+			s.err = forEach(all, (*tableWriter).seal)
 		}
 		if s.err == nil {
-			var errs []error
 			written := map[string]bool{}
-			for _, w := range all {
-				if err := w.commit(written); err != nil {
-					errs = append(errs, err)
-				}
+			err := forEach(all, func(w *tableWriter) error { return w.commit(written) })
+			if err == nil {
+				err = removeStale(s.stale, written)
 			}
-			if len(errs) == 0 {
-				errs = append(errs, removeStale(s.stale, written))
-			}
-			return joinErrs(errs)
+			return err
 		}
 	}
+	return errors.Join(s.err, forEach(all, (*tableWriter).abort))
+}
+
+// forEach calls fn on every writer of ws and joins the errors.
+func forEach(ws []*tableWriter, fn func(*tableWriter) error) error {
 	var errs []error
-	if s.err != nil {
-		errs = append(errs, s.err)
-	}
-	for _, w := range all {
-		if err := w.abort(); err != nil {
+	for _, w := range ws {
+		if err := fn(w); err != nil {
 			errs = append(errs, err)
 		}
 	}
