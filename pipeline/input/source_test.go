@@ -237,3 +237,70 @@ func TestSourceCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestSourceReadsOn reads an input with junk between two records and a cut
+// last record, alone, beside another with --jobs, and merged: every
+// readable record is delivered, both damaged places are recorded, and
+// reading is said to have stopped at the last. With Strict the first
+// damage ends the run.
+func TestSourceReadsOn(t *testing.T) {
+	dir := t.TempDir()
+	var recs []rec
+	for i := range 6 {
+		recs = append(recs, rec{sec: 1700000000 + uint32(i), data: frame(40, byte(i))})
+	}
+	full := pcapFile(le, magicMicro, 65535, 1, recs...)
+	at := int64(24 + 2*(16+40)) // the third record
+	bad := slices.Concat(full[:at], bytes.Repeat([]byte{0xff}, 9), full[at:len(full)-5])
+	writeFile(t, filepath.Join(dir, "bad.pcap"), bad)
+	writeFile(t, filepath.Join(dir, "good.pcap"), full)
+	paths := []string{filepath.Join(dir, "bad.pcap"), filepath.Join(dir, "good.pcap")}
+	for _, tc := range []struct {
+		name string
+		opts Options
+	}{
+		{"sequential", Options{}},
+		{"jobs", Options{Jobs: 2}},
+		{"merge", Options{Merge: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := NewSource(paths, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink, inputs, err := runSource(t, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sink.pkts) != 5+6 {
+				t.Errorf("%d packets delivered, want 11", len(sink.pkts))
+			}
+			in := inputs.Get(0)
+			if in.Packets != 5 || in.Damages != 2 || in.SkippedBytes != 9 || in.ReadOn() {
+				t.Fatalf("input %+v", in)
+			}
+			text := in.DamageText()
+			for _, want := range []string{"frame 3 at byte offset 136", "skipped 9 bytes", "2 damaged places in all", "reading stopped at the last, frame 6 at byte offset"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("damage %q does not say %q", text, want)
+				}
+			}
+			if inputs.Get(1).Damage != nil {
+				t.Errorf("good input damaged: %v", inputs.Get(1).Damage)
+			}
+		})
+	}
+	t.Run("strict", func(t *testing.T) {
+		src, err := NewSource(paths, Options{Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sink, inputs, err := runSource(t, src)
+		if err == nil || !strings.Contains(err.Error(), "frame 3 at byte offset 136") || strings.Contains(err.Error(), "skipped") {
+			t.Fatalf("err = %v, want the first damage, not read on", err)
+		}
+		if len(sink.pkts) > 2 || inputs.Get(0).Damages != 1 {
+			t.Errorf("%d packets, input %+v", len(sink.pkts), inputs.Get(0))
+		}
+	})
+}
