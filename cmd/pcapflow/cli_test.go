@@ -113,12 +113,13 @@ func TestDamagedInputReadsOn(t *testing.T) {
 		data    []byte
 		strict  bool
 		packets int64
+		skipped int64
 		damage  string
 	}{
-		{"corrupt record header", corrupt, false, 49, "frame 20 at byte offset 1468: captured length 2147483647 is over the 262144-byte limit; skipped 76 bytes to the next readable record, at byte offset 1544"},
-		{"corrupt record header, strict", corrupt, true, 19, "frame 20 at byte offset 1468"},
-		{"joined with cat", joined, false, 80, "frame 51 at byte offset 3824: a pcap file header inside the capture (files joined with cat?); skipped 24 bytes"},
-		{"joined with cat, strict", joined, true, 50, "frame 51 at byte offset 3824"},
+		{"corrupt record header", corrupt, false, 49, 76, "frame 20 at byte offset 1468: captured length 2147483647 is over the 262144-byte limit; skipped 76 bytes to the next readable record, at byte offset 1544"},
+		{"corrupt record header, strict", corrupt, true, 19, 0, "frame 20 at byte offset 1468"},
+		{"joined with cat", joined, false, 80, 24, "frame 51 at byte offset 3824: a pcap file header inside the capture (files joined with cat?); skipped 24 bytes"},
+		{"joined with cat, strict", joined, true, 50, 0, "frame 51 at byte offset 3824"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := filepath.Join(t.TempDir(), "in.pcap")
@@ -143,13 +144,15 @@ func TestDamagedInputReadsOn(t *testing.T) {
 				Files []struct {
 					Status, Damage string
 					Packets        int64
+					Places         int   `json:"damaged_places"`
+					Skipped        int64 `json:"skipped_bytes"`
 				} `json:"files"`
 			}
 			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 				t.Fatal(err)
 			}
-			if f := rep.Files[0]; f.Packets != tc.packets || f.Status != "damaged" || !strings.Contains(f.Damage, tc.damage) {
-				t.Errorf("report %+v, want %d packets and damage %q", f, tc.packets, tc.damage)
+			if f := rep.Files[0]; f.Packets != tc.packets || f.Status != "damaged" || !strings.Contains(f.Damage, tc.damage) || f.Places != 1 || f.Skipped != tc.skipped {
+				t.Errorf("report %+v, want %d packets, damage %q, 1 place, %d bytes skipped", f, tc.packets, tc.damage, tc.skipped)
 			}
 		})
 	}

@@ -14,6 +14,9 @@ type inputSummary struct {
 	LinkTypes   []uint16 `json:"link_types"`
 	Status      string   `json:"status"` // "ok" or "damaged"
 	Damage      string   `json:"damage,omitempty"`
+	// DamagedPlaces and SkippedBytes: see pipeline.Input.
+	DamagedPlaces int   `json:"damaged_places,omitempty"`
+	SkippedBytes  int64 `json:"skipped_bytes,omitempty"`
 }
 
 func summarizeInput(in pipeline.Input) inputSummary {
@@ -27,6 +30,7 @@ func summarizeInput(in pipeline.Input) inputSummary {
 	if in.Damage != nil {
 		s.Status = "damaged"
 		s.Damage = in.DamageText()
+		s.DamagedPlaces, s.SkippedBytes = in.Damages, in.SkippedBytes
 	}
 	return s
 }

@@ -25,6 +25,10 @@ type File struct {
 	// Status is "ok" or "damaged" (the total is "damaged" when any input is).
 	Status string `json:"status"`
 	Damage string `json:"damage,omitempty"`
+	// DamagedPlaces counts the places found broken and SkippedBytes the
+	// bytes passed over to read on after them (see pipeline.Input).
+	DamagedPlaces int   `json:"damaged_places,omitempty"`
+	SkippedBytes  int64 `json:"skipped_bytes,omitempty"`
 
 	LinkTypes []LinkCount `json:"link_types"`
 	Packets   int64       `json:"packets"`
@@ -132,12 +136,16 @@ func (s *Sink) build() *Report {
 	total.finish()
 	var maxSnap uint32
 	damaged := false
+	var places int
+	var skipped int64
 	for i, in := range s.opts.Inputs.All() {
 		a := s.fileAcc(i)
 		f := a.file(in.Name)
 		f.Format, f.Compression, f.Status = in.Format, in.Compression, "ok"
 		if in.Damage != nil {
 			f.Status, f.Damage = "damaged", in.DamageText()
+			f.DamagedPlaces, f.SkippedBytes = in.Damages, in.SkippedBytes
+			places, skipped = places+in.Damages, skipped+in.SkippedBytes
 			damaged = true
 		}
 		if s.opts.Snaplen != nil {
@@ -151,6 +159,7 @@ func (s *Sink) build() *Report {
 	r.Total.Status = "ok"
 	if damaged {
 		r.Total.Status = "damaged"
+		r.Total.DamagedPlaces, r.Total.SkippedBytes = places, skipped
 	}
 	r.Total.Snaplen = maxSnap
 	if s.opts.Top > 0 {
