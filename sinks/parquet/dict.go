@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"net/netip"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pcapflow/pcapflow/internal/splitmix"
 )
 
@@ -111,12 +110,12 @@ type dictKey interface {
 	hash() uint64
 }
 
-// keyedDict is one dictionary column: its index builder, the row group's
-// values and the table from keys to their indices. A new row group
-// invalidates every slot at once by moving to the next generation.
+// keyedDict is the dictionary of one or two columns (a pair such as
+// src_ip and dst_ip shares one, see dictCol.bind): the row group's values
+// and the table from keys to their indices. A new row group invalidates
+// every slot at once by moving to the next generation.
 type keyedDict[K dictKey] struct {
 	dictValues
-	b       *array.Int32Builder
 	slots   []dictSlot[K]
 	shift   uint // 64 - log2(len(slots))
 	n       int  // slots of the current generation
@@ -125,8 +124,8 @@ type keyedDict[K dictKey] struct {
 	hasLast bool
 }
 
-func newKeyedDict[K dictKey](b *array.Int32Builder) *keyedDict[K] {
-	d := &keyedDict[K]{b: b}
+func newKeyedDict[K dictKey]() *keyedDict[K] {
+	d := &keyedDict[K]{}
 	d.slots, d.shift = make([]dictSlot[K], 64), 64-6
 	d.restart()
 	return d
@@ -216,14 +215,6 @@ func (d *keyedDict[K]) grow() {
 		d.slots[i] = s
 	}
 }
-
-// appendIndex appends index i to the column, which must have room (the
-// packets appender reserves its builders ahead: see
-// packetsAppender.reserve).
-func (d *keyedDict[K]) appendIndex(i int32) { d.b.UnsafeAppend(i) }
-
-// appendNull appends a null to the column, which must have room.
-func (d *keyedDict[K]) appendNull() { d.b.UnsafeAppendBoolToBitmap(false) }
 
 // strKey is the key of a string value: the string itself.
 type strKey string

@@ -19,13 +19,16 @@ type flowEntry struct {
 	id   uint64 // flow id
 	gen  uint32 // row group generation
 	comm int32
-	// ip holds the src_ip and dst_ip indices per side: a flow's packets
-	// carry its two addresses, the sender's first (see flows.Table.Observe).
-	ip [2][2]int32
+	// addr holds the index of each side's own address in the dictionary
+	// src_ip and dst_ip share: a flow's packets carry its two addresses,
+	// the sender's first (see flows.Table.Observe), so a side's address is
+	// the src_ip of its packets and the dst_ip of the other side's.
+	addr [2]int32
 	// mac holds the hardware addresses seen with the originator (0) and
-	// the responder (1) as sender, and macIdx their eth_src and eth_dst
-	// indices; a flow whose frames carry others is looked up per row.
-	macIdx [2][2]int32
+	// the responder (1) as sender, and macIdx their indices in the
+	// dictionary eth_src and eth_dst share; a flow whose frames carry
+	// others is looked up per row.
+	macIdx [2]int32
 	dir    [2]int16
 	mac    [2][6]byte
 }
@@ -52,8 +55,7 @@ func (c *flowCache) get(slot int32, id uint64, gen uint32) *flowEntry {
 	c.entries.Grow(int(slot))
 	e := c.entries.At(int(slot))
 	if e.id != id || e.gen != gen {
-		*e = flowEntry{id: id, gen: gen, comm: -1, dir: [2]int16{-1, -1},
-			ip: [2][2]int32{{-1, -1}, {-1, -1}}, macIdx: [2][2]int32{{-1, -1}, {-1, -1}}}
+		*e = flowEntry{id: id, gen: gen, comm: -1, dir: [2]int16{-1, -1}, addr: [2]int32{-1, -1}, macIdx: [2]int32{-1, -1}}
 	}
 	return e
 }
@@ -92,39 +94,38 @@ func sideOf(d flows.Direction) int {
 // appendFlowMACs appends the row's hardware addresses through e (side s):
 // the sender's is the side's own, the receiver's the other side's.
 func (a *packetsAppender) appendFlowMACs(e *flowEntry, s int, src, dst [6]byte) {
-	a.ethSrc.d.appendIndex(a.flowMAC(e, s, 0, src, &a.ethSrc))
-	a.ethDst.d.appendIndex(a.flowMAC(e, 1-s, 1, dst, &a.ethDst))
+	a.ethSrc.appendIndex(a.flowMAC(e, s, src, &a.ethSrc))
+	a.ethDst.appendIndex(a.flowMAC(e, 1-s, dst, &a.ethDst))
 }
 
-// flowMAC returns the index of m in column c (col 0 for eth_src, 1 for
-// eth_dst) as side s's hardware address, kept in e when m is the side's
-// (or the first the side shows).
-func (a *packetsAppender) flowMAC(e *flowEntry, s, col int, m [6]byte, c *macColumn) int32 {
+// flowMAC returns the index of m as side s's hardware address, kept in e
+// when m is the side's (or the first the side shows); c is the column the
+// row puts it in.
+func (a *packetsAppender) flowMAC(e *flowEntry, s int, m [6]byte, c *macColumn) int32 {
 	idx := &e.macIdx[s]
 	if e.mac[s] != m {
-		if idx[0] >= 0 || idx[1] >= 0 {
+		if *idx >= 0 {
 			// The side showed another address: not kept.
 			return c.index(m, a.scratch[:])
 		}
 		e.mac[s] = m
 	}
-	if idx[col] < 0 {
-		idx[col] = c.index(m, a.scratch[:])
+	if *idx < 0 {
+		*idx = c.index(m, a.scratch[:])
 	}
-	return idx[col]
+	return *idx
 }
 
 // appendFlowAddrs appends the row's IP addresses through e (side s).
 func (a *packetsAppender) appendFlowAddrs(e *flowEntry, s int, src, dst netip.Addr) {
-	ip := &e.ip[s]
-	if ip[0] < 0 {
-		ip[0] = a.srcIP.index(src, a.scratch[:])
+	if e.addr[s] < 0 {
+		e.addr[s] = a.srcIP.index(src, a.scratch[:])
 	}
-	a.srcIP.d.appendIndex(ip[0])
-	if ip[1] < 0 {
-		ip[1] = a.dstIP.index(dst, a.scratch[:])
+	a.srcIP.appendIndex(e.addr[s])
+	if e.addr[1-s] < 0 {
+		e.addr[1-s] = a.dstIP.index(dst, a.scratch[:])
 	}
-	a.dstIP.d.appendIndex(ip[1])
+	a.dstIP.appendIndex(e.addr[1-s])
 }
 
 // appendFlowNames appends the row's Community ID and direction through e
@@ -133,14 +134,14 @@ func (a *packetsAppender) appendFlowNames(e *flowEntry, s int, comm string, dir 
 	if e.comm < 0 {
 		e.comm = a.communityID.index(comm)
 	}
-	a.communityID.d.appendIndex(e.comm)
+	a.communityID.appendIndex(e.comm)
 	if e.dir[s] < 0 {
 		i := a.direction.index(dir.String())
 		if i > math.MaxInt16 {
-			a.direction.d.appendIndex(i)
+			a.direction.appendIndex(i)
 			return
 		}
 		e.dir[s] = int16(i)
 	}
-	a.direction.d.appendIndex(int32(e.dir[s]))
+	a.direction.appendIndex(int32(e.dir[s]))
 }

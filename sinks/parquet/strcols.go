@@ -12,43 +12,63 @@ import (
 // dictionary indices (an int32 builder, when it has the schema of
 // indexSchema, as the sink's files do).
 
-// strColumn is a string column keyed by the string itself.
-type strColumn struct {
+// dictCol is what the three kinds of string column share: a plain string
+// builder, or a dictionary and the column's own builder of indices into
+// it.
+type dictCol[K dictKey] struct {
 	sb *array.StringBuilder
-	d  *keyedDict[strKey]
+	d  *keyedDict[K]
+	b  *array.Int32Builder
 }
 
-// addrColumn is a column of IP addresses.
-type addrColumn struct {
-	sb *array.StringBuilder
-	d  *keyedDict[addrKey]
-}
-
-// macColumn is a column of Ethernet addresses, "aa:bb:cc:dd:ee:ff".
-type macColumn struct {
-	sb *array.StringBuilder
-	d  *keyedDict[macKey]
-}
-
-// bindString binds c to builder b; a dictionary column is added to dicts.
-func bindString[K dictKey](b array.Builder, sb **array.StringBuilder, d **keyedDict[K], dicts *[]dictColumn) {
+// bind binds c to builder b: a string builder, or an index builder whose
+// dictionary is shared (the other column of a pair such as src_ip and
+// dst_ip, which repeat the same addresses) or, when shared is nil, new.
+// A dictionary column is added to dicts. It returns c's dictionary.
+func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictColumn) *keyedDict[K] {
 	switch b := b.(type) {
 	case *array.StringBuilder:
-		*sb = b
+		c.sb = b
 	case *array.Int32Builder:
-		*d = newKeyedDict[K](b)
-		*dicts = append(*dicts, *d)
+		if shared == nil {
+			shared = newKeyedDict[K]()
+		}
+		c.d, c.b = shared, b
+		*dicts = append(*dicts, shared)
 	default:
 		panic("parquet: string column bound to a " + b.Type().String() + " builder")
 	}
+	return c.d
 }
+
+// appendIndex appends index i to the column, which must have room (the
+// packets appender reserves its builders ahead: see rowRoom).
+func (c *dictCol[K]) appendIndex(i int32) { c.b.UnsafeAppend(i) }
+
+// appendNull appends a null to the column, which must have room.
+func (c *dictCol[K]) appendNull() {
+	if c.d == nil {
+		c.sb.AppendNull()
+	} else {
+		c.b.UnsafeAppendBoolToBitmap(false)
+	}
+}
+
+// strColumn is a string column keyed by the string itself.
+type strColumn struct{ dictCol[strKey] }
+
+// addrColumn is a column of IP addresses.
+type addrColumn struct{ dictCol[addrKey] }
+
+// macColumn is a column of Ethernet addresses, "aa:bb:cc:dd:ee:ff".
+type macColumn struct{ dictCol[macKey] }
 
 func (c *strColumn) append(s string) {
 	if c.d == nil {
 		putString(c.sb, s)
 		return
 	}
-	c.d.appendIndex(c.index(s))
+	c.appendIndex(c.index(s))
 }
 
 // index returns the dictionary index of s (dictionary columns only).
@@ -61,20 +81,12 @@ func (c *strColumn) index(s string) int32 {
 	return idx
 }
 
-func (c *strColumn) appendNull() {
-	if c.d == nil {
-		c.sb.AppendNull()
-	} else {
-		c.d.appendNull()
-	}
-}
-
 func (c *addrColumn) append(a netip.Addr, scratch []byte) {
 	if c.d == nil {
 		putBytes(c.sb, a.AppendTo(scratch[:0]))
 		return
 	}
-	c.d.appendIndex(c.index(a, scratch))
+	c.appendIndex(c.index(a, scratch))
 }
 
 // index returns the dictionary index of a (dictionary columns only).
@@ -87,20 +99,12 @@ func (c *addrColumn) index(a netip.Addr, scratch []byte) int32 {
 	return idx
 }
 
-func (c *addrColumn) appendNull() {
-	if c.d == nil {
-		c.sb.AppendNull()
-	} else {
-		c.d.appendNull()
-	}
-}
-
 func (c *macColumn) append(m [6]byte, scratch []byte) {
 	if c.d == nil {
 		putBytes(c.sb, formatMAC(scratch[:0], m))
 		return
 	}
-	c.d.appendIndex(c.index(m, scratch))
+	c.appendIndex(c.index(m, scratch))
 }
 
 // macKeyOf returns the key of hardware address m.
@@ -116,14 +120,6 @@ func (c *macColumn) index(m [6]byte, scratch []byte) int32 {
 		idx = insert(c.d, slot, k, formatMAC(scratch[:0], m))
 	}
 	return idx
-}
-
-func (c *macColumn) appendNull() {
-	if c.d == nil {
-		c.sb.AppendNull()
-	} else {
-		c.d.appendNull()
-	}
 }
 
 // formatMAC appends m to s as six colon-separated lower-case hex pairs.
