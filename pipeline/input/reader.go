@@ -131,7 +131,8 @@ func (r *Reader) Close() {
 // ReadPacket appends the next frame to b with Input set to id. It returns
 // io.EOF at the clean end of the input, ErrBatchFull (consuming nothing) when
 // the frame does not fit in b, and a *pipeline.Damage when the input is
-// broken; after io.EOF or damage it keeps returning the same error.
+// broken; after io.EOF or damage it keeps returning the same error, except
+// after damage it read on from (Skipped > 0, see SetResync).
 func (r *Reader) ReadPacket(b *pipeline.Batch, id pipeline.InputID) error {
 	if r.err != nil {
 		return r.err

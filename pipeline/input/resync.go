@@ -26,10 +26,9 @@ const maxResyncGap = 366 * 24 * 3600
 const maxOrigLen = 16 << 20
 
 // SetResync makes the reader read on after a damaged pcap record header
-// or pcapng block:
-// ReadPacket then returns a *pipeline.Damage whose Skipped says how many
-// bytes it passed over, and the next call reads the record found there.
-// Without it (the default), damage ends the input.
+// or pcapng block: ReadPacket then returns a *pipeline.Damage whose
+// Skipped says how many bytes it passed over, and the next call reads the
+// record found there. Without it (the default), damage ends the input.
 func (r *Reader) SetResync(on bool) { r.resync = on }
 
 // damagedRecord handles the record header at start (at the head of the
