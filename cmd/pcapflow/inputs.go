@@ -220,8 +220,11 @@ func (f *inputFlags) failed(inputs *pipeline.Inputs) []string {
 func (f *inputFlags) finish(w io.Writer, inputs *pipeline.Inputs) error {
 	for _, in := range inputs.Damaged() {
 		kept := "packets before it were kept"
-		if in.ReadOn() {
+		switch {
+		case in.ReadOn():
 			kept = "every record that reads as one was kept"
+		case in.Damages > 1:
+			kept = "every record that reads as one before the last was kept"
 		}
 		fmt.Fprintf(w, "pcapflow: %s: damaged: %s (%s)\n", in.Name, in.DamageText(), kept)
 	}
