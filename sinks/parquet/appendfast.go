@@ -9,7 +9,7 @@ import (
 // The Append methods of arrow-go's builders reserve room before every
 // value, through calls the compiler does not inline. The packets appender
 // reserves its builders ahead and appends with their unchecked appends
-// (see packetsAppender.reserve); its plain string columns, whose value
+// (see rowRoom); its plain string columns, whose value
 // bytes need room too, check for it inline and append without reserving,
 // or take the ordinary path, which grows the builder. The values and
 // validity bits are the same either way.
