@@ -132,25 +132,48 @@ func (st *pcapState) scan(w []byte, atEnd bool) (i int, found, more bool) {
 		if !ok {
 			continue
 		}
-		next := i + st.recLen + int(caplen)
-		switch {
-		case next == len(w) && atEnd:
-			return i, true, false // the last record of the input
-		case next+st.recLen <= len(w):
-			if _, ok := st.plausible(w[next:]); ok {
-				return i, true, false
+		end := i + st.recLen + int(caplen)
+		sound := func() bool { return true }
+		next := func(h []byte) bool {
+			if len(h) < st.recLen {
+				return false
 			}
-		case atEnd:
-			// The record would run past the end of the input.
-		case i > 0:
-			return i, false, true
-		default:
-			// Even at the head of a full window the next header lies
-			// beyond it: take the one header.
-			return i, true, false
+			_, ok := st.plausible(h)
+			return ok
+		}
+		if stop, found, more := judge(w, i, end, st.recLen, atEnd, sound, next); stop {
+			return i, found, more
 		}
 	}
 	return i, false, !atEnd
+}
+
+// judge decides on a candidate found at i in window w (the rest of the
+// input when atEnd) whose record or block would end at end: sound reports
+// whether it holds together in itself, next whether the look bytes from
+// end read as another header. It returns stop with found, or stop with
+// more to look again once i is the window's head; else the scan goes on.
+func judge(w []byte, i, end, look int, atEnd bool, sound func() bool, next func([]byte) bool) (stop, found, more bool) {
+	switch {
+	case end+look <= len(w) || atEnd && end <= len(w):
+		if !sound() {
+			return false, false, false
+		}
+		if end == len(w) {
+			return true, true, false // the last of the input
+		}
+		ok := next(w[end:])
+		return ok, ok, false
+	case atEnd:
+		// It would run past the end of the input.
+		return false, false, false
+	case i > 0:
+		return true, false, true
+	default:
+		// Even at the head of a full window it ends beyond it: take its
+		// header alone.
+		return true, true, false
+	}
 }
 
 // plausible reports whether h starts with a record header this file could
@@ -228,25 +251,13 @@ func (st *ngState) scan(w []byte, atEnd bool) (i int, found, more bool) {
 			continue
 		}
 		end := i + int(total)
-		switch {
-		case end+ngPeek <= len(w) || atEnd && end <= len(w):
-			if o.Uint32(w[end-4:]) != total {
-				continue
-			}
-			if end == len(w) {
-				return i, true, false // the last block of the input
-			}
-			if _, _, ok := st.plausibleBlock(w[end:], false); ok {
-				return i, true, false
-			}
-		case atEnd:
-			// The block would run past the end of the input.
-		case i > 0:
-			return i, false, true
-		default:
-			// Even at the head of a full window the block ends beyond
-			// it: take its header.
-			return i, true, false
+		sound := func() bool { return o.Uint32(w[end-4:]) == total } // its trailing length
+		next := func(h []byte) bool {
+			_, _, ok := st.plausibleBlock(h, false)
+			return ok
+		}
+		if stop, found, more := judge(w, i, end, ngPeek, atEnd, sound, next); stop {
+			return i, found, more
 		}
 	}
 	return i, false, !atEnd
