@@ -36,18 +36,27 @@ func (r *Reader) SetResync(on bool) { r.resync = on }
 // readable record after it, the input ends there; else the reader is
 // moved to the next record that reads as one.
 func (r *Reader) damagedRecord(start int64, reason error) error {
+	return r.readOnAfter(start, start, reason, "record", r.resyncPcap)
+}
+
+// readOnAfter handles the damage at start found for reason, with the
+// stream at pos: without resync the input ends there; else resync passes
+// over bytes from pos to the next what (record or block) that reads as
+// one, and the damage says how far it went, or, with nothing readable
+// after it, ends the input.
+func (r *Reader) readOnAfter(start, pos int64, reason error, what string, resync func() (int64, error)) error {
 	if !r.resync {
 		return r.fail(start, reason)
 	}
-	skipped, err := r.resyncPcap()
-	r.off += skipped
+	n, err := resync()
+	r.off = pos + n
 	if err != nil {
 		if err == io.EOF {
-			return r.fail(start, fmt.Errorf("%w; no readable record after it", reason))
+			return r.fail(start, fmt.Errorf("%w; no readable %s after it", reason, what))
 		}
 		return r.fail(r.off, r.streamFailure(err))
 	}
-	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: skipped}
+	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: r.off - start}
 }
 
 // joinedHeader handles a pcap file header found where the record header
@@ -217,22 +226,11 @@ func isPcapHeader(h []byte) bool {
 // input ends there; else the reader is moved to the next block that reads
 // as one.
 func (r *Reader) damagedBlock(start, pos int64, reason error) error {
-	if !r.resync {
-		return r.fail(start, reason)
-	}
 	skip := 0
 	if pos == start {
 		skip = 1 // the damaged block's first byte
 	}
-	n, err := r.resyncPcapng(skip)
-	r.off = pos + n
-	if err != nil {
-		if err == io.EOF {
-			return r.fail(start, fmt.Errorf("%w; no readable block after it", reason))
-		}
-		return r.fail(r.off, r.streamFailure(err))
-	}
-	return &pipeline.Damage{Frame: r.frame + 1, Offset: start, Err: reason, Skipped: r.off - start}
+	return r.readOnAfter(start, pos, reason, "block", func() (int64, error) { return r.resyncPcapng(skip) })
 }
 
 // resyncPcapng passes over skip bytes, then on until a block that is
