@@ -154,13 +154,11 @@ func (s *Source) drain(ctx context.Context, em *pipeline.Emitter, emit emitFunc,
 			if ctx.Err() != nil { // interrupted, not damaged
 				return context.Cause(ctx)
 			}
-			if readOn(err) {
-				if err := s.damaged(st, err, tab); err != nil {
-					return err
-				}
-				continue
+			// Damage the reader read on after is recorded, and the
+			// reading goes on (unless Strict makes it end the run).
+			if derr := s.damaged(st, err, tab); derr != nil || !readOn(err) {
+				return derr
 			}
-			return s.damaged(st, err, tab)
 		}
 	}
 }
