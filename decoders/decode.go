@@ -164,6 +164,8 @@ type Decoder struct {
 	// fragment (offset 0, more fragments follow), whose length fields may
 	// describe more bytes than the fragment holds.
 	firstFragment bool
+	// pwDepth counts the MPLS pseudowires decoded in the current frame.
+	pwDepth int
 	// tunnel records problems of the current frame's GTP-U, GTP-C or PFCP
 	// content, for the stage's counters.
 	tunnel tunnelProblem
@@ -196,6 +198,7 @@ const (
 func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipeline.Decoded) {
 	out.Reset()
 	d.tunnel = 0
+	d.pwDepth = 0
 	d.cut = uint64(origLen) > uint64(len(data))
 	switch linkType {
 	case LinkEthernet:

@@ -502,6 +502,7 @@ func fixtures(tb testing.TB) []fixture {
 		add(fixture{name: "eth-ipv4-tcp-cut-after-ports", link: 1, data: full[:14+20+6], orig: uint32(len(full)), want: p})
 	}
 	fs = append(fs, tunnelFixtures(tb)...)
+	fs = append(fs, encapFixtures(tb)...)
 	for i := range fs {
 		fs[i].want.IPLen = declaredIPLen(fs[i].data, &fs[i].want)
 	}

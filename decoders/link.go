@@ -75,7 +75,8 @@ func (d *Decoder) decodeSLL2(data []byte, out *pipeline.Decoded) {
 }
 
 // decodeEtherType strips any number of VLAN tags starting at off (keeping the
-// first two ids) and decodes the network header that follows.
+// first two ids) and decodes what follows: IPv4, IPv6, ARP, an MPLS stack or
+// a PPPoE session (see encap.go).
 func (d *Decoder) decodeEtherType(data []byte, off int, etype uint16, out *pipeline.Decoded) {
 	for etype == etherDot1Q || etype == etherQinQ || etype == etherQinQ9 {
 		out.Layers |= pipeline.LayerVLAN
@@ -103,6 +104,10 @@ func (d *Decoder) decodeEtherType(data []byte, off int, etype uint16, out *pipel
 		d.decodeIPv6(data, off, false, out)
 	case etherARP:
 		d.decodeARP(data[off:], out)
+	case etherMPLS, etherMPLSMulti:
+		d.decodeMPLS(data, off, out)
+	case etherPPPoESession:
+		d.decodePPPoE(data, off, out)
 	}
 }
 

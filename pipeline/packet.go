@@ -64,6 +64,15 @@ const (
 	LayerInnerUDP
 	LayerInnerICMP
 	LayerInnerSCTP
+	// LayerMPLS: an MPLS label stack (Ethertype 0x8847 or 0x8848) sits
+	// between the link and what follows it.
+	LayerMPLS
+	// LayerPWEthernet: the MPLS stack carries an Ethernet frame (a
+	// pseudowire, RFC 4448); its headers follow.
+	LayerPWEthernet
+	// LayerPPPoE: a PPPoE session header (Ethertype 0x8864) and PPP
+	// protocol field sit between the link and the network header.
+	LayerPPPoE
 )
 
 // Has reports whether every bit of x is set in l.
@@ -119,6 +128,13 @@ type Decoded struct {
 	// tags were present (it may exceed 2; only the first two are kept).
 	VLAN    [2]uint16
 	NumVLAN uint8
+	// PWVLANs is how many of the NumVLAN tags belong to the Ethernet frame
+	// of an MPLS pseudowire (LayerPWEthernet); they follow the outer
+	// frame's tags.
+	PWVLANs uint8
+	// MPLSLabel is the outermost label of an MPLS stack (valid with
+	// LayerMPLS), tshark's first mpls.label.
+	MPLSLabel uint32
 
 	// IP is the outermost IP header's tuple with the transport ports.
 	IP  Flow

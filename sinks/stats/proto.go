@@ -19,6 +19,9 @@ const (
 	nRaw
 	nUnknownLink
 	nVLAN
+	nMPLS
+	nPPPoE
+	nPPP
 	nARP
 	nIPv4
 	nIPv6
@@ -58,7 +61,7 @@ const (
 // names, with gtp-u, gtp-c and non-ip spelled out).
 var nodeNames = [numNodes]string{
 	nEth: "eth", nSLL: "sll", nSLL2: "sll2", nNull: "null", nRaw: "raw", nUnknownLink: "unknown-link",
-	nVLAN: "vlan", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
+	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
 	nTCP: "tcp", nUDP: "udp", nICMP: "icmp", nICMPv6: "icmpv6", nSCTP: "sctp", nOtherIP: "other",
 	nGTPU: "gtp-u", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
 	nNTP: "ntp", nSNMP: "snmp", nSyslog: "syslog", nHTTP: "http", nTLS: "tls", nQUIC: "quic",
@@ -66,9 +69,10 @@ var nodeNames = [numNodes]string{
 	nBGP: "bgp", nRADIUS: "radius", nDiameter: "diameter",
 }
 
-// maxDepth bounds a path: link, two VLAN tags, IP, transport, GTP-U, inner
-// IP, inner transport, application.
-const maxDepth = 10
+// maxDepth bounds a path: link, two VLAN tags, MPLS, a pseudowire's
+// Ethernet and two VLAN tags, IP, transport, application (or GTP-U, inner IP
+// and inner transport).
+const maxDepth = 12
 
 // path is a protocol path, outermost first, padded with nNone. It is
 // comparable, so it keys a map without allocating.
@@ -121,9 +125,7 @@ func protoPath(d *pipeline.Decoded) path {
 	default:
 		b.add(nRaw)
 	}
-	for i := 0; i < int(d.NumVLAN) && i < 2; i++ {
-		b.add(nVLAN)
-	}
+	encapPath(&b, d)
 	switch {
 	case l.Has(pipeline.LayerIPv4):
 		b.add(nIPv4)
@@ -175,6 +177,29 @@ func protoPath(d *pipeline.Decoded) path {
 		b.add(nOtherIP)
 	}
 	return b.p
+}
+
+// encapPath adds the nodes between the link and the network header: VLAN
+// tags (two at most on each side of a pseudowire), an MPLS stack with the
+// Ethernet frame of a pseudowire, and PPPoE with PPP.
+func encapPath(b *pathBuilder, d *pipeline.Decoded) {
+	outer := int(d.NumVLAN) - int(d.PWVLANs)
+	for i := 0; i < outer && i < 2; i++ {
+		b.add(nVLAN)
+	}
+	if d.Layers.Has(pipeline.LayerMPLS) {
+		b.add(nMPLS)
+	}
+	if d.Layers.Has(pipeline.LayerPWEthernet) {
+		b.add(nEth)
+		for i := 0; i < int(d.PWVLANs) && i < 2; i++ {
+			b.add(nVLAN)
+		}
+	}
+	if d.Layers.Has(pipeline.LayerPPPoE) {
+		b.add(nPPPoE)
+		b.add(nPPP)
+	}
 }
 
 // innerPath adds the tunnelled packet's layers of a GTP-U G-PDU.

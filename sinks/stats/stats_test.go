@@ -43,6 +43,12 @@ func TestProtoPath(t *testing.T) {
 		{"unknown link", pipeline.Decoded{Flags: pipeline.FlagUnknownLink}, "unknown-link"},
 		{"tls", pipeline.Decoded{Layers: eth | ip4 | tcp, IP: flow(51000, 443), PayloadLen: 1}, "eth:ipv4:tcp:tls"},
 		{"quic", pipeline.Decoded{Layers: eth | ip4 | udp, IP: flow(443, 51000), PayloadLen: 1}, "eth:ipv4:udp:quic"},
+		{"mpls", pipeline.Decoded{Layers: eth | pipeline.LayerMPLS | ip4 | tcp, IP: flow(1, 2)}, "eth:mpls:ipv4:tcp"},
+		{"mpls ach", pipeline.Decoded{Layers: eth | pipeline.LayerMPLS, EtherType: 0x8847}, "eth:mpls:non-ip"},
+		{"vlan mpls pseudowire qinq", pipeline.Decoded{Layers: eth | pipeline.LayerVLAN | pipeline.LayerMPLS | pipeline.LayerPWEthernet | ip6 | udp,
+			NumVLAN: 3, PWVLANs: 2, IP: flow(1, 2)}, "eth:vlan:mpls:eth:vlan:vlan:ipv6:udp"},
+		{"pppoe", pipeline.Decoded{Layers: eth | pipeline.LayerPPPoE | ip4 | udp, IP: flow(1, 2)}, "eth:pppoes:ppp:ipv4:udp"},
+		{"pppoe lcp", pipeline.Decoded{Layers: eth | pipeline.LayerPPPoE, EtherType: 0x8864}, "eth:pppoes:ppp:non-ip"},
 		{"mdns both ports", pipeline.Decoded{Layers: eth | ip4 | udp, IP: flow(5353, 5353), PayloadLen: 1}, "eth:ipv4:udp:mdns"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
