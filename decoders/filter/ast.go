@@ -37,9 +37,10 @@ type castNode struct {
 	col       int
 }
 
-// tagNode is "vlan [id]" or "mpls [label]".
+// tagNode is "vlan [id]", "mpls [label]" or "pppoes [session]": a header
+// whose test moves the offsets of what follows.
 type tagNode struct {
-	mpls  bool
+	kind  tagKind
 	hasID bool
 	id    uint32
 	col   int
@@ -104,11 +105,19 @@ func (n castNode) String() string {
 	return s
 }
 
+// tagKind says which header a tagNode is.
+type tagKind uint8
+
+const (
+	tagVLAN tagKind = iota
+	tagMPLS
+	tagPPPoES
+)
+
+var tagNames = [...]string{tagVLAN: "vlan", tagMPLS: "mpls", tagPPPoES: "pppoes"}
+
 func (n tagNode) String() string {
-	s := "vlan"
-	if n.mpls {
-		s = "mpls"
-	}
+	s := tagNames[n.kind]
 	if n.hasID {
 		s += " " + strconv.FormatUint(uint64(n.id), 10)
 	}

@@ -7,12 +7,14 @@ import (
 )
 
 // compiler turns the AST into conds, tracking what libpcap tracks while it
-// generates code: how many bytes of VLAN tags and MPLS labels the filter has
-// stepped over so far (in parse order, whatever the parentheses).
+// generates code: how many bytes of VLAN tags, MPLS labels and PPPoE
+// headers the filter has stepped over so far (in parse order, whatever the
+// parentheses), and whether a "pppoes" made the link PPP.
 type compiler struct {
 	expr  string
 	shift int32
 	mpls  int
+	ppp   bool
 	needs needs
 	order []needs
 }
@@ -77,19 +79,55 @@ func (c *compiler) eq(b base, off int32, size uint8, k uint32) *cond {
 	return c.cmp(b, off, size, full(size), rEq, k)
 }
 
-// linkType tests that the link layer (or, after "mpls", the label stack)
-// carries Ethertype etype.
+// linkType tests that the link layer carries Ethertype etype. After "mpls"
+// the payload type is guessed from the IP version nibble and the bottom of
+// the label stack, as libpcap does (which refuses other protocols there:
+// see needMPLSProto);
+// after "pppoes" the PPP protocol field is compared with etype's PPP
+// number.
 func (c *compiler) linkType(etype uint32) *cond {
-	if c.mpls > 0 {
+	switch {
+	case c.mpls > 0:
 		switch etype {
-		case 0x0800:
+		case etherIP:
 			return and(c.cmp(baseNet, -2, 1, 1, rEq, 1), c.cmp(baseNet, 0, 1, 0xf0, rEq, 0x40))
-		case 0x86dd:
+		case etherIPv6:
 			return and(c.cmp(baseNet, -2, 1, 1, rEq, 1), c.cmp(baseNet, 0, 1, 0xf0, rEq, 0x60))
 		}
+		c.need(needMPLSProto)
 		return condFalse
+	case c.ppp:
+		return c.eq(baseNet, -2, 2, pppProtocol(etype))
 	}
 	return &cond{op: cLinkType, k: etype, shift: c.shift}
+}
+
+// pppProtocol maps an Ethertype (or LLC SAP) to its PPP protocol number,
+// as libpcap's ethertype_to_ppptype does; others are compared unchanged.
+func pppProtocol(etype uint32) uint32 {
+	switch etype {
+	case etherIP:
+		return 0x0021
+	case etherIPv6:
+		return 0x0057
+	case 0x6003: // DECnet
+		return 0x0027
+	case 0x809b: // AppleTalk
+		return 0x0029
+	case 0x0600: // Xerox NS
+		return 0x0025
+	case 0xfe: // LLC SAP of ISO network layers
+		return 0x0023
+	case 0x42: // LLC SAP of 802.1D bridging
+		return 0x0031
+	case 0xe0: // LLC SAP of IPX
+		return 0x002b
+	case etherMPLS:
+		return 0x0281
+	case etherMPLSMulti:
+		return 0x0283
+	}
+	return etype
 }
 
 const (
@@ -98,7 +136,12 @@ const (
 	etherARP  = 0x0806
 	etherRARP = 0x8035
 	etherMPLS = 0x8847
-	protoFrag = 44
+	// etherMPLSMulti, etherPPPoED and etherPPPoES are the Ethertypes of
+	// multicast MPLS and of PPPoE discovery and session frames.
+	etherMPLSMulti = 0x8848
+	etherPPPoED    = 0x8863
+	etherPPPoES    = 0x8864
+	protoFrag      = 44
 )
 
 // ipProto: an IPv4 packet whose protocol field is p.
@@ -168,6 +211,8 @@ func (c *compiler) abbrev(n abbrevNode) *cond {
 		return c.ipProto(2)
 	case "icmp6":
 		return c.ip6Proto(58)
+	case "pppoed":
+		return c.linkType(etherPPPoED)
 	}
 	c.fail(n.col, "'"+n.name+"' needs a qualifier here (host, src, dst, proto…)")
 	return nil
@@ -176,9 +221,15 @@ func (c *compiler) abbrev(n abbrevNode) *cond {
 func (c *compiler) cast(n castNode) *cond {
 	switch {
 	case !n.multicast && (n.proto == "" || n.proto == "ether"):
+		if c.ppp {
+			c.need(needPPPBroadcast)
+		}
 		c.need(needBroadcast)
 		return and(c.cmp(baseLink, 2, 4, 0xffffffff, rEq, 0xffffffff), c.cmp(baseLink, 0, 2, 0xffff, rEq, 0xffff))
 	case n.multicast && (n.proto == "" || n.proto == "ether"):
+		if c.ppp {
+			c.need(needPPPMulticast)
+		}
 		c.need(needMulticast)
 		return c.cmp(baseLink, 0, 1, 1, rSet, 0)
 	case !n.multicast && n.proto == "ip":
@@ -195,27 +246,45 @@ func (c *compiler) cast(n castNode) *cond {
 	return nil
 }
 
+// tag compiles "vlan", "mpls" and "pppoes", which step over their header:
+// the tests after them read 4 (vlan, mpls) or 8 (pppoes: its 6-byte header
+// and the PPP protocol field) bytes further.
 func (c *compiler) tag(n tagNode) *cond {
 	var t *cond
-	if !n.mpls {
+	switch n.kind {
+	case tagVLAN:
+		if c.ppp {
+			c.need(needPPPVLAN)
+		}
 		c.need(needVLAN)
 		t = or(c.eq(baseLT, 0, 2, 0x8100), or(c.eq(baseLT, 0, 2, 0x88a8), c.eq(baseLT, 0, 2, 0x9100)))
 		if n.hasID {
 			t = and(t, c.cmp(baseNet, 0, 2, 0x0fff, rEq, n.id))
 		}
-	} else {
-		c.need(needMPLS)
-		if c.mpls == 0 {
-			t = c.eq(baseLT, 0, 2, etherMPLS)
-		} else {
+		c.shift += 4
+	case tagMPLS:
+		switch {
+		case c.mpls > 0:
 			t = not(c.cmp(baseNet, -2, 1, 1, rSet, 0))
+		case c.ppp:
+			t = c.linkType(etherMPLS)
+		default:
+			c.need(needMPLS)
+			t = c.eq(baseLT, 0, 2, etherMPLS)
 		}
 		if n.hasID {
 			t = and(t, c.cmp(baseNet, 0, 4, 0xfffff000, rEq, n.id<<12))
 		}
 		c.mpls++
+		c.shift += 4
+	case tagPPPoES:
+		t = c.linkType(etherPPPoES)
+		if n.hasID {
+			t = and(t, c.cmp(baseNet, 0, 4, 0xffff, rEq, n.id))
+		}
+		c.ppp = true
+		c.shift += 8
 	}
-	c.shift += 4
 	return t
 }
 
@@ -382,6 +451,9 @@ func (c *compiler) hostPrim(n primNode) *cond {
 			c.fail(v.col, "illegal use of an Ethernet address")
 		}
 		mac, _ := parseMAC(v.text)
+		if c.ppp {
+			c.need(needPPPEtherAddr)
+		}
 		c.need(needEtherAddr)
 		at := func(off int32) func() *cond {
 			return func() *cond {
@@ -410,6 +482,9 @@ func (c *compiler) hostPrim(n primNode) *cond {
 	switch n.proto {
 	case "":
 		ip := ipPart()
+		if c.mpls > 0 {
+			return ip // libpcap leaves ARP and RARP out over MPLS
+		}
 		return or(ip, arpPart(or(c.linkType(etherARP), c.linkType(etherRARP))))
 	case "ip":
 		return ipPart()

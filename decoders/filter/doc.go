@@ -15,7 +15,12 @@
 //   - A bare address or number after "and"/"or" inherits the qualifiers of
 //     the primitive before it: "host a or b", "tcp port 80 or 443".
 //   - "vlan" and "mpls" shift every header offset used by the rest of the
-//     expression by 4 bytes, whatever the parentheses say.
+//     expression by 4 bytes, "pppoes" by 8 (its header and the PPP protocol
+//     field), whatever the parentheses say. After "pppoes" the link is PPP:
+//     "ip", "ip6" and "mpls" test the PPP protocol field, and VLAN tags,
+//     Ethernet addresses and link-layer broadcast or multicast are refused.
+//   - Over "mpls" only IPv4 and IPv6 can be tested ("mpls and arp" is
+//     refused); a bare "host" then leaves out its ARP and RARP halves.
 //   - A load beyond the captured bytes rejects the packet, as a BPF program
 //     does, even inside an "or" whose other side would be true. (libpcap's
 //     optimiser sometimes removes such a load, as in "tcp[13] = 2 or ip";

@@ -90,6 +90,13 @@ func arpPkt(op uint16, sender, target string) []byte {
 	return append(b, t[:]...)
 }
 
+// pppoe is a PPPoE session header and PPP protocol field in front of payload.
+func pppoe(session, proto uint16, payload []byte) []byte {
+	h := []byte{0x11, 0, byte(session >> 8), byte(session), byte((len(payload) + 2) >> 8), byte(len(payload) + 2),
+		byte(proto >> 8), byte(proto)}
+	return append(h, payload...)
+}
+
 // sll is a Linux cooked v1 header carrying protocol etype.
 func sll(etype uint16, payload []byte) []byte {
 	h := []byte{0, 0, 0, 1, 0, 6}
@@ -132,6 +139,11 @@ var fixtures = []fixture{
 	{"eth-vlan-tcp-80", 1, ether(macB, macA, 0x8100, vlanTag(100, 0x0800, ip4(6, "10.0.0.1", "10.0.0.2", 0, tcpSeg(40000, 80, 0x02))))},
 	{"eth-qinq-icmp", 1, ether(macB, macA, 0x88a8, vlanTag(10, 0x8100, vlanTag(20, 0x0800, ip4(1, "10.0.0.1", "10.0.0.2", 0, icmpMsg(0, 0)))))},
 	{"eth-mpls-ip", 1, ether(macB, macA, 0x8847, append([]byte{0x00, 0x01, 0x41, 0x40}, ip4(17, "10.0.0.1", "10.0.0.2", 0, udpDgram(1, 2, nil))...))},
+	{"eth-pppoe-tcp-80", 1, ether(macB, macA, 0x8864, pppoe(5, 0x21, ip4(6, "10.0.0.1", "10.0.0.2", 0, tcpSeg(40000, 80, 0x02))))},
+	{"eth-pppoe-ip6-udp", 1, ether(macB, macA, 0x8864, pppoe(6, 0x57, ip6(17, "2001:db8::1", "2001:db8::2", udpDgram(5353, 53, []byte("q")))))},
+	{"eth-vlan-pppoe-icmp", 1, ether(macB, macA, 0x8100, vlanTag(9, 0x8864, pppoe(7, 0x21, ip4(1, "10.0.0.1", "10.0.0.2", 0, icmpMsg(8, 0)))))},
+	{"eth-pppoe-mpls-ip", 1, ether(macB, macA, 0x8864, pppoe(8, 0x281, append([]byte{0x00, 0x00, 0x51, 0x40}, ip4(17, "10.0.0.1", "10.0.0.2", 0, udpDgram(1, 2, nil))...)))},
+	{"eth-pppoed-padi", 1, ether(bcast, macA, 0x8863, []byte{0x11, 0x09, 0, 0, 0, 4, 0x01, 0x01, 0, 0})},
 	{"eth-arp-bcast", 1, ether(bcast, macA, 0x0806, arpPkt(1, "10.0.0.1", "10.0.0.2"))},
 	{"eth-truncated-tcp", 1, ether(macB, macA, 0x0800, ip4(6, "10.0.0.1", "10.0.0.2", 0, tcpSeg(40000, 80, 0x02)))[:40]},
 	{"sll-udp-8805", 113, sll(0x0800, ip4(17, "127.0.0.4", "127.0.0.7", 0, udpDgram(8805, 8805, nil)))},

@@ -56,7 +56,7 @@ func FuzzCompile(f *testing.F) {
 // fuzzFilters are the filters FuzzMatch runs over arbitrary frames.
 var fuzzFilters = []string{
 	"tcp port 80", "host 10.0.0.1 and (port 53 or port 443)", "vlan and vlan and tcp[tcpflags] & tcp-syn != 0",
-	"mpls and mpls 3 and ip", "ip6 net fe80::/10 or icmp6[0] = 135", "tcp[ip[0] & 0xf] = 1 or udp[len - 60] = 3",
+	"mpls and mpls 3 and ip", "vlan and pppoes 7 and mpls and ip6", "pppoes and vlan", "ip6 net fe80::/10 or icmp6[0] = 135", "tcp[ip[0] & 0xf] = 1 or udp[len - 60] = 3",
 	"len - ip[2:2] > 14", "ether[0:4] / (ip[0] & 1) = 0", "arp host 10.0.0.1 or ether src 0:1:2:3:4:5", "broadcast or multicast",
 	"ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2) > 0",
 }

@@ -47,10 +47,10 @@ var keywords = map[string]string{
 	"and": "and", "or": "or", "not": "not",
 	"less": "less", "greater": "greater", "len": "len", "length": "len",
 	"broadcast": "broadcast", "multicast": "multicast",
-	"vlan": "vlan", "mpls": "mpls",
+	"vlan": "vlan", "mpls": "mpls", "pppoes": "pppoes", "pppoed": "pppoed",
 	// Known to libpcap but not supported here: reported as such.
 	"gateway": "gateway", "protochain": "protochain", "inbound": "inbound", "outbound": "outbound",
-	"ifindex": "ifindex", "pppoed": "pppoed", "pppoes": "pppoes", "geneve": "geneve",
+	"ifindex": "ifindex", "geneve": "geneve",
 	"decnet": "decnet", "atalk": "atalk", "aarp": "aarp", "iso": "iso", "stp": "stp", "ipx": "ipx",
 	"netbeui": "netbeui", "wlan": "wlan", "fddi": "fddi", "tr": "tr", "ppp": "ppp", "slip": "slip",
 	"ah": "ah", "esp": "esp", "pim": "pim", "vrrp": "vrrp", "carp": "carp", "igrp": "igrp",
@@ -64,7 +64,7 @@ var keywords = map[string]string{
 // unsupported keywords are lexed so that the error names them.
 var unsupported = map[string]bool{
 	"gateway": true, "protochain": true, "inbound": true, "outbound": true, "ifindex": true,
-	"pppoed": true, "pppoes": true, "geneve": true, "decnet": true, "atalk": true, "aarp": true,
+	"geneve": true, "decnet": true, "atalk": true, "aarp": true,
 	"iso": true, "stp": true, "ipx": true, "netbeui": true, "wlan": true, "fddi": true, "tr": true,
 	"ppp": true, "slip": true, "ah": true, "esp": true, "pim": true, "vrrp": true, "carp": true,
 	"igrp": true, "llc": true, "byte": true, "lat": true, "sca": true, "moprc": true, "mopdl": true,

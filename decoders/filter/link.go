@@ -66,7 +66,7 @@ var linkNames = [...]string{
 }
 
 // needs records which link-dependent features a filter uses.
-type needs uint8
+type needs uint16
 
 const (
 	needEtherAddr needs = 1 << iota
@@ -74,34 +74,60 @@ const (
 	needMulticast
 	needVLAN
 	needMPLS
+	// The needs below fail on every link type: libpcap refuses a protocol
+	// other than IPv4 and IPv6 over MPLS, and VLAN tags, Ethernet addresses
+	// and link-layer broadcast or multicast after "pppoes" (which makes the
+	// link PPP). They are needs rather than compile errors because libpcap
+	// reports a link type's own refusal first when one comes earlier in the
+	// expression ("vlan and pppoes and vlan" on a Linux cooked capture).
+	needMPLSProto
+	needPPPVLAN
+	needPPPEtherAddr
+	needPPPBroadcast
+	needPPPMulticast
 )
+
+// failsOn reports whether a filter with need n cannot run on link class c.
+func (n needs) failsOn(c linkClass) bool {
+	switch n {
+	case needMPLSProto, needPPPVLAN, needPPPEtherAddr, needPPPBroadcast, needPPPMulticast:
+		return true
+	}
+	return c != linkEthernet
+}
+
+// refusal is libpcap's message when need n cannot be met on link class c.
+func (n needs) refusal(c linkClass) string {
+	switch n {
+	case needEtherAddr, needPPPEtherAddr:
+		return "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel"
+	case needBroadcast, needPPPBroadcast:
+		return "not a broadcast link"
+	case needMulticast, needPPPMulticast:
+		return "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"
+	case needVLAN:
+		return "no VLAN support for " + linkNames[c]
+	case needPPPVLAN:
+		return "no VLAN support for PPP"
+	case needMPLS:
+		return "no MPLS support for " + linkNames[c]
+	}
+	return "unsupported protocol over mpls"
+}
 
 // Check reports whether the filter can run on frames of linkType, with the
 // error tcpdump gives when it cannot (for example "no VLAN support for
-// Linux cooked v1"). Match rejects every frame of a link type Check refuses.
+// Linux cooked v1"): that of the first need, in expression order, the link
+// type cannot meet. Match rejects every frame of a link type Check refuses.
 func (f *Filter) Check(linkType uint16) error {
 	c := classOf(linkType)
 	if c == linkUnknown {
 		return &LinkError{LinkType: linkType, Msg: "pcapflow filters do not support link type " + strconv.Itoa(int(linkType))}
 	}
-	if c == linkEthernet {
-		return nil
+	for _, n := range f.order {
+		if n.failsOn(c) {
+			return &LinkError{LinkType: linkType, Msg: n.refusal(c)}
+		}
 	}
-	if len(f.order) == 0 {
-		return nil
-	}
-	var msg string
-	switch f.order[0] {
-	case needEtherAddr:
-		msg = "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel"
-	case needBroadcast:
-		msg = "not a broadcast link"
-	case needMulticast:
-		msg = "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"
-	case needVLAN:
-		msg = "no VLAN support for " + linkNames[c]
-	default:
-		msg = "no MPLS support for " + linkNames[c]
-	}
-	return &LinkError{LinkType: linkType, Msg: msg}
+	return nil
 }

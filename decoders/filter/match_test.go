@@ -32,7 +32,7 @@ func TestMatchFixtures(t *testing.T) {
 		{"mpls 20 and udp", "eth-mpls-ip"},
 		{"arp", "eth-arp-bcast"},
 		{"host 10.0.0.2", "eth-tcp-syn-80 eth-tcp-ack-443 eth-icmp-echo eth-ip-frag2-udp eth-ip-frag1-udp eth-truncated-tcp eth-arp-bcast raw12-ip-icmp"},
-		{"broadcast", "eth-arp-bcast"},
+		{"broadcast", "eth-arp-bcast eth-pppoed-padi"},
 		{"icmp[icmptype] = icmp-echo", "eth-icmp-echo"},
 		{"icmp6[icmp6type] = icmp6-neighborsolicit", "eth-ip6-icmp6-ns"},
 		{"tcp[tcpflags] & tcp-syn != 0", "eth-tcp-syn-80"},
@@ -41,8 +41,19 @@ func TestMatchFixtures(t *testing.T) {
 		{"tcp[13] = 2 or udp", "eth-tcp-syn-80 eth-udp-53 eth-ip-frag2-udp eth-ip-frag1-udp eth-ip6-frag-udp null-ip-udp sll-udp-8805"},
 		{"udp or tcp[13] = 2", "eth-tcp-syn-80 eth-udp-53 eth-ip-frag2-udp eth-ip-frag1-udp eth-ip6-frag-udp null-ip-udp sll-udp-8805"},
 		{"ip6 multicast", "eth-ip6-frag-udp eth-ip6-icmp6-ns"},
-		{"ether src 00:11:22:33:44:55", "eth-tcp-syn-80 eth-udp-53 eth-icmp-echo eth-ip-frag2-udp eth-ip-frag1-udp eth-ip6-tcp-80 eth-ip6-hbh-tcp-80 eth-ip6-frag-udp eth-ip6-icmp6-ns eth-vlan-tcp-80 eth-qinq-icmp eth-mpls-ip eth-arp-bcast eth-truncated-tcp"},
-		{"greater 60", "null-ip6-tcp eth-ip6-tcp-80 eth-ip6-hbh-tcp-80 eth-ip6-frag-udp eth-ip6-icmp6-ns raw-ip6-tcp sll2-tcp-443"},
+		{"ether src 00:11:22:33:44:55", "eth-tcp-syn-80 eth-udp-53 eth-icmp-echo eth-ip-frag2-udp eth-ip-frag1-udp eth-ip6-tcp-80 eth-ip6-hbh-tcp-80 eth-ip6-frag-udp eth-ip6-icmp6-ns eth-vlan-tcp-80 eth-qinq-icmp eth-mpls-ip eth-pppoe-tcp-80 eth-pppoe-ip6-udp eth-vlan-pppoe-icmp eth-pppoe-mpls-ip eth-pppoed-padi eth-arp-bcast eth-truncated-tcp"},
+		{"greater 60", "null-ip6-tcp eth-ip6-tcp-80 eth-ip6-hbh-tcp-80 eth-ip6-frag-udp eth-ip6-icmp6-ns raw-ip6-tcp sll2-tcp-443 eth-pppoe-tcp-80 eth-pppoe-ip6-udp"},
+		// After "pppoes" the offsets move past the PPPoE header and PPP
+		// protocol field, and "ip", "ip6", "mpls" test the PPP protocol.
+		{"pppoes", "eth-pppoe-tcp-80 eth-pppoe-ip6-udp eth-pppoe-mpls-ip"},
+		{"pppoes 6", "eth-pppoe-ip6-udp"},
+		{"pppoes and tcp port 80", "eth-pppoe-tcp-80"},
+		{"pppoes and ip6 and udp port 53", "eth-pppoe-ip6-udp"},
+		{"pppoes and host 10.0.0.2", "eth-pppoe-tcp-80"},
+		{"vlan 9 and pppoes 7 and icmp", "eth-vlan-pppoe-icmp"},
+		{"pppoes and mpls 5 and udp", "eth-pppoe-mpls-ip"},
+		{"pppoes 8 and mpls and ip", "eth-pppoe-mpls-ip"},
+		{"pppoed", "eth-pppoed-padi"},
 		{"ip6 and not ip6 proto 6", "eth-ip6-hbh-tcp-80 eth-ip6-frag-udp eth-ip6-icmp6-ns"},
 		{"", "*"},
 	}
@@ -86,6 +97,21 @@ func TestCheck(t *testing.T) {
 		{"vlan", 1, ""},
 		{"tcp", 113, ""},
 		{"tcp", 147, "pcapflow filters do not support link type 147"},
+		// libpcap tests only IPv4 and IPv6 over MPLS, and reports a link
+		// type without MPLS first.
+		{"mpls and arp", 1, "unsupported protocol over mpls"},
+		{"mpls and ether proto \\ipx", 1, "unsupported protocol over mpls"},
+		{"mpls and pppoes", 1, "unsupported protocol over mpls"},
+		{"mpls and arp", 113, "no MPLS support for Linux cooked v1"},
+		{"mpls and host 10.0.0.1", 1, ""},
+		// After "pppoes" the link is PPP, whatever it was.
+		{"pppoes and vlan", 1, "no VLAN support for PPP"},
+		{"pppoes and vlan", 276, "no VLAN support for PPP"},
+		{"vlan and pppoes and vlan", 113, "no VLAN support for Linux cooked v1"},
+		{"pppoes and ether host 0:1:2:3:4:5", 1, "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel"},
+		{"pppoes and broadcast", 1, "not a broadcast link"},
+		{"pppoes and ether multicast", 1, "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"},
+		{"pppoes and ip broadcast", 1, ""},
 	}
 	for _, tt := range tests {
 		err := MustCompile(tt.expr).Check(tt.link)

@@ -216,21 +216,33 @@ func (p *parser) parseRterm() node {
 			op = "<="
 		}
 		return relNode{op: op, l: lenArith{}, r: numArith{n.num}, col: t.col}
-	case t.is(tKw, "vlan"), t.is(tKw, "mpls"):
+	case t.is(tKw, "vlan"), t.is(tKw, "mpls"), t.is(tKw, "pppoes"):
 		p.next()
-		n := tagNode{mpls: t.text == "mpls", col: t.col}
+		n := tagNode{col: t.col}
+		switch t.text {
+		case "mpls":
+			n.kind = tagMPLS
+		case "pppoes":
+			n.kind = tagPPPoES
+		}
 		if v := p.peek(); v.kind == tNum {
 			p.next()
 			n.hasID, n.id = true, v.num
-			if !n.mpls && v.num > 4095 {
+			switch {
+			case n.kind == tagVLAN && v.num > 4095:
 				p.fail(v.col, "VLAN tag "+v.text+" greater than maximum 4095")
-			}
-			if n.mpls && v.num > 1048575 {
+			case n.kind == tagMPLS && v.num > 1048575:
 				p.fail(v.col, "MPLS label "+v.text+" greater than maximum 1048575")
+			case n.kind == tagPPPoES && v.num > 65535:
+				p.fail(v.col, "PPPoE session number "+v.text+" greater than maximum 65535")
 			}
 		}
 		p.last = qual{}
 		return n
+	case t.is(tKw, "pppoed"):
+		p.next()
+		p.last = qual{}
+		return abbrevNode{name: t.text, col: t.col}
 	}
 	return p.parsePrimitive()
 }

@@ -49,11 +49,8 @@ type cond struct {
 	rel  relop
 	base base
 	size uint8
-	// mpls is true for a link-type test that follows "mpls": the payload
-	// type is then guessed from the IP version nibble, as libpcap does.
-	mpls bool
 	a, b *cond
-	// off is the offset from the base; shift the vlan/mpls bytes skipped
+	// off is the offset from the base; shift the vlan/mpls/pppoes bytes skipped
 	// (added to baseLT, baseNet and baseTrans positions).
 	off, shift int32
 	mask, k    uint32
