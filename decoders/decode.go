@@ -86,6 +86,14 @@
 //     the FO flag. The layer is set once the whole header (8 or 16 bytes) is
 //     present, even if it then proves inconsistent.
 //
+// # Other tunnels and encapsulations
+//
+// See encap.go for MPLS (with Ethernet pseudowires) and PPPoE, whose IP
+// packet is the packet's own, and tunnel_overlay.go for VXLAN (UDP 4789),
+// Geneve (UDP 6081), GRE with ERSPAN, and IP in IP, whose tunnelled packet
+// is decoded into Inner like a G-PDU's. A tunnel inside a tunnelled packet
+// is not followed.
+//
 // A message that ends early is FlagTruncated when the UDP datagram itself
 // was cut by the snap length, FlagMalformed when the datagram was complete
 // (the message's length field is wrong), and neither when the datagram is a

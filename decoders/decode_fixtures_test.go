@@ -383,9 +383,10 @@ func fixtures(tb testing.TB) []fixture {
 			data: serialize(tb, eth(layers.EthernetTypeIPv4), ip4(layers.IPProtocolSCTP), gopacket.Payload(sctp)),
 			want: withPayload(d, 14+20+12, 10)})
 
-		add(fixture{name: "eth-ipv4-gre", link: 1,
-			data: serialize(tb, eth(layers.EthernetTypeIPv4), ip4(layers.IPProtocolGRE), gopacket.Payload("0123456789abcdefghij")),
-			want: v4Want(ethWant(0x0800), 47)})
+		// An IP protocol the decoder does not follow: ESP.
+		add(fixture{name: "eth-ipv4-esp", link: 1,
+			data: serialize(tb, eth(layers.EthernetTypeIPv4), ip4(layers.IPProtocolESP), gopacket.Payload("0123456789abcdefghij")),
+			want: v4Want(ethWant(0x0800), 50)})
 	}
 
 	// Linux cooked captures.
@@ -503,6 +504,7 @@ func fixtures(tb testing.TB) []fixture {
 	}
 	fs = append(fs, tunnelFixtures(tb)...)
 	fs = append(fs, encapFixtures(tb)...)
+	fs = append(fs, overlayFixtures(tb)...)
 	for i := range fs {
 		fs[i].want.IPLen = declaredIPLen(fs[i].data, &fs[i].want)
 	}

@@ -68,7 +68,7 @@ func encapFixtures(tb testing.TB) []fixture {
 		d.MPLSLabel = label
 		return d
 	}
-	udpWant := func(d pipeline.Decoded, off int) pipeline.Decoded {
+	udpOf := func(d pipeline.Decoded, off int) pipeline.Decoded {
 		d.Layers |= pipeline.LayerUDP
 		d.IP.SrcPort, d.IP.DstPort = 5353, 53
 		return withPayload(d, off, 10)
@@ -79,10 +79,10 @@ func encapFixtures(tb testing.TB) []fixture {
 	add(fixture{name: "eth-mpls-ipv4-tcp", link: 1, data: cat(outer, mplsStack(100), ipTCP),
 		want: withPayload(tcpWant(v4Want(mpls(ethWant(etherMPLS), 100), 6)), 14+4+20+32, 5)})
 	add(fixture{name: "eth-mpls2-ipv6-udp", link: 1, data: cat(outer, mplsStack(16, 1<<20-1), ip6UDP),
-		want: udpWant(v6Want(mpls(ethWant(etherMPLS), 16), 17), 14+8+40+8)})
+		want: udpOf(v6Want(mpls(ethWant(etherMPLS), 16), 17), 14+8+40+8)})
 	add(fixture{name: "eth-mpls-multicast-ipv4-udp", link: 1,
 		data: cat(ethHeader(macB, macA, etherMPLSMulti), mplsStack(7), ip4UDP),
-		want: udpWant(v4Want(mpls(ethWant(etherMPLSMulti), 7), 17), 14+4+20+8)})
+		want: udpOf(v4Want(mpls(ethWant(etherMPLSMulti), 7), 17), 14+4+20+8)})
 	{
 		v := tcpWant(v4Want(mpls(ethWant(etherMPLS), 200), 6))
 		v.Layers |= pipeline.LayerVLAN
@@ -112,7 +112,7 @@ func encapFixtures(tb testing.TB) []fixture {
 		data: cat(outer, mplsStack(300), ethHeader(macD, macC, etherIPv4), ipTCP),
 		want: withPayload(tcpWant(v4Want(pw(mpls(ethWant(etherMPLS), 300)), 6)), 14+4+14+20+32, 5)})
 	{
-		v := udpWant(v6Want(pw(mpls(ethWant(etherMPLS), 301)), 17), 14+4+4+4+14+4+4+40+8)
+		v := udpOf(v6Want(pw(mpls(ethWant(etherMPLS), 301)), 17), 14+4+4+4+14+4+4+40+8)
 		v.Layers |= pipeline.LayerVLAN
 		v.VLAN, v.NumVLAN, v.PWVLANs = [2]uint16{10, 20}, 3, 2
 		add(fixture{name: "eth-vlan-mpls-pw-cw-qinq-ipv6-udp", link: 1,
@@ -157,7 +157,7 @@ func encapFixtures(tb testing.TB) []fixture {
 	session := ethHeader(macB, macA, etherPPPoESession)
 	add(fixture{name: "eth-pppoe-ipv4-udp", link: 1,
 		data: cat(session, pppoeHeader(0x1234, 2+len(ip4UDP)), []byte{0x00, 0x21}, ip4UDP),
-		want: udpWant(v4Want(pppoe(ethWant(etherPPPoESession)), 17), 14+6+2+20+8)})
+		want: udpOf(v4Want(pppoe(ethWant(etherPPPoESession)), 17), 14+6+2+20+8)})
 	add(fixture{name: "eth-pppoe-pfc-ipv6-tcp", link: 1,
 		data: cat(session, pppoeHeader(7, 1+len(ip6TCP)), []byte{0x57}, ip6TCP),
 		want: withPayload(tcpWant(v6Want(pppoe(ethWant(etherPPPoESession)), 6)), 14+6+1+40+32, 5)})
@@ -168,7 +168,7 @@ func encapFixtures(tb testing.TB) []fixture {
 		// Version, type and code are not checked, as in tshark.
 		add(fixture{name: "eth-pppoe-version-2", link: 1,
 			data: cat(session, []byte{0x21, 0x00, 0, 7, 0, 30}, []byte{0x00, 0x21}, ip4UDP),
-			want: udpWant(v4Want(pppoe(ethWant(etherPPPoESession)), 17), 14+6+2+20+8)})
+			want: udpOf(v4Want(pppoe(ethWant(etherPPPoESession)), 17), 14+6+2+20+8)})
 		cut := pppoe(ethWant(etherPPPoESession))
 		cut.Flags |= pipeline.FlagTruncated
 		add(fixture{name: "eth-pppoe-cut-in-protocol", link: 1,

@@ -29,6 +29,16 @@ func (d *Decoder) decodeTransport(data []byte, off int, proto uint8, bounded, in
 		d.decodeICMPv4(data, off, bounded, inner, out)
 	case protoICMPv6:
 		d.decodeICMPv6(data, off, bounded, inner, out)
+	case protoGRE:
+		if !inner {
+			d.innerBase = 0
+			d.decodeGRE(data, off, bounded, out)
+		}
+	case protoIPIP, protoIPv6:
+		if !inner {
+			d.innerBase = 0
+			d.decodeIPinIP(data, off, proto, out)
+		}
 	}
 }
 

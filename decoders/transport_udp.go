@@ -10,6 +10,7 @@ const (
 	appGTPU
 	appGTPC
 	appPFCP
+	appOverlay // VXLAN or Geneve, on their fixed ports
 )
 
 // portTable maps the configured mobile-core ports to their protocol. It is
@@ -84,9 +85,13 @@ const (
 // udpPayload is the hook run after the outermost UDP header: data[start:]
 // is the datagram's captured payload (clipped to the UDP length), and the
 // UDP header sits in the 8 bytes before start. It hands the payload to the
-// GTP-U, GTP-C or PFCP decoder when a port matches.
+// GTP-U, GTP-C or PFCP decoder when a port matches, else to the VXLAN or
+// Geneve decoder on their ports.
 func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipeline.Decoded) {
 	app := d.ports.classify(src, dst)
+	if app == appNone && (overlayPort(dst) || overlayPort(src)) {
+		app = appOverlay
+	}
 	if app == appNone || start < udpLen || start > len(data) {
 		return
 	}
@@ -110,5 +115,8 @@ func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipel
 		d.decodeGTPC(p, dg, out)
 	case appPFCP:
 		d.decodePFCP(p, dg, out)
+	case appOverlay:
+		d.innerBase = start
+		d.decodeOverlayUDP(src, dst, p, dg, out)
 	}
 }

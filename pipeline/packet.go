@@ -39,7 +39,7 @@ type Packet struct {
 type Layers uint32
 
 // Layer bits. Outer headers have plain names; headers inside a tunnel
-// (GTP-U G-PDU) are the Inner* bits.
+// (a GTP-U G-PDU, VXLAN, Geneve, GRE, IP in IP) are the Inner* bits.
 const (
 	LayerEthernet Layers = 1 << iota
 	LayerVLAN
@@ -73,6 +73,15 @@ const (
 	// LayerPPPoE: a PPPoE session header (Ethertype 0x8864) and PPP
 	// protocol field sit between the link and the network header.
 	LayerPPPoE
+	// Overlay tunnels over the outer IP packet; like a GTP-U G-PDU, the
+	// packet they carry is decoded into Inner and the Inner* bits.
+	LayerVXLAN  // VXLAN, UDP port 4789
+	LayerGeneve // Geneve, UDP port 6081
+	LayerGRE    // GRE version 0, ERSPAN types I-III included
+	LayerIPinIP // IPv4 or IPv6 directly in the outer IP packet (protocols 4, 41)
+	// LayerInnerEthernet: the tunnel carries an Ethernet frame (VXLAN,
+	// Geneve, GRE transparent bridging, ERSPAN) before the inner IP header.
+	LayerInnerEthernet
 )
 
 // Has reports whether every bit of x is set in l.
@@ -165,11 +174,13 @@ type Decoded struct {
 
 	// GTP-U fields (valid with LayerGTPU). TEID and GTPType come from the
 	// GTPv1-U header; QFI from a PDU Session Container extension (0 when
-	// absent). Inner is the tunnelled packet's tuple (G-PDU only).
+	// absent).
 	TEID    uint32
 	GTPType uint8
 	QFI     uint8
-	Inner   Flow
+	// Inner is the tunnelled packet's tuple: of a G-PDU, or of the packet a
+	// VXLAN, Geneve, GRE or IP-in-IP tunnel carries.
+	Inner Flow
 	// Inner TCP fields and the inner transport payload (valid with
 	// LayerInnerTCP / the Inner* layers), located in the frame like
 	// PayloadOffset and PayloadLen.

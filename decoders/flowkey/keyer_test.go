@@ -422,3 +422,58 @@ func TestKeyerNoAllocs(t *testing.T) {
 		t.Errorf("Key allocates %.1f times per packet", n)
 	}
 }
+
+// TestInnerTupleOverlays keys the packets of VXLAN, Geneve, GRE and IP-in-IP
+// tunnels by their tunnelled tuple, both directions alike and whatever the
+// tunnel (a GTP-U G-PDU with the same inner tuple gets the same key);
+// untunnelled packets and ue-ip (a GTP-U notion) get none.
+func TestInnerTupleOverlays(t *testing.T) {
+	outer := pipeline.Flow{Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("192.0.2.2"), SrcPort: 50000, DstPort: 4789, Proto: 17}
+	inner := pipeline.Flow{Src: netip.MustParseAddr("10.1.0.5"), Dst: netip.MustParseAddr("10.2.0.9"), SrcPort: 43210, DstPort: 443, Proto: 6}
+	tunnelled := func(l pipeline.Layers, f pipeline.Flow) pipeline.Packet {
+		var p pipeline.Packet
+		p.Decoded.Layers = pipeline.LayerEthernet | pipeline.LayerIPv4 | l
+		p.Decoded.IP = outer
+		p.Decoded.Inner = f
+		return p
+	}
+	tcpIn := pipeline.LayerInnerIPv4 | pipeline.LayerInnerTCP
+	icmp := pipeline.Flow{Src: inner.Src, Dst: inner.Dst, SrcPort: 8, Proto: 1}
+	tests := []struct {
+		name string
+		p    pipeline.Packet
+		want string // "" for no key
+	}{
+		{"vxlan", tunnelled(pipeline.LayerUDP|pipeline.LayerVXLAN|pipeline.LayerInnerEthernet|tcpIn, inner), "inner_tcp_10.1.0.5_43210_10.2.0.9_443"},
+		{"vxlan reply", tunnelled(pipeline.LayerUDP|pipeline.LayerVXLAN|pipeline.LayerInnerEthernet|tcpIn, inner.Reverse()), "inner_tcp_10.1.0.5_43210_10.2.0.9_443"},
+		{"geneve", tunnelled(pipeline.LayerUDP|pipeline.LayerGeneve|tcpIn, inner), "inner_tcp_10.1.0.5_43210_10.2.0.9_443"},
+		{"gtp-u", tunnelled(pipeline.LayerUDP|pipeline.LayerGTPU|tcpIn, inner), "inner_tcp_10.1.0.5_43210_10.2.0.9_443"},
+		{"erspan icmp", tunnelled(pipeline.LayerGRE|pipeline.LayerInnerEthernet|pipeline.LayerInnerIPv4|pipeline.LayerInnerICMP, icmp), "inner_icmp_10.1.0.5_0_10.2.0.9_0"},
+		{"ip in ip", tunnelled(pipeline.LayerIPinIP|tcpIn, inner), "inner_tcp_10.1.0.5_43210_10.2.0.9_443"},
+		{"gre without inner ip", tunnelled(pipeline.LayerGRE, pipeline.Flow{}), ""},
+		{"not tunnelled", tunnelled(pipeline.LayerUDP, pipeline.Flow{}), ""},
+	}
+	for _, kind := range []string{"inner-5-tuple", "ue-ip"} {
+		spec, err := ParseSpec(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := NewKeyer(spec)
+		for _, tt := range tests {
+			key, ok := k.KeyData(&tt.p, nil)
+			got := ""
+			if ok {
+				got = key.FileName()
+			}
+			want := tt.want
+			if kind == "ue-ip" && tt.name != "gtp-u" {
+				want = ""
+			} else if kind == "ue-ip" {
+				want = "ue_10.1.0.5"
+			}
+			if got != want {
+				t.Errorf("%s %s: key %q, want %q", kind, tt.name, got, want)
+			}
+		}
+	}
+}

@@ -56,8 +56,10 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 //     are an endpoint the session announced (F-TEID or Outer Header
 //     Creation), at the packet's time.
 //   - teid: GTP-U packets (except Echo) by header TEID and outer destination.
-//   - inner-5-tuple: G-PDUs carrying IP, by the tunnelled packet's
-//     bidirectional 5-tuple (ports 0 for protocols without ports).
+//   - inner-5-tuple: G-PDUs carrying IP, and the packets VXLAN, Geneve,
+//     GRE (ERSPAN included) and IP-in-IP tunnels carry, by the tunnelled
+//     packet's bidirectional 5-tuple (ports 0 for protocols without
+//     ports), whatever the tunnel.
 //   - ue-ip: G-PDUs by UE address: the inner address announced as a UE
 //     address by PFCP (UE IP Address) or GTPv2-C (PAA) before the packet;
 //     failing that, the one private-use address (RFC 1918, 100.64/10,
@@ -122,6 +124,9 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 		}
 		return imsiKey(m.gtpc.Subscriber(i).IMSI), true
 	case !d.Layers.Has(pipeline.LayerGTPU):
+		if kind == Inner5Tuple && d.Layers&overlayTunnels != 0 {
+			return innerTuple(d)
+		}
 		return Key{}, false
 	}
 	dst := d.IP.Dst.Unmap()
@@ -144,13 +149,25 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 		}
 		return Key{}, false
 	}
+	if kind == UEIP {
+		if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || !d.Inner.Src.IsValid() || !d.Inner.Dst.IsValid() {
+			return Key{}, false
+		}
+		return Key{kind: UEIP, a: m.ueOf(d.Inner.Src.Unmap(), d.Inner.Dst.Unmap())}, true
+	}
+	return innerTuple(d)
+}
+
+// overlayTunnels are the tunnels besides GTP-U whose packets
+// inner-5-tuple keys by the tunnelled tuple.
+const overlayTunnels = pipeline.LayerVXLAN | pipeline.LayerGeneve | pipeline.LayerGRE | pipeline.LayerIPinIP
+
+// innerTuple returns the inner-5-tuple key of a tunnelled packet.
+func innerTuple(d *pipeline.Decoded) (Key, bool) {
 	if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || !d.Inner.Src.IsValid() || !d.Inner.Dst.IsValid() {
 		return Key{}, false
 	}
 	f := &d.Inner
-	if kind == UEIP {
-		return Key{kind: UEIP, a: m.ueOf(f.Src.Unmap(), f.Dst.Unmap())}, true
-	}
 	sport, dport := f.SrcPort, f.DstPort
 	if !hasPorts(f.Proto) {
 		sport, dport = 0, 0
@@ -247,7 +264,7 @@ func (k Key) appendMobileString(b []byte) []byte {
 		b = netip.AddrPortFrom(k.a, k.aPort).AppendTo(b)
 		b = append(b, " <-> "...)
 		b = netip.AddrPortFrom(k.b, k.bPort).AppendTo(b)
-		b = append(b, " (in GTP-U)"...)
+		b = append(b, " (tunnelled)"...)
 	case UEIP:
 		b = append(b, "ue "...)
 		b = k.a.AppendTo(b)

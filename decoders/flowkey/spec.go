@@ -66,8 +66,8 @@ const (
 	// TEID groups GTP-U packets by tunnel: header TEID and outer
 	// destination address.
 	TEID
-	// Inner5Tuple groups GTP-U G-PDUs by the bidirectional 5-tuple of the
-	// tunnelled packet.
+	// Inner5Tuple groups tunnelled packets (GTP-U G-PDUs; VXLAN, Geneve,
+	// GRE, IP in IP) by the bidirectional 5-tuple of the tunnelled packet.
 	Inner5Tuple
 	// UEIP groups GTP-U G-PDUs by the UE's address inside the tunnel.
 	UEIP

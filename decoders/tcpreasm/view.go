@@ -54,10 +54,14 @@ func viewOf(d *pipeline.Decoded) (v view, ok bool) {
 // ipOffset returns the frame offset of the IP header that carries v's TCP
 // header: after the link header for an outer segment, after the GTP-U
 // header (and its extensions) for a tunnelled one; -1 when it cannot be
-// located in data.
+// located in data (also in the other tunnels, VXLAN, Geneve, GRE, IP in
+// IP, which the callers then do without).
 func (v *view) ipOffset(d *pipeline.Decoded, data []byte) int {
 	if !v.inner {
 		return linkLen(d)
+	}
+	if !d.Layers.Has(pipeline.LayerGTPU) {
+		return -1
 	}
 	start := uint64(d.PayloadOffset)
 	end := start + uint64(d.PayloadLen)

@@ -34,6 +34,9 @@ const (
 	nSCTP
 	nOtherIP
 	nGTPU
+	nVXLAN
+	nGeneve
+	nGRE
 	nGTPC
 	nPFCP
 	nDNS
@@ -63,16 +66,16 @@ var nodeNames = [numNodes]string{
 	nEth: "eth", nSLL: "sll", nSLL2: "sll2", nNull: "null", nRaw: "raw", nUnknownLink: "unknown-link",
 	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
 	nTCP: "tcp", nUDP: "udp", nICMP: "icmp", nICMPv6: "icmpv6", nSCTP: "sctp", nOtherIP: "other",
-	nGTPU: "gtp-u", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
+	nGTPU: "gtp-u", nVXLAN: "vxlan", nGeneve: "geneve", nGRE: "gre", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
 	nNTP: "ntp", nSNMP: "snmp", nSyslog: "syslog", nHTTP: "http", nTLS: "tls", nQUIC: "quic",
 	nSSH: "ssh", nTelnet: "telnet", nSMTP: "smtp", nFTP: "ftp", nIRC: "irc", nSIP: "sip",
 	nBGP: "bgp", nRADIUS: "radius", nDiameter: "diameter",
 }
 
 // maxDepth bounds a path: link, two VLAN tags, MPLS, a pseudowire's
-// Ethernet and two VLAN tags, IP, transport, application (or GTP-U, inner IP
-// and inner transport).
-const maxDepth = 12
+// Ethernet and two VLAN tags, IP, transport, application (or a tunnel,
+// inner Ethernet, inner IP and inner transport).
+const maxDepth = 13
 
 // path is a protocol path, outermost first, padded with nNone. It is
 // comparable, so it keys a map without allocating.
@@ -158,6 +161,12 @@ func protoPath(d *pipeline.Decoded) path {
 		case l.Has(pipeline.LayerGTPU):
 			b.add(nGTPU)
 			innerPath(&b, l)
+		case l.Has(pipeline.LayerVXLAN):
+			b.add(nVXLAN)
+			innerPath(&b, l)
+		case l.Has(pipeline.LayerGeneve):
+			b.add(nGeneve)
+			innerPath(&b, l)
 		case l.Has(pipeline.LayerGTPC):
 			b.add(nGTPC)
 		case l.Has(pipeline.LayerPFCP):
@@ -173,6 +182,11 @@ func protoPath(d *pipeline.Decoded) path {
 		b.add(nICMPv6)
 	case l.Has(pipeline.LayerSCTP):
 		b.add(nSCTP)
+	case l.Has(pipeline.LayerGRE):
+		b.add(nGRE)
+		innerPath(&b, l)
+	case l.Has(pipeline.LayerIPinIP):
+		innerPath(&b, l)
 	default:
 		b.add(nOtherIP)
 	}
@@ -202,8 +216,12 @@ func encapPath(b *pathBuilder, d *pipeline.Decoded) {
 	}
 }
 
-// innerPath adds the tunnelled packet's layers of a GTP-U G-PDU.
+// innerPath adds the layers of a tunnelled packet (of a GTP-U G-PDU, or
+// of VXLAN, Geneve, GRE or IP in IP), after its Ethernet header if any.
 func innerPath(b *pathBuilder, l pipeline.Layers) {
+	if l.Has(pipeline.LayerInnerEthernet) {
+		b.add(nEth)
+	}
 	switch {
 	case l.Has(pipeline.LayerInnerIPv4):
 		b.add(nIPv4)
