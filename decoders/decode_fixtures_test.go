@@ -506,9 +506,40 @@ func fixtures(tb testing.TB) []fixture {
 	fs = append(fs, encapFixtures(tb)...)
 	fs = append(fs, overlayFixtures(tb)...)
 	for i := range fs {
-		fs[i].want.IPLen = declaredIPLen(fs[i].data, &fs[i].want)
+		w := &fs[i].want
+		w.IPLen = declaredIPLen(fs[i].data, w)
+		w.IPOffset, w.InnerIPOffset = ipOffsets(fs[i].data, w)
 	}
 	return fs
+}
+
+// ipOffsets are where the outer and the tunnelled IP headers of frame
+// start, as Decoded.IPOffset and InnerIPOffset must report them: the first
+// copy of the expected outer source address in the frame is the outer
+// header's, the last copy of the inner source address the inner header's
+// (fixture payloads hold no addresses).
+func ipOffsets(frame []byte, want *pipeline.Decoded) (outer, inner uint16) {
+	at := func(a netip.Addr, v6, last bool) uint16 {
+		b, back := a.AsSlice(), 12
+		if v6 {
+			back = 8
+		}
+		i := bytes.Index(frame, b)
+		if last {
+			i = bytes.LastIndex(frame, b)
+		}
+		if i < back {
+			return 0
+		}
+		return uint16(i - back)
+	}
+	if l := want.Layers; l&(pipeline.LayerIPv4|pipeline.LayerIPv6) != 0 {
+		outer = at(want.IP.Src, l.Has(pipeline.LayerIPv6), false)
+	}
+	if l := want.Layers; l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 {
+		inner = at(want.Inner.Src, l.Has(pipeline.LayerInnerIPv6), true)
+	}
+	return outer, inner
 }
 
 // declaredIPLen is the length the outer IP header of frame declares, as

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"math"
 	"net/netip"
 
 	"github.com/pcapflow/pcapflow/pipeline"
@@ -60,6 +61,25 @@ const (
 	maxExtHeaders = 16
 )
 
+// locate records the frame offset of the IP header at off (IPOffset or
+// InnerIPOffset). An offset past 65535, which only a frame of thousands of
+// VLAN tags or labels could give, is malformed and ends the decoding.
+func (d *Decoder) locate(off int, inner bool, out *pipeline.Decoded) bool {
+	if inner {
+		off += d.innerBase
+	}
+	if off > math.MaxUint16 {
+		out.Flags |= pipeline.FlagMalformed
+		return false
+	}
+	if inner {
+		out.InnerIPOffset = uint16(off)
+	} else {
+		out.IPOffset = uint16(off)
+	}
+	return true
+}
+
 // decodeIPv4 decodes the IPv4 header at data[off:] and what it carries.
 func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Decoded) {
 	b := data[off:]
@@ -69,6 +89,9 @@ func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Dec
 	}
 	if len(b) < ipv4MinLen {
 		d.short(true, out)
+		return
+	}
+	if !d.locate(off, inner, out) {
 		return
 	}
 	flow, bits := level(out, inner)
@@ -138,6 +161,9 @@ func (d *Decoder) decodeIPv6(data []byte, off int, inner bool, out *pipeline.Dec
 	}
 	if len(b) < ipv6Len {
 		d.short(true, out)
+		return
+	}
+	if !d.locate(off, inner, out) {
 		return
 	}
 	flow, bits := level(out, inner)

@@ -150,7 +150,10 @@ func overlayFixtures(tb testing.TB) []fixture {
 	}
 	// A tunnel inside a tunnel is not followed: GRE in a G-PDU.
 	{
-		p := gtpuMsg(255, 1, -1, serialize(tb, ip4(47), gopacket.Payload(cat(greHdr(0, etherIPv4), innerTCP))))
+		deepest := ip4(layers.IPProtocolTCP)
+		deepest.SrcIP, deepest.DstIP = []byte{198, 51, 100, 1}, []byte{198, 51, 100, 2}
+		p := gtpuMsg(255, 1, -1, serialize(tb, ip4(47), gopacket.Payload(cat(greHdr(0, etherIPv4),
+			serialize(tb, deepest, tcp(), gopacket.Payload("hello"))))))
 		d := udpWant(false, 2152, 2152, at4, len(p))
 		d.Layers |= pipeline.LayerGTPU | pipeline.LayerInnerIPv4
 		d.TEID, d.GTPType = 1, 255

@@ -148,6 +148,9 @@ type Decoded struct {
 	// IP is the outermost IP header's tuple with the transport ports.
 	IP  Flow
 	TTL uint8
+	// IPOffset is the frame offset of the outer IP header (valid with
+	// LayerIPv4 or LayerIPv6).
+	IPOffset uint16
 	// IPID is the IPv4 identification or the IPv6 fragment identification.
 	IPID uint32
 	// IPLen is the outer IP packet's length as its header declares it:
@@ -178,6 +181,9 @@ type Decoded struct {
 	TEID    uint32
 	GTPType uint8
 	QFI     uint8
+	// InnerIPOffset is the frame offset of the tunnelled IP header (valid
+	// with LayerInnerIPv4 or LayerInnerIPv6).
+	InnerIPOffset uint16
 	// Inner is the tunnelled packet's tuple: of a G-PDU, or of the packet a
 	// VXLAN, Geneve, GRE or IP-in-IP tunnel carries.
 	Inner Flow

@@ -49,7 +49,7 @@ func tcpPacket(s seg, ts int64, frame uint64) pipeline.Packet {
 	d.TCPFlags = s.flags
 	d.TCPSeq, d.TCPAck = s.seq, s.ack
 	d.TCPWindow = s.win
-	d.PayloadOffset = 54
+	d.IPOffset, d.PayloadOffset = 14, 54
 	d.PayloadLen = s.payload
 	return p
 }
@@ -87,7 +87,7 @@ func udpPacket(fromB bool, dport uint16, payload []byte, ts int64) (pipeline.Pac
 	if fromB {
 		d.IP = d.IP.Reverse()
 	}
-	d.PayloadOffset = 42
+	d.IPOffset, d.PayloadOffset = 14, 42
 	d.PayloadLen = uint32(len(payload))
 	return p, data
 }

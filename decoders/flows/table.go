@@ -123,7 +123,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	}
 	ipl, ipOK := ipLen(p)
 	payload := d.PayloadLen
-	if off := uint32(linkHeaderLen(d)); ipOK && d.PayloadOffset >= off && d.Layers&(pipeline.LayerTCP|pipeline.LayerUDP) != 0 {
+	if off := uint32(d.IPOffset); ipOK && d.PayloadOffset >= off && d.Layers&(pipeline.LayerTCP|pipeline.LayerUDP) != 0 {
 		// The IP header's length counts payload cut by the snap length
 		// and never the link layer's padding.
 		if hdr := d.PayloadOffset - off; ipl >= hdr {

@@ -131,7 +131,7 @@ func (a *Assembler) Observe(p *pipeline.Packet, data []byte) {
 func (a *Assembler) ObserveHinted(p *pipeline.Packet, data []byte, hint *Hint) {
 	d := &p.Decoded
 	if a.defrag.outer(d) {
-		a.fragment(p, data, linkLen(d), false)
+		a.fragment(p, data, int(d.IPOffset), false)
 		return
 	}
 	if off := innerFragment(d, data); off >= 0 {

@@ -96,15 +96,15 @@ func (f *defrag) outer(d *pipeline.Decoded) bool {
 }
 
 // innerFragment returns the frame offset of the tunnelled IPv4 header of
-// d when it is a fragment of a TCP packet, else -1.
+// d (in any tunnel) when it is a fragment of a TCP packet, else -1.
 func innerFragment(d *pipeline.Decoded, data []byte) int {
-	if !d.Layers.Has(pipeline.LayerGTPU|pipeline.LayerInnerIPv4) || d.Inner.Proto != 6 ||
+	if !d.Layers.Has(pipeline.LayerInnerIPv4) || d.Inner.Proto != 6 ||
 		d.Layers.Has(pipeline.LayerFragment) {
 		return -1
 	}
 	v := view{inner: true}
-	off := v.ipOffset(d, data)
-	if off < 0 || off+20 > len(data) || data[off]>>4 != 4 || (uint16(data[off+6])<<8|uint16(data[off+7]))&0x3fff == 0 {
+	off := v.ipOffset(d)
+	if off+20 > len(data) || data[off]>>4 != 4 || (uint16(data[off+6])<<8|uint16(data[off+7]))&0x3fff == 0 {
 		return -1
 	}
 	return off

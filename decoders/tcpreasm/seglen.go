@@ -2,22 +2,6 @@ package tcpreasm
 
 import "github.com/pcapflow/pcapflow/pipeline"
 
-// linkLen returns the length of the link-layer header before the outer IP
-// header, from the layers the decoder found.
-func linkLen(d *pipeline.Decoded) int {
-	switch {
-	case d.Layers.Has(pipeline.LayerEthernet):
-		return 14 + 4*int(d.NumVLAN)
-	case d.Layers.Has(pipeline.LayerLinuxSLL):
-		return 16 + 4*int(d.NumVLAN)
-	case d.Layers.Has(pipeline.LayerLinuxSLL2):
-		return 20 + 4*int(d.NumVLAN)
-	case d.Layers.Has(pipeline.LayerLoopback):
-		return 4
-	}
-	return 0
-}
-
 // segmentLen returns the TCP payload length the IP header carrying v
 // declares (captured bytes data): more than v.payLen when the snap length
 // cut the segment. It falls back to v.payLen when that IP header is not
@@ -28,8 +12,8 @@ func segmentLen(p *pipeline.Packet, v *view, data []byte) uint32 {
 	if p.OrigLen <= p.CapLen {
 		return capd
 	}
-	off := v.ipOffset(d, data)
-	if off < 0 || off+6 > len(data) || uint32(off) > v.payOff {
+	off := v.ipOffset(d)
+	if off+6 > len(data) || uint32(off) > v.payOff {
 		return capd
 	}
 	v4, v6 := pipeline.LayerIPv4, pipeline.LayerIPv6

@@ -3,7 +3,6 @@ package tcpreasm
 import (
 	"net/netip"
 
-	"github.com/pcapflow/pcapflow/decoders/gtpu"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -52,26 +51,11 @@ func viewOf(d *pipeline.Decoded) (v view, ok bool) {
 }
 
 // ipOffset returns the frame offset of the IP header that carries v's TCP
-// header: after the link header for an outer segment, after the GTP-U
-// header (and its extensions) for a tunnelled one; -1 when it cannot be
-// located in data (also in the other tunnels, VXLAN, Geneve, GRE, IP in
-// IP, which the callers then do without).
-func (v *view) ipOffset(d *pipeline.Decoded, data []byte) int {
-	if !v.inner {
-		return linkLen(d)
+// header: the outer one, or the tunnelled one (after a GTP-U, VXLAN,
+// Geneve, GRE or IP-in-IP header), as the decoder located it.
+func (v *view) ipOffset(d *pipeline.Decoded) int {
+	if v.inner {
+		return int(d.InnerIPOffset)
 	}
-	if !d.Layers.Has(pipeline.LayerGTPU) {
-		return -1
-	}
-	start := uint64(d.PayloadOffset)
-	end := start + uint64(d.PayloadLen)
-	if end > uint64(len(data)) || start >= end {
-		return -1
-	}
-	var h gtpu.Header
-	off, st := gtpu.Parse(data[start:end], &h)
-	if off == 0 || (st != gtpu.OK && st != gtpu.Truncated) {
-		return -1
-	}
-	return int(start) + off
+	return int(d.IPOffset)
 }
