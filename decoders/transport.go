@@ -163,6 +163,7 @@ func (d *Decoder) decodeICMPv4(data []byte, off int, bounded, inner bool, out *p
 	_, bits := level(out, inner)
 	out.Layers |= bits.icmp4
 	if inner {
+		out.InnerICMPType, out.InnerICMPCode = d.icmp4.TypeCode.Type(), d.icmp4.TypeCode.Code()
 		return
 	}
 	out.ICMPType = d.icmp4.TypeCode.Type()
@@ -183,6 +184,7 @@ func (d *Decoder) decodeICMPv6(data []byte, off int, bounded, inner bool, out *p
 	_, bits := level(out, inner)
 	out.Layers |= bits.icmp6
 	if inner {
+		out.InnerICMPType, out.InnerICMPCode = d.icmp6.TypeCode.Type(), d.icmp6.TypeCode.Code()
 		return
 	}
 	out.ICMPType = d.icmp6.TypeCode.Type()

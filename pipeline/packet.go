@@ -190,7 +190,10 @@ type Decoded struct {
 	// Inner TCP fields and the inner transport payload (valid with
 	// LayerInnerTCP / the Inner* layers), located in the frame like
 	// PayloadOffset and PayloadLen.
-	InnerTCPFlags                       uint16
+	InnerTCPFlags uint16
+	// InnerICMPType and InnerICMPCode are the tunnelled ICMP or ICMPv6
+	// header's (valid with LayerInnerICMP).
+	InnerICMPType, InnerICMPCode        uint8
 	InnerTCPSeq, InnerTCPAck            uint32
 	InnerTCPWindow                      uint16
 	InnerPayloadOffset, InnerPayloadLen uint32

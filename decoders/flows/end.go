@@ -84,7 +84,7 @@ func (t *Table) fill(r *Record, i int32, reason string) {
 		Proto: proto, Service: f.service,
 		OrigSide: f.side[0], RespSide: f.side[1],
 		History: f.hist.String(), SynAckRTT: -1, AckRTT: -1, HandshakeRTT: -1,
-		FirstInput: f.firstInput, FirstFrame: f.firstFrame, EndReason: reason,
+		FirstInput: f.firstInput, FirstFrame: f.firstFrame, TunnelParent: f.parent, EndReason: reason,
 	}
 	switch proto {
 	case 6:

@@ -84,6 +84,10 @@ type Record struct {
 	// FirstInput and FirstFrame locate the flow's first packet.
 	FirstInput pipeline.InputID
 	FirstFrame uint64
+	// TunnelParent is the ID of the flow whose packets carried this one's
+	// first packet in a tunnel (see Table.ObserveInner), 0 for a flow of
+	// outer headers.
+	TunnelParent uint64
 	// EndReason says why the flow ended (EndIdle, EndActive...).
 	EndReason string
 	// Timeline is the TCP transfer summary (zero for other protocols).

@@ -44,6 +44,7 @@ type flow struct {
 	respPort    uint16
 	firstInput  pipeline.InputID
 	firstFrame  uint64
+	parent      uint64
 }
 
 // Table tracks flows over packets seen in capture order. It is not safe for
@@ -121,31 +122,53 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	if d.Layers&(pipeline.LayerIPv4|pipeline.LayerIPv6) == 0 || !d.IP.Src.IsValid() || !d.IP.Dst.IsValid() {
 		return 0, DirNone
 	}
-	ipl, ipOK := ipLen(p)
-	payload := d.PayloadLen
-	if off := uint32(d.IPOffset); ipOK && d.PayloadOffset >= off && d.Layers&(pipeline.LayerTCP|pipeline.LayerUDP) != 0 {
-		// The IP header's length counts payload cut by the snap length
-		// and never the link layer's padding.
-		if hdr := d.PayloadOffset - off; ipl >= hdr {
-			payload = ipl - hdr
-		}
+	var s segment
+	s.outer(p)
+	return t.observe(p, data, &s, 0)
+}
+
+// ObserveInner adds the packet a tunnel in p carries (a GTP-U G-PDU's, or
+// VXLAN's, Geneve's, GRE's, IP in IP's: Decoded.Inner) to its own flow, as
+// Observe does with the outer headers, and returns that flow's id and the
+// packet's direction in it; 0 and DirNone when p carries no tunnelled IP
+// packet. parent is the id of the flow p's outer headers belong to: a
+// flow started here records it as its TunnelParent. Inner and outer flows
+// share the table (and its ids); a tunnelled flow whose tuple equals an
+// outer flow's is that flow.
+func (t *Table) ObserveInner(p *pipeline.Packet, data []byte, parent uint64) (uint64, Direction) {
+	d := &p.Decoded
+	t.cur = -1
+	if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || !d.Inner.Src.IsValid() || !d.Inner.Dst.IsValid() {
+		return 0, DirNone
 	}
+	var s segment
+	s.inner(p, data)
+	return t.observe(p, data, &s, parent)
+}
+
+// observe adds segment s of packet p to its flow.
+func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint64) (uint64, Direction) {
 	now := p.Timestamp
 	t.expire(now)
 
-	proto := d.IP.Proto
-	sport, dport := d.IP.SrcPort, d.IP.DstPort
-	isICMP := (proto == 1 && d.Layers.Has(pipeline.LayerICMPv4)) || (proto == 58 && d.Layers.Has(pipeline.LayerICMPv6))
+	d := &p.Decoded
+	tu := s.tuple(d)
+	proto := tu.Proto
+	sport, dport := tu.SrcPort, tu.DstPort
 	switch {
-	case isICMP:
-		sport, dport, _ = icmpPorts(proto, d.ICMPType, d.ICMPCode)
+	case s.icmp:
+		typ, code := s.icmpTypeCode(d)
+		sport, dport, _ = icmpPorts(proto, typ, code)
 	case !hasPorts(proto):
 		sport, dport = 0, 0
 	}
-	k, srcIsA := tuplekey.Make(d.IP.Src, d.IP.Dst, sport, dport, proto)
+	k, srcIsA := tuplekey.Make(tu.Src, tu.Dst, sport, dport, proto)
 	h := k.Hash(t.seed)
-	isTCP := proto == 6 && d.Layers.Has(pipeline.LayerTCP)
-	fl := d.TCPFlags
+	var fl uint16
+	var seq uint32
+	if s.tcp {
+		fl, seq, _, _ = s.tcpHeader(d)
+	}
 
 	pos, i, ok := find(&t.ix, &k, h, &t.slab)
 	posOK := !ok
@@ -163,15 +186,15 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 		case t.opts.Active > 0 && now-f.first >= int64(t.opts.Active):
 			t.finish(i, EndActive)
 			ok = false
-		case isTCP && fl&tcpSyn != 0 && fl&tcpAck == 0 &&
-			((f.closed && (!f.synSeen || d.TCPSeq != f.synSeq)) ||
-				(f.synSeen && d.TCPSeq != f.synSeq && f.synSide == side)):
+		case s.tcp && fl&tcpSyn != 0 && fl&tcpAck == 0 &&
+			((f.closed && (!f.synSeen || seq != f.synSeq)) ||
+				(f.synSeen && seq != f.synSeq && f.synSide == side)):
 			t.finish(i, EndReuse)
 			ok = false
 		}
 	}
 	if !ok {
-		i = t.create(&k, h, pos, posOK, p, srcIsA, isICMP)
+		i = t.create(&k, h, pos, posOK, p, s, srcIsA, parent)
 	}
 	hs := t.slab.hot(i)
 	f := t.slab.at(i)
@@ -185,22 +208,22 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 	}
 	t.touch(i, hs.class, hs.last)
 
-	s := &f.side[side]
-	s.Packets++
-	s.FrameBytes += uint64(p.OrigLen)
-	s.IPBytes += uint64(ipl)
-	if f.service == "" && !f.sniffed[side] && d.PayloadLen > 0 {
+	sd := &f.side[side]
+	sd.Packets++
+	sd.FrameBytes += uint64(p.OrigLen)
+	sd.IPBytes += uint64(s.ipLen)
+	if f.service == "" && !f.sniffed[side] && s.payLen > 0 {
 		f.sniffed[side] = true
-		if end := uint64(d.PayloadOffset) + uint64(d.PayloadLen); end <= uint64(len(data)) {
-			f.service = sniff(proto, data[d.PayloadOffset:end])
+		if end := uint64(s.payOff) + uint64(s.payLen); end <= uint64(len(data)) {
+			f.service = sniff(proto, data[s.payOff:end])
 		}
 	}
 
-	if isTCP {
-		t.tcp(f, side, p, payload)
+	if s.tcp {
+		t.tcp(f, side, now, d, s)
 	} else if proto != 6 {
-		s.Bytes += uint64(payload)
-		if payload > 0 {
+		sd.Bytes += uint64(s.payload)
+		if s.payload > 0 {
 			f.hist.once(hData, side)
 		}
 	}
@@ -208,19 +231,18 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 }
 
 // tcp runs the TCP state machine, history and analysis for one segment.
-func (t *Table) tcp(f *flow, side int, p *pipeline.Packet, payload uint32) {
-	d := &p.Decoded
-	fl := d.TCPFlags
-	now := p.Timestamp
-	s := &f.side[side]
+func (t *Table) tcp(f *flow, side int, now int64, d *pipeline.Decoded, s *segment) {
+	fl, seq, ackNo, win := s.tcpHeader(d)
+	payload := s.payload
+	sd := &f.side[side]
 	if fl&tcpRst == 0 {
-		s.Bytes += uint64(payload)
+		sd.Bytes += uint64(payload)
 	}
 	syn := fl&tcpSyn != 0
 	ack := fl&tcpAck != 0
 	if syn && !ack {
-		if !f.synSeen || d.TCPSeq != f.synSeq {
-			f.synSeen, f.synSeq, f.synSide = true, d.TCPSeq, uint8(side)
+		if !f.synSeen || seq != f.synSeq {
+			f.synSeen, f.synSeq, f.synSide = true, seq, uint8(side)
 		}
 		if side == 0 && f.synTime == 0 {
 			f.synTime = now
@@ -248,10 +270,10 @@ func (t *Table) tcp(f *flow, side int, p *pipeline.Packet, payload uint32) {
 	if f.ackTime != 0 {
 		rtt = f.ackTime - f.synTime
 	}
-	f.tl.segment(side, &f.seq[side], now, rtt, d.TCPSeq, fl, payload)
-	r := analyze(&f.seq[side], &f.seq[1-side], now, d.TCPSeq, d.TCPAck, d.TCPWindow, fl, payload, ooo)
-	f.tl.analysed(side, &f.seq[1-side], r, fl, payload, d.TCPWindow)
-	s.count(r)
+	f.tl.segment(side, &f.seq[side], now, rtt, seq, fl, payload)
+	r := analyze(&f.seq[side], &f.seq[1-side], now, seq, ackNo, win, fl, payload, ooo)
+	f.tl.analysed(side, &f.seq[1-side], r, fl, payload, win)
+	sd.count(r)
 	if r&aRetrans != 0 && payload > 0 {
 		f.hist.counted('t', side, &f.hist.rexmit[side])
 	}
@@ -260,9 +282,10 @@ func (t *Table) tcp(f *flow, side int, p *pipeline.Packet, payload uint32) {
 	}
 }
 
-// create starts a flow for k (hash h) with p as its first packet. pos is
-// where find placed k in the index, valid when posOK.
-func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, srcIsA, isICMP bool) int32 {
+// create starts a flow for k (hash h) with segment s of p as its first
+// packet; parent is the id of the flow carrying it in a tunnel, or 0. pos
+// is where find placed k in the index, valid when posOK.
+func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, s *segment, srcIsA bool, parent uint64) int32 {
 	if t.ix.Len() >= t.opts.MaxFlows {
 		t.evictOldest()
 		posOK = false
@@ -277,7 +300,6 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, sr
 	} else {
 		i = t.slab.grow()
 	}
-	d := &p.Decoded
 	proto := k.Proto()
 	hs := t.slab.hot(i)
 	*hs = hotState{k: *k, last: p.Timestamp, id: t.nextID, hash: h, class: classOf(proto), origIsA: srcIsA}
@@ -285,19 +307,28 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, sr
 	*f = flow{}
 	f.first = p.Timestamp
 	f.firstInput, f.firstFrame = p.Input, p.Frame
+	f.parent = parent
 	t.nextID++
-	src, dst := d.IP.Src, d.IP.Dst
-	sport, dport := d.IP.SrcPort, d.IP.DstPort
+	d := &p.Decoded
+	isICMP := s.icmp
+	tu := s.tuple(d)
+	src, dst := tu.Src, tu.Dst
+	sport, dport := tu.SrcPort, tu.DstPort
 	if isICMP {
-		sport, dport = uint16(d.ICMPType), uint16(d.ICMPCode)
+		typ, code := s.icmpTypeCode(d)
+		sport, dport = uint16(typ), uint16(code)
 	} else if !hasPorts(proto) {
 		sport, dport = 0, 0
+	}
+	var fl uint16
+	if s.tcp {
+		fl, _, _, _ = s.tcpHeader(d)
 	}
 	flip := false
 	switch {
 	case isICMP:
-	case proto == 6 && d.Layers.Has(pipeline.LayerTCP) && d.TCPFlags&tcpSyn != 0:
-		flip = d.TCPFlags&tcpAck != 0
+	case s.tcp && fl&tcpSyn != 0:
+		flip = fl&tcpAck != 0
 	case hasPorts(proto):
 		flip = serviceByPort(proto, sport) != "" && serviceByPort(proto, dport) == ""
 	}
