@@ -83,7 +83,7 @@ func TestObserveInner(t *testing.T) {
 		binary.BigEndian.PutUint16(ip[20:], 50000)
 		binary.BigEndian.PutUint16(ip[22:], 4789)
 		binary.BigEndian.PutUint16(ip[24:], uint16(8+8+14+len(in)))
-		ip[28] = 0x08                                  // VXLAN I flag
+		ip[28] = 0x08                                    // VXLAN I flag
 		binary.BigEndian.PutUint16(ip[28+8+12:], 0x0800) // inner Ethernet type
 		return append(append(frame, ip...), in...)
 	}
