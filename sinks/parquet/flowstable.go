@@ -57,6 +57,7 @@ var flowsSchema = arrow.NewSchema([]arrow.Field{
 	field("end_reason", str, false),
 	field("first_source_file", str, false),
 	field("first_frame", u64, false),
+	field("tunnel_parent", u64, true),
 }, nil)
 
 func (flowsTable) Name() string          { return "flows" }
@@ -93,6 +94,7 @@ func (flowsTable) BindFlows(b *array.RecordBuilder) FlowAppender {
 	a.gapBytes = [2]*array.Uint64Builder{next().(*array.Uint64Builder), next().(*array.Uint64Builder)}
 	a.endReason, a.sourceFile = next().(*array.StringBuilder), next().(*array.StringBuilder)
 	a.firstFrame = next().(*array.Uint64Builder)
+	a.tunnelParent = next().(*array.Uint64Builder)
 	if n != len(f) {
 		panic("parquet: flows appender bound to a builder of another schema")
 	}
@@ -106,6 +108,7 @@ type flowsAppender struct {
 	b                          *array.RecordBuilder
 	room                       rowRoom // id, the first column, is its probe
 	id, firstFrame             *array.Uint64Builder
+	tunnelParent               *array.Uint64Builder
 	communityID, origIP        *array.StringBuilder
 	respIP, service, connState *array.StringBuilder
 	history, endReason         *array.StringBuilder
@@ -161,6 +164,11 @@ func (a *flowsAppender) AppendFlow(r *flows.Record, sourceFile string) {
 	putString(a.endReason, r.EndReason)
 	putString(a.sourceFile, sourceFile)
 	a.firstFrame.UnsafeAppend(r.FirstFrame)
+	if r.TunnelParent != 0 {
+		a.tunnelParent.UnsafeAppend(r.TunnelParent)
+	} else {
+		a.tunnelParent.UnsafeAppendBoolToBitmap(false)
+	}
 }
 
 // nsOrNull appends a duration in nanoseconds, null when negative (not

@@ -52,6 +52,7 @@ var packetsSchema = arrow.NewSchema([]arrow.Field{
 	field("inner_proto", u8, true),
 	field("inner_src_port", u16, true),
 	field("inner_dst_port", u16, true),
+	field("inner_flow_id", u64, true),
 	field("pfcp_type", u8, true),
 	field("pfcp_seid", u64, true),
 	field("pfcp_seq", u32, true),
@@ -116,6 +117,7 @@ func (packetsTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 	a.innerProto = next().(*array.Uint8Builder)
 	a.innerSport = next().(*array.Uint16Builder)
 	a.innerDport = next().(*array.Uint16Builder)
+	a.innerFlowID = next().(*array.Uint64Builder)
 	a.pfcpType = next().(*array.Uint8Builder)
 	a.pfcpSEID = next().(*array.Uint64Builder)
 	a.pfcpSeq = next().(*array.Uint32Builder)
@@ -147,6 +149,7 @@ type packetsAppender struct {
 	vlanInner, srcPort, dstPort      *array.Uint16Builder
 	tcpFlags, tcpWin                 *array.Uint16Builder
 	innerSport, innerDport           *array.Uint16Builder
+	innerFlowID                      *array.Uint64Builder
 	ipVersion, proto, ttl            *array.Uint8Builder
 	icmpType, icmpCode, gtpType      *array.Uint8Builder
 	innerProto, pfcpType             *array.Uint8Builder
@@ -301,6 +304,11 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		a.innerProto.UnsafeAppendBoolToBitmap(false)
 		a.innerSport.UnsafeAppendBoolToBitmap(false)
 		a.innerDport.UnsafeAppendBoolToBitmap(false)
+	}
+	if ctx.InnerFlowID != 0 {
+		a.innerFlowID.UnsafeAppend(ctx.InnerFlowID)
+	} else {
+		a.innerFlowID.UnsafeAppendBoolToBitmap(false)
 	}
 	if l.Has(pipeline.LayerPFCP) {
 		a.pfcpType.UnsafeAppend(d.PFCPType)

@@ -111,6 +111,9 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 				pc.FlowSlot = t.tab.Slot()
 			}
 		}
+		if p.Decoded.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 {
+			pc.InnerFlowID, _ = t.tab.ObserveInner(p, b.Bytes(p), id)
+		}
 	}
 	n.err = t.err
 }

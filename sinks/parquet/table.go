@@ -19,6 +19,9 @@ type PacketContext struct {
 	FlowSlot int32
 	// CommunityID of the packet's flow, or "".
 	CommunityID string
+	// InnerFlowID is the flow of the packet a tunnel in it carries (see
+	// flows.Table.ObserveInner), 0 when none.
+	InnerFlowID uint64
 	// SourceFile is the name of the packet's input.
 	SourceFile string
 }
@@ -149,5 +152,5 @@ var deltaColumns = map[string]bool{
 	"ts": true, "ts_first": true, "ts_last": true, "ts_request": true, "ts_response": true,
 	"frame_no": true, "byte_offset": true, "first_frame": true, "last_frame": true,
 	"request_frame": true, "response_frame": true, "request_first_frame": true, "response_first_frame": true,
-	"flow_id": true, "stream_id": true, "session_id": true,
+	"flow_id": true, "inner_flow_id": true, "tunnel_parent": true, "stream_id": true, "session_id": true,
 }

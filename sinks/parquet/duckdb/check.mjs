@@ -46,11 +46,21 @@ async function check(dir) {
            sum(orig_pkts)::VARCHAR AS orig_pkts, sum(resp_pkts)::VARCHAR AS resp_pkts,
            sum(orig_frame_bytes)::VARCHAR AS orig_bytes, sum(resp_frame_bytes)::VARCHAR AS resp_bytes
     FROM ${files('flows')} GROUP BY ALL ORDER BY ALL`).catch(absent);
-  // Packets joined to their flow: every packet with a flow id finds it.
+  // Packets joined to their flow: every packet with a flow id finds it, and
+  // so does every tunnelled packet with an inner flow id, whose flow's
+  // tunnel_parent is then the packet's flow.
   out.orphans = (await rows(`
     SELECT count(*)::VARCHAR AS n FROM ${files('packets')} p
     LEFT JOIN ${files('flows')} f USING (flow_id)
     WHERE p.flow_id IS NOT NULL AND f.flow_id IS NULL`).catch(absent))?.[0].n ?? null;
+  out.inner_orphans = (await rows(`
+    SELECT count(*)::VARCHAR AS n FROM ${files('packets')} p
+    LEFT JOIN ${files('flows')} f ON f.flow_id = p.inner_flow_id
+    WHERE p.inner_flow_id IS NOT NULL AND f.flow_id IS NULL`).catch(absent))?.[0].n ?? null;
+  out.tunnelled = (await rows(`
+    SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE f.tunnel_parent = p.flow_id)::VARCHAR AS parent_is_outer
+    FROM ${files('packets')} p JOIN ${files('flows')} f ON f.flow_id = p.inner_flow_id
+    WHERE p.frame_no = f.first_frame AND p.source_file = f.first_source_file`).catch(absent))?.[0] ?? null;
   // HTTP exchanges, each with whether its flow_id names a flows row.
   out.http = await rows(`
     SELECT h.stream_id::VARCHAR AS stream, h.request_frame::VARCHAR AS request_frame,
