@@ -10,8 +10,9 @@ import (
 )
 
 // FuzzObserve decodes arbitrary frames (Ethernet, raw IP) and feeds them to
-// one table: it must never panic, and every packet with an IP header must
-// land in a flow whose counters add up.
+// one table, with the packets tunnels carry: it must never panic, and every
+// packet with an IP header (and every tunnelled one) must land in a flow
+// whose counters add up.
 func FuzzObserve(f *testing.F) {
 	corpus.Seed(func(b []byte) {
 		// Skip the 24-byte pcap header and the first record header.
@@ -29,6 +30,11 @@ func FuzzObserve(f *testing.F) {
 	frame[47] = 0x02
 	f.Add(frame, uint16(1))
 	f.Add(frame[14:], uint16(101))
+	// The same TCP header carried in IP in IP.
+	ipip := append(append([]byte(nil), frame[:34]...), frame[14:]...)
+	ipip[23] = 4
+	binary.BigEndian.PutUint16(ipip[16:], 60)
+	f.Add(ipip, uint16(1))
 	f.Fuzz(func(t *testing.T, data []byte, link uint16) {
 		var total uint64
 		tab := NewTable(Options{MaxFlows: 4, Emit: func(r *Record) {
@@ -42,7 +48,11 @@ func FuzzObserve(f *testing.F) {
 			p.Timestamp = int64(i) * 1e9
 			p.CapLen, p.OrigLen, p.LinkType = uint32(len(data)), uint32(len(data)), link
 			dec.Decode(data, link, p.OrigLen, &p.Decoded)
-			if id, _ := tab.Observe(&p, data); id != 0 {
+			id, _ := tab.Observe(&p, data)
+			if id != 0 {
+				withFlow++
+			}
+			if in, _ := tab.ObserveInner(&p, data, id); in != 0 {
 				withFlow++
 			}
 			if i >= 3 && len(data) > 0 {
