@@ -142,20 +142,27 @@ func overlayFixtures(tb testing.TB) []fixture {
 		e := ipOver(41)
 		e.Layers |= pipeline.LayerIPinIP
 		add(fixture{name: "6in4-ipv6-udp", link: 1, data: v4over(41, innerUDP6), want: udp6In(e, 14+20+len(innerUDP6))})
-		echo := serialize(tb, ip4(layers.IPProtocolICMPv4), &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 1, Seq: 2},
-			gopacket.Payload("ping"))
-		g := ipOver(4)
-		g.Layers |= pipeline.LayerIPinIP | pipeline.LayerInnerIPv4 | pipeline.LayerInnerICMP
-		g.Inner = pipeline.Flow{Src: v4A, Dst: v4B, Proto: 1}
-		g.InnerICMPType = 8
-		add(fixture{name: "ipip-ipv4-icmp-echo", link: 1, data: v4over(4, echo), want: g})
-		echo6 := serialize(tb, ip6(layers.IPProtocolICMPv6), &layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(129, 0)},
-			gopacket.Payload("pong"))
-		h := ipOver(41)
-		h.Layers |= pipeline.LayerIPinIP | pipeline.LayerInnerIPv6 | pipeline.LayerInnerICMP
-		h.Inner = pipeline.Flow{Src: v6A, Dst: v6B, Proto: 58}
-		h.InnerICMPType = 129
-		add(fixture{name: "6in4-ipv6-icmp6-echo-reply", link: 1, data: v4over(41, echo6), want: h})
+		// Tunnelled ICMP keeps its type and code.
+		for _, c := range []struct {
+			name  string
+			outer uint8
+			inner []byte
+			ip    pipeline.Layers
+			flow  pipeline.Flow
+			typ   uint8
+		}{
+			{"ipip-ipv4-icmp-echo", 4, serialize(tb, ip4(layers.IPProtocolICMPv4),
+				&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 1, Seq: 2}, gopacket.Payload("ping")),
+				pipeline.LayerInnerIPv4, pipeline.Flow{Src: v4A, Dst: v4B, Proto: 1}, 8},
+			{"6in4-ipv6-icmp6-echo-reply", 41, serialize(tb, ip6(layers.IPProtocolICMPv6),
+				&layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(129, 0)}, gopacket.Payload("pong")),
+				pipeline.LayerInnerIPv6, pipeline.Flow{Src: v6A, Dst: v6B, Proto: 58}, 129},
+		} {
+			d := ipOver(c.outer)
+			d.Layers |= pipeline.LayerIPinIP | c.ip | pipeline.LayerInnerICMP
+			d.Inner, d.InnerICMPType = c.flow, c.typ
+			add(fixture{name: c.name, link: 1, data: v4over(layers.IPProtocol(c.outer), c.inner), want: d})
+		}
 		f := v6Want(ethWant(0x86dd), 4)
 		f.Layers |= pipeline.LayerIPinIP
 		add(fixture{name: "4in6-ipv4-tcp", link: 1,
