@@ -262,4 +262,3 @@ func flowRows(t *testing.T, path string, tunnelled bool) []string {
 	slices.Sort(rows)
 	return rows
 }
-
