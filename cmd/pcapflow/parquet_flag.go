@@ -144,6 +144,9 @@ func newParquetSink(o parquet.Options, prefix string) (*parquet.Sink, error) {
 	if ee, ok := err.(*parquet.ExistsError); ok {
 		return nil, usagef("%v: write elsewhere, or give --%soverwrite or --%sappend", ee, prefix, prefix)
 	}
+	if se, ok := err.(*parquet.SchemaError); ok {
+		return nil, usagef("%v: append into a new directory, or give --%soverwrite", se, prefix)
+	}
 	return s, err
 }
 

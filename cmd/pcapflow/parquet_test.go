@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/pcapflow/pcapflow/pipeline"
 	"github.com/spf13/pflag"
 )
@@ -99,6 +101,37 @@ func TestParquetExistingFiles(t *testing.T) {
 	}
 	if sum.Rows["packets"] != 3000 || sum.Packets != 3000 || len(sum.Inputs) != 1 {
 		t.Errorf("summary %+v, want 3000 packets and rows from 1 input", sum)
+	}
+
+	// A table directory holding a file of another schema (an earlier
+	// version's) is not appended to.
+	old := filepath.Join(out, "flows", "part-old.parquet")
+	writeParquet(t, old, arrow.NewSchema([]arrow.Field{{Name: "flow_id", Type: arrow.PrimitiveTypes.Uint64}}, nil))
+	code, _, stderr = runCLI(t, "parquet", in, "-o", out, "--tables", "packets,flows", "--append")
+	if code != exitUsage || !strings.Contains(stderr, "cannot append to the flows table") || !strings.Contains(stderr, "no column community_id") {
+		t.Fatalf("--append onto another schema: exit %d: %s", code, stderr)
+	}
+	if got := parquetFilesUnder(t, out); len(got) != 3 {
+		t.Errorf("the refused append changed the files: %v", got)
+	}
+}
+
+// writeParquet writes an empty Parquet file of schema sc at path.
+func writeParquet(t *testing.T, path string, sc *arrow.Schema) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := pqarrow.NewFileWriter(sc, f, nil, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
 

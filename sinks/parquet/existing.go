@@ -9,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // What to do when a table directory already holds Parquet files (see
@@ -78,10 +82,82 @@ func prepareExisting(o *Options) ([]string, error) {
 	case o.IfExists == ExistingRefuse:
 		return nil, &ExistsError{Dir: o.Dir, Files: len(old), Example: old[0]}
 	case o.IfExists == ExistingAppend:
+		if err := sameSchemas(o.Dir, old); err != nil {
+			return nil, err
+		}
 		o.Prefix = runPrefix(o.Prefix)
 		return nil, nil
 	}
 	return old, nil
+}
+
+// sameSchemas checks that the first earlier file of each table (files,
+// under dir/TABLE) has the columns this version writes, in order and of
+// the same types: a dataset that mixed schemas would not read as one
+// table in Spark or pandas, and would in DuckDB only by name.
+func sameSchemas(dir string, files []string) error {
+	checked := map[string]bool{}
+	for _, p := range files {
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			continue
+		}
+		name, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		mk, ok := tableMakers[name]
+		if !ok || checked[name] {
+			continue
+		}
+		checked[name] = true
+		if err := fileHasSchema(p, mk().Schema()); err != nil {
+			return &SchemaError{File: p, Table: name, Reason: err.Error()}
+		}
+	}
+	return nil
+}
+
+// fileHasSchema returns an error saying how the Parquet file at path
+// differs from want (a dictionary column counts as its values' type).
+func fileHasSchema(path string, want *arrow.Schema) error {
+	f, err := pqfile.OpenParquetFile(path, false)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	got, err := pqarrow.FromParquet(f.MetaData().Schema, &pqarrow.ArrowReadProperties{}, f.MetaData().KeyValueMetadata())
+	if err != nil {
+		return err
+	}
+	typeOf := func(t arrow.DataType) string {
+		if d, ok := t.(*arrow.DictionaryType); ok {
+			t = d.ValueType
+		}
+		return t.String()
+	}
+	for i, w := range want.Fields() {
+		switch {
+		case i >= got.NumFields():
+			return fmt.Errorf("it has no column %s", w.Name)
+		case got.Field(i).Name != w.Name:
+			return fmt.Errorf("its column %d is %s where this version writes %s", i+1, got.Field(i).Name, w.Name)
+		case typeOf(got.Field(i).Type) != typeOf(w.Type):
+			return fmt.Errorf("its column %s is %s where this version writes %s", w.Name, typeOf(got.Field(i).Type), typeOf(w.Type))
+		}
+	}
+	if got.NumFields() > want.NumFields() {
+		return fmt.Errorf("it has a column %s this version does not write", got.Field(want.NumFields()).Name)
+	}
+	return nil
+}
+
+// SchemaError reports that --append would add files to a table directory
+// whose earlier files have other columns (written by another version).
+type SchemaError struct {
+	File, Table, Reason string
+}
+
+// Error names the file and the first difference.
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("parquet: cannot append to the %s table: %s was written with another schema (%s)", e.Table, e.File, e.Reason)
 }
 
 // ExistsError reports that the output directory already holds Parquet
