@@ -189,9 +189,13 @@ func NewDecoder(opts Options) *Decoder {
 const (
 	LinkNull     = 0
 	LinkEthernet = 1
+	LinkPPP      = 9
 	LinkRaw12    = 12
 	LinkRaw14    = 14
+	LinkPPPHDLC  = 50 // PPP in HDLC-like framing, or Cisco PPP with HDLC framing
+	LinkPPPoE    = 51 // PPPoE session header then PPP, without Ethernet
 	LinkRaw      = 101
+	LinkCHDLC    = 104 // Cisco HDLC
 	LinkLoop     = 108
 	LinkLinuxSLL = 113
 	LinkIPv4     = 228
@@ -227,6 +231,12 @@ func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipe
 	case LinkIPv6:
 		out.EtherType = etherIPv6
 		d.decodeIPv6(data, 0, false, out)
+	case LinkPPP, LinkPPPHDLC:
+		d.decodePPPLink(data, out)
+	case LinkPPPoE:
+		d.decodePPPoE(data, 0, out)
+	case LinkCHDLC:
+		d.decodeCHDLC(data, out)
 	default:
 		out.Flags |= pipeline.FlagUnknownLink
 	}

@@ -4,8 +4,9 @@ import "github.com/pcapflow/pcapflow/pipeline"
 
 // Headers between the link and the network header: MPLS label stacks (RFC
 // 3032), Ethernet pseudowires over MPLS (RFC 4448, with the RFC 4385
-// control word) and PPPoE sessions (RFC 2516). The IP packet they carry is
-// the packet's IP, as tshark's ip.src is: flows, splits and tables key on it.
+// control word) and PPPoE sessions (RFC 2516); and the PPP and Cisco HDLC
+// link types. The IP packet they carry is the packet's IP, as tshark's
+// ip.src is: flows, splits and tables key on it.
 
 const (
 	etherMPLS         = 0x8847
@@ -18,6 +19,7 @@ const (
 	mplsBottomOfStack = 0x100 // the S bit of a label stack entry
 	pwControlWordLen  = 4
 	pppoeLen          = 6
+	chdlcLen          = 4
 	pppIPv4           = 0x0021
 	pppIPv6           = 0x0057
 )
@@ -117,6 +119,30 @@ func (d *Decoder) decodePPPoE(data []byte, off int, out *pipeline.Decoded) {
 	}
 	out.Layers |= pipeline.LayerPPPoE
 	d.decodePPP(data, off+pppoeLen, out)
+}
+
+// decodePPPLink decodes a frame of LINKTYPE_PPP or LINKTYPE_PPP_HDLC: PPP,
+// after the HDLC-like address and control bytes (ff 03) when present; a
+// LINKTYPE_PPP_HDLC frame starting 0f or 8f is Cisco HDLC (RFC 1547).
+func (d *Decoder) decodePPPLink(data []byte, out *pipeline.Decoded) {
+	switch {
+	case len(data) >= 2 && data[0] == 0xff && data[1] == 0x03:
+		d.decodePPP(data, 2, out)
+	case len(data) >= 1 && (data[0] == 0x0f || data[0] == 0x8f):
+		d.decodeCHDLC(data, out)
+	default:
+		d.decodePPP(data, 0, out)
+	}
+}
+
+// decodeCHDLC decodes a Cisco HDLC frame: address, control and an
+// Ethertype, then what the Ethertype says (VLAN tags, IP, MPLS...).
+func (d *Decoder) decodeCHDLC(data []byte, out *pipeline.Decoded) {
+	if len(data) < chdlcLen {
+		d.short(true, out)
+		return
+	}
+	d.decodeEtherType(data, chdlcLen, be16(data[2:4]), out)
 }
 
 // decodePPP decodes the PPP protocol field at off (one byte when

@@ -174,5 +174,27 @@ func encapFixtures(tb testing.TB) []fixture {
 		add(fixture{name: "eth-pppoe-cut-in-protocol", link: 1,
 			data: cat(session, pppoeHeader(7, 22), []byte{0x00}), orig: 80, want: cut})
 	}
+	// PPP and Cisco HDLC link types.
+	{
+		link := func(name string, lt uint16, data []byte, d pipeline.Decoded) {
+			add(fixture{name: name, link: lt, data: data, want: d})
+		}
+		tcpV4 := func(l pipeline.Layers, etype uint16, off int) pipeline.Decoded {
+			return withPayload(tcpWant(v4Want(pipeline.Decoded{Layers: l, EtherType: etype}, 6)), off+20+32, 5)
+		}
+		link("ppp-hdlc-framing-ipv4-tcp", LinkPPP, cat([]byte{0xff, 0x03, 0x00, 0x21}, ipTCP), tcpV4(0, 0, 4))
+		link("ppp-no-framing-pfc-ipv4-tcp", LinkPPP, cat([]byte{0x21}, ipTCP), tcpV4(0, 0, 1))
+		link("ppp-lcp", LinkPPP, []byte{0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x04}, pipeline.Decoded{})
+		v6 := udpOf(v6Want(pipeline.Decoded{}, 17), 4+40+8)
+		link("ppp-serial-ipv6-udp", LinkPPPHDLC, cat([]byte{0xff, 0x03, 0x00, 0x57}, ip6UDP), v6)
+		link("ppp-serial-cisco-ipv4-tcp", LinkPPPHDLC, cat([]byte{0x0f, 0x00, 0x08, 0x00}, ipTCP), tcpV4(0, etherIPv4, 4))
+		link("chdlc-ipv4-tcp", LinkCHDLC, cat([]byte{0x8f, 0x00, 0x08, 0x00}, ipTCP), tcpV4(0, etherIPv4, 4))
+		link("chdlc-mpls-ipv4-tcp", LinkCHDLC, cat([]byte{0x0f, 0x00, 0x88, 0x47}, mplsStack(77), ipTCP),
+			mpls(tcpV4(0, etherMPLS, 8), 77))
+		link("ppp-ether-ipv4-tcp", LinkPPPoE, cat(pppoeHeader(3, 2+len(ipTCP)), []byte{0x00, 0x21}, ipTCP),
+			tcpV4(pipeline.LayerPPPoE, 0, 8))
+		cut := pipeline.Decoded{Flags: pipeline.FlagTruncated}
+		add(fixture{name: "chdlc-cut", link: LinkCHDLC, data: []byte{0x0f, 0x00}, orig: 60, want: cut})
+	}
 	return fs
 }

@@ -136,7 +136,7 @@ func (a *acc) observe(p *pipeline.Packet, data []byte) {
 	if d.Flags.Has(pipeline.FlagUnknownLink) {
 		a.unknownLink++
 	}
-	pp := protoPath(d)
+	pp := protoPath(d, p.LinkType)
 	pc := a.protos[pp]
 	if pc == nil {
 		pc = &protoCount{}

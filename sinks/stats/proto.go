@@ -3,6 +3,7 @@ package stats
 import (
 	"strings"
 
+	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -22,6 +23,7 @@ const (
 	nMPLS
 	nPPPoE
 	nPPP
+	nCHDLC
 	nARP
 	nIPv4
 	nIPv6
@@ -64,7 +66,7 @@ const (
 // names, with gtp-u, gtp-c and non-ip spelled out).
 var nodeNames = [numNodes]string{
 	nEth: "eth", nSLL: "sll", nSLL2: "sll2", nNull: "null", nRaw: "raw", nUnknownLink: "unknown-link",
-	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
+	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nCHDLC: "chdlc", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
 	nTCP: "tcp", nUDP: "udp", nICMP: "icmp", nICMPv6: "icmpv6", nSCTP: "sctp", nOtherIP: "other",
 	nGTPU: "gtp-u", nVXLAN: "vxlan", nGeneve: "geneve", nGRE: "gre", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
 	nNTP: "ntp", nSNMP: "snmp", nSyslog: "syslog", nHTTP: "http", nTLS: "tls", nQUIC: "quic",
@@ -109,11 +111,20 @@ func (b *pathBuilder) add(n node) {
 	}
 }
 
-// protoPath returns the protocol path of a decoded packet.
-func protoPath(d *pipeline.Decoded) path {
+// protoPath returns the protocol path of a decoded packet captured on a
+// link of type linkType.
+func protoPath(d *pipeline.Decoded, linkType uint16) path {
 	var b pathBuilder
 	l := d.Layers
 	switch {
+	case linkType == decoders.LinkCHDLC || linkType == decoders.LinkPPPHDLC && d.EtherType != 0:
+		b.add(nCHDLC) // Cisco HDLC (also in a PPP-over-serial capture)
+	case linkType == decoders.LinkPPP || linkType == decoders.LinkPPPHDLC:
+		b.add(nPPP)
+	case linkType == decoders.LinkPPPoE:
+		if !l.Has(pipeline.LayerPPPoE) {
+			b.add(nPPPoE) // its header cut; else encapPath adds it and PPP
+		}
 	case l.Has(pipeline.LayerEthernet):
 		b.add(nEth)
 	case l.Has(pipeline.LayerLinuxSLL):
@@ -214,6 +225,7 @@ func encapPath(b *pathBuilder, d *pipeline.Decoded) {
 		b.add(nPPPoE)
 		b.add(nPPP)
 	}
+
 }
 
 // innerPath adds the layers of a tunnelled packet (of a GTP-U G-PDU, or

@@ -57,10 +57,33 @@ func TestProtoPath(t *testing.T) {
 		{"mdns both ports", pipeline.Decoded{Layers: eth | ip4 | udp, IP: flow(5353, 5353), PayloadLen: 1}, "eth:ipv4:udp:mdns"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := protoPath(&tc.d).String(); got != tc.want {
+			if got := protoPath(&tc.d, 1).String(); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestProtoPathLinks: on PPP and Cisco HDLC captures the link node comes
+// from the link type.
+func TestProtoPathLinks(t *testing.T) {
+	ip4tcp := pipeline.LayerIPv4 | pipeline.LayerTCP
+	for _, tc := range []struct {
+		link uint16
+		d    pipeline.Decoded
+		want string
+	}{
+		{9, pipeline.Decoded{Layers: ip4tcp}, "ppp:ipv4:tcp"},
+		{9, pipeline.Decoded{}, "ppp:non-ip"},
+		{50, pipeline.Decoded{Layers: pipeline.LayerIPv6}, "ppp:ipv6:other"},
+		{50, pipeline.Decoded{Layers: ip4tcp, EtherType: 0x0800}, "chdlc:ipv4:tcp"},
+		{104, pipeline.Decoded{Layers: pipeline.LayerMPLS | ip4tcp, EtherType: 0x8847}, "chdlc:mpls:ipv4:tcp"},
+		{51, pipeline.Decoded{Layers: pipeline.LayerPPPoE | ip4tcp}, "pppoes:ppp:ipv4:tcp"},
+		{51, pipeline.Decoded{Flags: pipeline.FlagTruncated}, "pppoes:non-ip"},
+	} {
+		if got := protoPath(&tc.d, tc.link).String(); got != tc.want {
+			t.Errorf("link %d %+v: %q, want %q", tc.link, tc.d.Layers, got, tc.want)
+		}
 	}
 }
 
