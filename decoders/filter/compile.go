@@ -270,7 +270,7 @@ func (c *compiler) tag(n tagNode) *cond {
 			t = c.linkType(etherMPLS)
 		default:
 			c.need(needMPLS)
-			t = c.eq(baseLT, 0, 2, etherMPLS)
+			t = c.linkType(etherMPLS)
 		}
 		if n.hasID {
 			t = and(t, c.cmp(baseNet, 0, 4, 0xfffff000, rEq, n.id<<12))

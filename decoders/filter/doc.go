@@ -21,6 +21,11 @@
 //     Ethernet addresses and link-layer broadcast or multicast are refused.
 //   - Over "mpls" only IPv4 and IPv6 can be tested ("mpls and arp" is
 //     refused); a bare "host" then leaves out its ARP and RARP halves.
+//   - Link types: Ethernet, Linux cooked v1 and v2, BSD and OpenBSD
+//     loopback, raw IP, PPP (protocol field at byte 2, after ff 03), PPP
+//     over serial, PPPoE without Ethernet (byte 6) and Cisco HDLC (an
+//     Ethertype at byte 2). On PPP links "ip", "ip6" and "mpls" compare PPP
+//     protocol numbers; MPLS is read on Ethernet, PPP and Cisco HDLC only.
 //   - A load beyond the captured bytes rejects the packet, as a BPF program
 //     does, even inside an "or" whose other side would be true. (libpcap's
 //     optimiser sometimes removes such a load, as in "tcp[13] = 2 or ip";

@@ -177,6 +177,19 @@ func (fr *frame) linkType(etype uint32, shift int32) bool {
 		return false
 	case linkIPv4:
 		return etype == etherIP
+	case linkPPP, linkPPPSerial, linkPPPoE, linkCHDLC:
+		at := int64(2)
+		if fr.class == linkPPPoE {
+			at = 6
+		}
+		t := fr.load(at+int64(shift), 2)
+		if fr.bad {
+			return false
+		}
+		if fr.class == linkCHDLC {
+			return t == etype
+		}
+		return t == pppProtocol(etype)
 	case linkIPv6:
 		return etype == etherIPv6
 	}

@@ -10,7 +10,7 @@ type Filter struct {
 	entry int32
 	needs needs
 	// linkOK[c] is false for link classes Check refuses.
-	linkOK [linkIPv6 + 1]bool
+	linkOK [numLinkClasses]bool
 	// order lists the link-dependent features in the order the expression
 	// uses them, so Check names the first one as libpcap does.
 	order []needs
@@ -40,8 +40,8 @@ func Compile(expr string) (f *Filter, err error) {
 		f.entry = flatten(&f.prog, f.root, pcAccept, pcReject)
 		f.needs, f.order = c.needs, c.order
 	}
-	for cl := linkEthernet; cl <= linkIPv6; cl++ {
-		f.linkOK[cl] = cl == linkEthernet || f.needs == 0
+	for cl := linkEthernet; cl < numLinkClasses; cl++ {
+		f.linkOK[cl] = f.refused(cl) == 0
 	}
 	return f, nil
 }

@@ -15,6 +15,13 @@ const (
 	linkRaw  // raw IP: version from the first nibble
 	linkIPv4
 	linkIPv6
+	// PPP links: a PPP protocol field at byte 2 (after ff 03), or at byte
+	// 6 after a PPPoE header; Cisco HDLC: an Ethertype at byte 2.
+	linkPPP
+	linkPPPSerial
+	linkPPPoE
+	linkCHDLC
+	numLinkClasses
 )
 
 // LINKTYPE_* numbers.
@@ -23,7 +30,11 @@ const (
 	ltEthernet = 1
 	ltRaw12    = 12
 	ltRaw14    = 14
+	ltPPP      = 9
+	ltPPPHDLC  = 50
+	ltPPPoE    = 51
 	ltRaw      = 101
+	ltCHDLC    = 104
 	ltLoop     = 108
 	ltSLL      = 113
 	ltIPv4     = 228
@@ -49,13 +60,22 @@ func classOf(linkType uint16) linkClass {
 		return linkIPv4
 	case ltIPv6:
 		return linkIPv6
+	case ltPPP:
+		return linkPPP
+	case ltPPPHDLC:
+		return linkPPPSerial
+	case ltPPPoE:
+		return linkPPPoE
+	case ltCHDLC:
+		return linkCHDLC
 	}
 	return linkUnknown
 }
 
 // payloadOffset is where the network header starts for each class.
-var payloadOffset = [linkIPv6 + 1]int32{
+var payloadOffset = [numLinkClasses]int32{
 	linkEthernet: 14, linkSLL: 16, linkSLL2: 20, linkNull: 4, linkLoop: 4,
+	linkPPP: 4, linkPPPSerial: 4, linkPPPoE: 8, linkCHDLC: 4,
 }
 
 // linkNames are libpcap's descriptions, used in its error messages.
@@ -63,6 +83,7 @@ var linkNames = [...]string{
 	linkEthernet: "Ethernet", linkSLL: "Linux cooked v1", linkSLL2: "Linux cooked v2",
 	linkNull: "BSD loopback", linkLoop: "OpenBSD loopback", linkRaw: "Raw IP",
 	linkIPv4: "Raw IPv4", linkIPv6: "Raw IPv6",
+	linkPPP: "PPP", linkPPPSerial: "PPP over serial", linkPPPoE: "PPPoE", linkCHDLC: "Cisco HDLC",
 }
 
 // needs records which link-dependent features a filter uses.
@@ -92,6 +113,9 @@ func (n needs) failsOn(c linkClass) bool {
 	switch n {
 	case needMPLSProto, needPPPVLAN, needPPPEtherAddr, needPPPBroadcast, needPPPMulticast:
 		return true
+	case needMPLS:
+		// libpcap reads MPLS on Ethernet, PPP and Cisco HDLC links.
+		return c != linkEthernet && c != linkPPP && c != linkCHDLC
 	}
 	return c != linkEthernet
 }
@@ -124,10 +148,19 @@ func (f *Filter) Check(linkType uint16) error {
 	if c == linkUnknown {
 		return &LinkError{LinkType: linkType, Msg: "pcapflow filters do not support link type " + strconv.Itoa(int(linkType))}
 	}
-	for _, n := range f.order {
-		if n.failsOn(c) {
-			return &LinkError{LinkType: linkType, Msg: n.refusal(c)}
-		}
+	if n := f.refused(c); n != 0 {
+		return &LinkError{LinkType: linkType, Msg: n.refusal(c)}
 	}
 	return nil
+}
+
+// refused returns the first need, in expression order, that link class c
+// cannot meet, or 0.
+func (f *Filter) refused(c linkClass) needs {
+	for _, n := range f.order {
+		if n.failsOn(c) {
+			return n
+		}
+	}
+	return 0
 }

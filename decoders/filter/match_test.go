@@ -112,6 +112,15 @@ func TestCheck(t *testing.T) {
 		{"pppoes and broadcast", 1, "not a broadcast link"},
 		{"pppoes and ether multicast", 1, "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"},
 		{"pppoes and ip broadcast", 1, ""},
+		// PPP and Cisco HDLC links: MPLS on PPP and Cisco HDLC only.
+		{"vlan", 9, "no VLAN support for PPP"},
+		{"mpls", 9, ""},
+		{"mpls", 50, "no MPLS support for PPP over serial"},
+		{"mpls", 51, "no MPLS support for PPPoE"},
+		{"mpls", 104, ""},
+		{"vlan", 104, "no VLAN support for Cisco HDLC"},
+		{"ether host 0:1:2:3:4:5", 104, "ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel"},
+		{"broadcast", 9, "not a broadcast link"},
 	}
 	for _, tt := range tests {
 		err := MustCompile(tt.expr).Check(tt.link)
@@ -133,6 +142,55 @@ func TestMatchAllocs(t *testing.T) {
 			if n := testing.AllocsPerRun(100, func() { f.Match(fx.data, fx.link, nil) }); n != 0 {
 				t.Errorf("%q on %s: %v allocations per Match", expr, fx.name, n)
 			}
+		}
+	}
+}
+
+// pppFixtures are frames of the PPP and Cisco HDLC link types.
+var pppFixtures = []fixture{
+	{"ppp-tcp-80", 9, append([]byte{0xff, 0x03, 0x00, 0x21}, ip4(6, "10.0.0.1", "10.0.0.2", 0, tcpSeg(40000, 80, 0x02))...)},
+	{"ppp-ip6-udp-53", 9, append([]byte{0xff, 0x03, 0x00, 0x57}, ip6(17, "2001:db8::1", "2001:db8::2", udpDgram(5353, 53, []byte("q")))...)},
+	{"ppp-mpls-udp", 9, append([]byte{0xff, 0x03, 0x02, 0x81, 0x00, 0x01, 0x41, 0x40}, ip4(17, "10.0.0.1", "10.0.0.2", 0, udpDgram(1, 2, nil))...)},
+	{"ppp-lcp", 9, []byte{0xff, 0x03, 0xc0, 0x21, 0x09, 0x01, 0x00, 0x04}},
+	{"ppp-serial-tcp-443", 50, append([]byte{0xff, 0x03, 0x00, 0x21}, ip4(6, "10.0.0.2", "192.168.1.9", 0, tcpSeg(443, 40001, 0x10))...)},
+	{"pppoe-link-icmp", 51, append([]byte{0x11, 0, 0, 5, 0, 30, 0x00, 0x21}, ip4(1, "10.0.0.1", "10.0.0.2", 0, icmpMsg(8, 0))...)},
+	{"chdlc-tcp-80", 104, append([]byte{0x0f, 0x00, 0x08, 0x00}, ip4(6, "10.0.0.1", "10.0.0.2", 0, tcpSeg(40000, 80, 0x02))...)},
+	{"chdlc-mpls-udp", 104, append([]byte{0x0f, 0x00, 0x88, 0x47, 0x00, 0x01, 0x41, 0x40}, ip4(17, "10.0.0.1", "10.0.0.2", 0, udpDgram(1, 2, nil))...)},
+}
+
+// TestMatchPPPLinks checks libpcap's offsets on PPP (protocol field at byte
+// 2, or 6 after a PPPoE header) and Cisco HDLC (Ethertype at byte 2)
+// links. The expected sets are what tcpdump 4.99.3 / libpcap 1.10.3
+// printed for the same frames written to one pcap per link type.
+func TestMatchPPPLinks(t *testing.T) {
+	tests := []struct {
+		expr string
+		want string
+	}{
+		{"ip", "ppp-tcp-80 ppp-serial-tcp-443 pppoe-link-icmp chdlc-tcp-80"},
+		{"ip6", "ppp-ip6-udp-53"},
+		{"tcp port 80", "ppp-tcp-80 chdlc-tcp-80"},
+		{"udp port 53", "ppp-ip6-udp-53"},
+		{"host 10.0.0.2", "ppp-tcp-80 ppp-serial-tcp-443 pppoe-link-icmp chdlc-tcp-80"},
+		{"icmp", "pppoe-link-icmp"},
+		{"mpls and udp", "ppp-mpls-udp chdlc-mpls-udp"},
+		{"mpls 20", "ppp-mpls-udp chdlc-mpls-udp"},
+		{"not ip and not ip6", "ppp-mpls-udp ppp-lcp chdlc-mpls-udp"},
+		{"ether proto 0x21", "ppp-tcp-80 ppp-serial-tcp-443 pppoe-link-icmp"},
+	}
+	for _, tt := range tests {
+		f := MustCompile(tt.expr)
+		var got []string
+		for _, fx := range pppFixtures {
+			if f.Check(fx.link) == nil && f.Match(fx.data, fx.link, nil) {
+				got = append(got, fx.name)
+			}
+		}
+		want := strings.Fields(tt.want)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q\n got  %v\n want %v", tt.expr, got, want)
 		}
 	}
 }
