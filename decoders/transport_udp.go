@@ -86,10 +86,13 @@ const (
 // is the datagram's captured payload (clipped to the UDP length), and the
 // UDP header sits in the 8 bytes before start. It hands the payload to the
 // GTP-U, GTP-C or PFCP decoder when a port matches, else to the VXLAN or
-// Geneve decoder on their ports.
+// Geneve decoder when sent to their port. An overlay's source port only
+// spreads its flows (RFC 7348 section 5) and its packets are never
+// answered, so a datagram from port 4789 or 6081 (a client's ephemeral
+// port, as likely as any) is not taken for one.
 func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipeline.Decoded) {
 	app := d.ports.classify(src, dst)
-	if app == appNone && (overlayPort(dst) || overlayPort(src)) {
+	if app == appNone && overlayPort(dst) {
 		app = appOverlay
 	}
 	if app == appNone || start < udpLen || start > len(data) {
@@ -117,6 +120,6 @@ func (d *Decoder) udpPayload(src, dst uint16, data []byte, start int, out *pipel
 		d.decodePFCP(p, dg, out)
 	case appOverlay:
 		d.innerBase = start
-		d.decodeOverlayUDP(src, dst, p, dg, out)
+		d.decodeOverlayUDP(dst, p, dg, out)
 	}
 }

@@ -38,14 +38,10 @@ const (
 func overlayPort(port uint16) bool { return port == vxlanPort || port == genevePort }
 
 // decodeOverlayUDP decodes a VXLAN or Geneve header at the start of the
-// datagram payload p (the destination port decides, then the source port)
-// and the frame or packet it carries.
-func (d *Decoder) decodeOverlayUDP(src, dst uint16, p []byte, dg datagram, out *pipeline.Decoded) {
-	port := dst
-	if !overlayPort(dst) {
-		port = src
-	}
-	if port == vxlanPort {
+// datagram payload p, sent to port dst, and the frame or packet it
+// carries.
+func (d *Decoder) decodeOverlayUDP(dst uint16, p []byte, dg datagram, out *pipeline.Decoded) {
+	if dst == vxlanPort {
 		if len(p) < vxlanLen {
 			d.overlayShort(dg, out)
 			return

@@ -72,9 +72,13 @@ func overlayFixtures(tb testing.TB) []fixture {
 		d.Layers |= pipeline.LayerVXLAN | pipeline.LayerInnerEthernet
 		add(fixture{name: "vxlan-eth-ipv4-tcp", link: 1, data: v4udp(54321, vxlanPort, p), want: tcpIn(d, at4+len(p))})
 		q := cat(vxlanHdr(7), ethHeader(macC, macD, etherDot1Q), vlanTag(42, etherIPv6), innerUDP6)
-		e := udpWant(false, vxlanPort, 1000, at4, len(q))
+		e := udpWant(false, 1000, vxlanPort, at4, len(q))
 		e.Layers |= pipeline.LayerVXLAN | pipeline.LayerInnerEthernet
-		add(fixture{name: "vxlan-source-port-eth-vlan-ipv6-udp", link: 1, data: v4udp(vxlanPort, 1000, q), want: udp6In(e, at4+len(q))})
+		add(fixture{name: "vxlan-eth-vlan-ipv6-udp", link: 1, data: v4udp(1000, vxlanPort, q), want: udp6In(e, at4+len(q))})
+		// From port 4789 (an ephemeral port of a DNS client, say) is not VXLAN.
+		dns := []byte("\x12\x34 not vxlan")
+		add(fixture{name: "udp-from-vxlan-port", link: 1, data: v4udp(vxlanPort, 53, dns),
+			want: udpWant(false, vxlanPort, 53, at4, len(dns))})
 		// Cut by the snap length inside the VXLAN header.
 		full := v4udp(54321, vxlanPort, p)
 		c := udpWant(false, 54321, vxlanPort, at4, 4)
