@@ -200,6 +200,7 @@ const (
 	LinkLinuxSLL = 113
 	LinkIPv4     = 228
 	LinkIPv6     = 229
+	LinkNFLOG    = 239 // Linux netfilter NFLOG
 	LinkSLL2     = 276
 )
 
@@ -224,7 +225,7 @@ func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipe
 	case LinkLoop:
 		d.decodeLoop(data, out)
 	case LinkRaw, LinkRaw12, LinkRaw14:
-		d.decodeRawIP(data, out)
+		d.decodeRawIP(data, 0, out)
 	case LinkIPv4:
 		out.EtherType = etherIPv4
 		d.decodeIPv4(data, 0, false, out)
@@ -237,6 +238,8 @@ func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipe
 		d.decodePPPoE(data, 0, out)
 	case LinkCHDLC:
 		d.decodeCHDLC(data, out)
+	case LinkNFLOG:
+		d.decodeNFLOG(data, out)
 	default:
 		out.Flags |= pipeline.FlagUnknownLink
 	}

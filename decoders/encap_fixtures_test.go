@@ -196,5 +196,26 @@ func encapFixtures(tb testing.TB) []fixture {
 		cut := pipeline.Decoded{Flags: pipeline.FlagTruncated}
 		add(fixture{name: "chdlc-cut", link: LinkCHDLC, data: []byte{0x0f, 0x00}, orig: 60, want: cut})
 	}
+	// NFLOG: attributes in little-endian order, the packet in attribute 9.
+	{
+		tlv := func(typ uint16, v []byte) []byte {
+			b := binary.LittleEndian.AppendUint16(nil, uint16(4+len(v)))
+			b = binary.LittleEndian.AppendUint16(b, typ)
+			b = append(b, v...)
+			for len(b)%4 != 0 {
+				b = append(b, 0)
+			}
+			return b
+		}
+		hdr := cat([]byte{2, 0, 0, 1}, tlv(1, []byte{0x08, 0x00, 3, 0}), tlv(10, []byte("drop\x00")))
+		frame := cat(hdr, tlv(9, ipTCP))
+		v := withPayload(tcpWant(v4Want(pipeline.Decoded{EtherType: etherIPv4}, 6)), len(hdr)+4+20+32, 5)
+		add(fixture{name: "nflog-ipv4-tcp", link: LinkNFLOG, data: frame, want: v})
+		w := udpOf(v6Want(pipeline.Decoded{EtherType: etherIPv6}, 17), 4+8+4+40+8)
+		add(fixture{name: "nflog-ipv6-udp", link: LinkNFLOG, data: cat([]byte{10, 0, 0, 1}, tlv(1, []byte{0x86, 0xdd, 1, 0}), tlv(9, ip6UDP)), want: w})
+		add(fixture{name: "nflog-no-payload", link: LinkNFLOG, data: hdr, want: pipeline.Decoded{}})
+		bad := pipeline.Decoded{Flags: pipeline.FlagMalformed}
+		add(fixture{name: "nflog-zero-length-attribute", link: LinkNFLOG, data: cat([]byte{2, 0, 0, 1}, []byte{0, 0, 9, 0}, ipTCP), want: bad})
+	}
 	return fs
 }

@@ -123,20 +123,21 @@ func (d *Decoder) decodeARP(b []byte, out *pipeline.Decoded) {
 	}
 }
 
-// decodeRawIP decodes a frame that starts with an IP header, choosing the
-// version from its first nibble (LINKTYPE_RAW and its aliases 12 and 14).
-func (d *Decoder) decodeRawIP(data []byte, out *pipeline.Decoded) {
-	if len(data) == 0 {
+// decodeRawIP decodes the IP header at data[off:] of a frame, choosing the
+// version from its first nibble (LINKTYPE_RAW and its aliases 12 and 14 at
+// offset 0, an NFLOG payload attribute).
+func (d *Decoder) decodeRawIP(data []byte, off int, out *pipeline.Decoded) {
+	if len(data) <= off {
 		d.short(true, out)
 		return
 	}
-	switch data[0] >> 4 {
+	switch data[off] >> 4 {
 	case 4:
 		out.EtherType = etherIPv4
-		d.decodeIPv4(data, 0, false, out)
+		d.decodeIPv4(data, off, false, out)
 	case 6:
 		out.EtherType = etherIPv6
-		d.decodeIPv6(data, 0, false, out)
+		d.decodeIPv6(data, off, false, out)
 	default:
 		out.Flags |= pipeline.FlagMalformed
 	}
@@ -222,4 +223,46 @@ func (d *Decoder) decodeFamily(data []byte, etype uint16, out *pipeline.Decoded)
 		return
 	}
 	d.decodeEtherType(data, loopLen, etype, out)
+}
+
+// NFLOG (LINKTYPE_NFLOG): a 4-byte header (address family, version,
+// resource id) and type-length-value attributes whose length and type are
+// in the capturing host's byte order (little-endian here, as on the hosts
+// that write these captures; Wireshark assumes the same), each padded to 4
+// bytes. The packet is the value of attribute 9 (NFULA_PAYLOAD), starting
+// at its network header.
+const (
+	nflogHeaderLen = 4
+	nflogTLVLen    = 4
+	nflogPayload   = 9
+)
+
+func (d *Decoder) decodeNFLOG(data []byte, out *pipeline.Decoded) {
+	if len(data) < nflogHeaderLen {
+		d.short(true, out)
+		return
+	}
+	for off := nflogHeaderLen; ; {
+		if len(data)-off < nflogTLVLen {
+			if off < len(data) {
+				d.short(true, out)
+			}
+			return // no payload attribute
+		}
+		n := int(binary.LittleEndian.Uint16(data[off:]))
+		typ := binary.LittleEndian.Uint16(data[off+2:])
+		if n < nflogTLVLen {
+			out.Flags |= pipeline.FlagMalformed
+			return
+		}
+		if typ == nflogPayload {
+			end := min(off+n, len(data))
+			if off+n > len(data) && !d.cut {
+				out.Flags |= pipeline.FlagMalformed
+			}
+			d.decodeRawIP(data[:end], off+nflogTLVLen, out)
+			return
+		}
+		off += (n + 3) &^ 3
+	}
 }

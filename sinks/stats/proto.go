@@ -24,6 +24,7 @@ const (
 	nPPPoE
 	nPPP
 	nCHDLC
+	nNFLOG
 	nARP
 	nIPv4
 	nIPv6
@@ -66,7 +67,7 @@ const (
 // names, with gtp-u, gtp-c and non-ip spelled out).
 var nodeNames = [numNodes]string{
 	nEth: "eth", nSLL: "sll", nSLL2: "sll2", nNull: "null", nRaw: "raw", nUnknownLink: "unknown-link",
-	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nCHDLC: "chdlc", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
+	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nCHDLC: "chdlc", nNFLOG: "nflog", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
 	nTCP: "tcp", nUDP: "udp", nICMP: "icmp", nICMPv6: "icmpv6", nSCTP: "sctp", nOtherIP: "other",
 	nGTPU: "gtp-u", nVXLAN: "vxlan", nGeneve: "geneve", nGRE: "gre", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
 	nNTP: "ntp", nSNMP: "snmp", nSyslog: "syslog", nHTTP: "http", nTLS: "tls", nQUIC: "quic",
@@ -121,6 +122,8 @@ func protoPath(d *pipeline.Decoded, linkType uint16) path {
 		b.add(nCHDLC) // Cisco HDLC (also in a PPP-over-serial capture)
 	case linkType == decoders.LinkPPP || linkType == decoders.LinkPPPHDLC:
 		b.add(nPPP)
+	case linkType == decoders.LinkNFLOG:
+		b.add(nNFLOG)
 	case linkType == decoders.LinkPPPoE:
 		if !l.Has(pipeline.LayerPPPoE) {
 			b.add(nPPPoE) // its header cut; else encapPath adds it and PPP

@@ -361,7 +361,7 @@ func FormatSeconds(ns int64, digits uint8) string {
 var linkTypeNames = map[uint16]string{
 	0: "null", 1: "ethernet", 9: "ppp", 12: "raw", 14: "raw", 50: "ppp-hdlc", 51: "ppp-ether", 101: "raw",
 	104: "c-hdlc", 105: "ieee802.11", 108: "loop", 113: "linux-sll", 127: "radiotap", 228: "ipv4", 229: "ipv6",
-	276: "linux-sll2",
+	239: "nflog", 276: "linux-sll2",
 }
 
 // LinkTypeName returns a short name for a link type.

@@ -64,8 +64,8 @@ func TestProtoPath(t *testing.T) {
 	}
 }
 
-// TestProtoPathLinks: on PPP and Cisco HDLC captures the link node comes
-// from the link type.
+// TestProtoPathLinks: on PPP, Cisco HDLC and NFLOG captures the link node
+// comes from the link type.
 func TestProtoPathLinks(t *testing.T) {
 	ip4tcp := pipeline.LayerIPv4 | pipeline.LayerTCP
 	for _, tc := range []struct {
@@ -80,6 +80,7 @@ func TestProtoPathLinks(t *testing.T) {
 		{104, pipeline.Decoded{Layers: pipeline.LayerMPLS | ip4tcp, EtherType: 0x8847}, "chdlc:mpls:ipv4:tcp"},
 		{51, pipeline.Decoded{Layers: pipeline.LayerPPPoE | ip4tcp}, "pppoes:ppp:ipv4:tcp"},
 		{51, pipeline.Decoded{Flags: pipeline.FlagTruncated}, "pppoes:non-ip"},
+		{239, pipeline.Decoded{Layers: ip4tcp, EtherType: 0x0800}, "nflog:ipv4:tcp"},
 	} {
 		if got := protoPath(&tc.d, tc.link).String(); got != tc.want {
 			t.Errorf("link %d %+v: %q, want %q", tc.link, tc.d.Layers, got, tc.want)
