@@ -123,6 +123,12 @@ type Options struct {
 	// and --pfcp-port flags). A port listed for several protocols goes to
 	// the first of GTP-U, GTP-C, PFCP; a zero entry is ignored.
 	GTPUPorts, GTPCPorts, PFCPPorts []uint16
+	// Decap strips the VXLAN, Geneve, GRE (ERSPAN) and IP-in-IP tunnels
+	// of a capture made through a mirroring session or a tunnel endpoint:
+	// the frame or packet they carry is decoded as the packet itself
+	// (pipeline.LayerDecapsulated), so that its own tunnels (GTP-U) and
+	// protocols (PFCP) are decoded too, at most maxDecap tunnels deep.
+	Decap bool
 }
 
 // Standard UDP ports of the mobile-core protocols.
@@ -174,6 +180,10 @@ type Decoder struct {
 	firstFragment bool
 	// pwDepth counts the MPLS pseudowires decoded in the current frame.
 	pwDepth int
+	// frame is the frame being decoded and decaps the tunnels stripped
+	// from it (Options.Decap).
+	frame  []byte
+	decaps int
 	// tunnel records problems of the current frame's GTP-U, GTP-C or PFCP
 	// content, for the stage's counters.
 	tunnel tunnelProblem
@@ -212,6 +222,9 @@ func (d *Decoder) Decode(data []byte, linkType uint16, origLen uint32, out *pipe
 	out.Reset()
 	d.tunnel = 0
 	d.pwDepth = 0
+	if d.opts.Decap {
+		d.frame, d.decaps = data, 0
+	}
 	d.cut = uint64(origLen) > uint64(len(data))
 	switch linkType {
 	case LinkEthernet:

@@ -29,15 +29,21 @@ const (
 )
 
 func (d *Decoder) decodeEthernet(data []byte, out *pipeline.Decoded) {
-	if len(data) < ethernetLen {
+	d.decodeEthernetAt(data, 0, out)
+}
+
+// decodeEthernetAt decodes the Ethernet header at data[off:] and what
+// follows it.
+func (d *Decoder) decodeEthernetAt(data []byte, off int, out *pipeline.Decoded) {
+	if len(data)-off < ethernetLen {
 		d.short(true, out)
 		return
 	}
 	out.Layers |= pipeline.LayerEthernet
-	copy(out.EthDst[:], data[0:6])
-	copy(out.EthSrc[:], data[6:12])
+	copy(out.EthDst[:], data[off:off+6])
+	copy(out.EthSrc[:], data[off+6:off+12])
 	// The raw type field: 802.3 length values included.
-	d.decodeEtherType(data, ethernetLen, be16(data[12:14]), out)
+	d.decodeEtherType(data, off+ethernetLen, be16(data[off+12:off+14]), out)
 }
 
 func (d *Decoder) decodeSLL(data []byte, out *pipeline.Decoded) {

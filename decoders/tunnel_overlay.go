@@ -32,6 +32,8 @@ const (
 
 	// maxInnerTags bounds the VLAN tags skipped in a tunnelled frame.
 	maxInnerTags = 8
+	// maxDecap bounds the tunnels Options.Decap strips from one frame.
+	maxDecap = 4
 )
 
 // overlayPort reports whether a UDP port is VXLAN's or Geneve's.
@@ -126,6 +128,10 @@ func (d *Decoder) datagram() datagram {
 // frame (etype etherTEB) or an IPv4 or IPv6 packet. Offsets in msg are
 // relative to d.innerBase.
 func (d *Decoder) decodeTunnelled(msg []byte, off int, etype uint32, dg datagram, out *pipeline.Decoded) {
+	if d.opts.Decap && d.decaps < maxDecap {
+		d.decap(d.frame[:d.innerBase+len(msg)], d.innerBase+off, etype, dg, out)
+		return
+	}
 	if etype == etherTEB {
 		var ok bool
 		if off, etype, ok = d.skipInnerEthernet(msg, off, dg, out); !ok {
@@ -142,6 +148,31 @@ func (d *Decoder) decodeTunnelled(msg []byte, off int, etype uint32, dg datagram
 	case etherIPv6:
 		d.decodeInner(msg, off, true, dg, out)
 	}
+}
+
+// decap decodes the frame or packet a tunnel carries at frame[off:] as
+// the packet itself (Options.Decap): what the outer headers filled in is
+// dropped, their problem flags kept. Inside the first fragment of an outer
+// datagram the carried packet is incomplete without a truncation flag.
+func (d *Decoder) decap(frame []byte, off int, etype uint32, dg datagram, out *pipeline.Decoded) {
+	d.decaps++
+	flags := out.Flags
+	*out = pipeline.Decoded{Layers: pipeline.LayerDecapsulated, Flags: flags}
+	cut := d.cut
+	if dg == dgFragment {
+		d.cut = true
+	}
+	d.innerBase, d.firstFragment = 0, false
+	switch {
+	case etype == etherTEB:
+		d.decodeEthernetAt(frame, off, out)
+	case etype == etherIPv4 || etype == etherIPv6:
+		d.decodeRawIP(frame, off, out)
+	}
+	if dg == dgFragment {
+		out.Flags = flags | out.Flags&^pipeline.FlagTruncated
+	}
+	d.cut = cut
 }
 
 // skipInnerEthernet steps over a tunnelled Ethernet header and its VLAN

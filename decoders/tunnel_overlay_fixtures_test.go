@@ -187,3 +187,43 @@ func overlayFixtures(tb testing.TB) []fixture {
 	}
 	return fs
 }
+
+// TestDecap decodes every tunnel fixture with Options.Decap: the packet is
+// then the tunnelled one, with the tuple, TCP fields and offsets the
+// fixture wants for Inner; nothing of the outer headers is left.
+func TestDecap(t *testing.T) {
+	d := NewDecoder(Options{Decap: true})
+	n := 0
+	for _, f := range overlayFixtures(t) {
+		w := f.want
+		if w.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || w.Layers.Has(pipeline.LayerGTPU) {
+			continue
+		}
+		n++
+		_, w.InnerIPOffset = ipOffsets(f.data, &w)
+		var got pipeline.Decoded
+		d.Decode(f.data, f.link, f.origLen(), &got)
+		ip := pipeline.LayerIPv4
+		if w.Layers.Has(pipeline.LayerInnerIPv6) {
+			ip = pipeline.LayerIPv6
+		}
+		switch {
+		case !got.Layers.Has(pipeline.LayerDecapsulated | ip):
+			t.Errorf("%s: layers %b, want decapsulated IP", f.name, got.Layers)
+		case got.Layers.Has(pipeline.LayerEthernet) != w.Layers.Has(pipeline.LayerInnerEthernet):
+			t.Errorf("%s: Ethernet layer %v, want %v", f.name, got.Layers.Has(pipeline.LayerEthernet), w.Layers.Has(pipeline.LayerInnerEthernet))
+		case got.IP != w.Inner || got.IPOffset != w.InnerIPOffset:
+			t.Errorf("%s: tuple %v at %d, want %v at %d", f.name, got.IP, got.IPOffset, w.Inner, w.InnerIPOffset)
+		case got.TCPFlags != w.InnerTCPFlags || got.TCPSeq != w.InnerTCPSeq || got.ICMPType != w.InnerICMPType:
+			t.Errorf("%s: TCP flags %x seq %d ICMP type %d, want %x %d %d", f.name, got.TCPFlags, got.TCPSeq, got.ICMPType,
+				w.InnerTCPFlags, w.InnerTCPSeq, w.InnerICMPType)
+		case w.InnerPayloadLen > 0 && (got.PayloadOffset != w.InnerPayloadOffset || got.PayloadLen != w.InnerPayloadLen):
+			t.Errorf("%s: payload %d+%d, want %d+%d", f.name, got.PayloadOffset, got.PayloadLen, w.InnerPayloadOffset, w.InnerPayloadLen)
+		case got.Layers&(pipeline.LayerVXLAN|pipeline.LayerGeneve|pipeline.LayerGRE|pipeline.LayerIPinIP|pipeline.LayerUDP) != 0 && w.Inner.Proto != 17:
+			t.Errorf("%s: outer layers left: %b", f.name, got.Layers)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d tunnel fixtures", n)
+	}
+}

@@ -82,6 +82,11 @@ const (
 	// LayerInnerEthernet: the tunnel carries an Ethernet frame (VXLAN,
 	// Geneve, GRE transparent bridging, ERSPAN) before the inner IP header.
 	LayerInnerEthernet
+	// LayerDecapsulated: the frame came in a VXLAN, Geneve, GRE (ERSPAN)
+	// or IP-in-IP tunnel that the decoder stripped (decoders.Options.Decap):
+	// every other field describes the frame or packet it carried, at its
+	// offsets in the captured frame.
+	LayerDecapsulated
 )
 
 // Has reports whether every bit of x is set in l.

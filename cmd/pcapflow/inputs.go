@@ -25,6 +25,7 @@ type inputFlags struct {
 	noProg    bool
 	filter    string
 	gtpuPorts []uint16
+	decap     bool
 	gtpcPorts []uint16
 	pfcpPorts []uint16
 	jobs      int
@@ -52,6 +53,7 @@ func (f *inputFlags) declare(fs *pflag.FlagSet) {
 	fs.Var(portsFlag{&f.gtpuPorts}, "gtpu-port", "also decode GTP-U on this UDP `PORT` (repeatable; 2152 always)")
 	fs.Var(portsFlag{&f.gtpcPorts}, "gtpc-port", "also decode GTP-C on this UDP `PORT` (repeatable; 2123 always)")
 	fs.Var(portsFlag{&f.pfcpPorts}, "pfcp-port", "also decode PFCP on this UDP `PORT` (repeatable; 8805 always)")
+	fs.BoolVar(&f.decap, "decap", false, "strip VXLAN, Geneve, GRE/ERSPAN and IP-in-IP tunnels (a mirroring session's): analyse the frames they carry as the packets")
 	fs.IntVar(&f.jobs, "jobs", 1, "read `N` inputs at once (only for commands whose output does not depend on the order across files, such as stats)")
 	fs.StringVar(&f.shard, "shard", "", "read only shard `K/N` of the inputs: a file belongs to shard hash(key) mod N + 1, key = its path below the directory argument (see docs/archive.md)")
 	fs.StringSliceVar(&f.failOn, "fail-on", []string{"damaged"}, "conditions that make the exit status 1: any of damaged, malformed, truncated, unknown-link, or none (`LIST`)")
@@ -108,7 +110,7 @@ func (f *inputFlags) graph(e *env, paths []string, inputs *pipeline.Inputs) (*pi
 	}
 	src := input.NewSourceFiles(files, input.Options{Merge: f.merge, Strict: f.strict, Stdin: e.stdin, Jobs: f.jobs})
 	f.src = src
-	f.decode = decoders.NewStage(decoders.Options{GTPUPorts: f.gtpuPorts, GTPCPorts: f.gtpcPorts, PFCPPorts: f.pfcpPorts})
+	f.decode = decoders.NewStage(decoders.Options{GTPUPorts: f.gtpuPorts, GTPCPorts: f.gtpcPorts, PFCPPorts: f.pfcpPorts, Decap: f.decap})
 	stages := []pipeline.Stage{f.decode}
 	if f.filter != "" {
 		flt, err := filter.Compile(f.filter)

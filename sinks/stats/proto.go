@@ -25,6 +25,7 @@ const (
 	nPPP
 	nCHDLC
 	nNFLOG
+	nDecap
 	nARP
 	nIPv4
 	nIPv6
@@ -67,7 +68,7 @@ const (
 // names, with gtp-u, gtp-c and non-ip spelled out).
 var nodeNames = [numNodes]string{
 	nEth: "eth", nSLL: "sll", nSLL2: "sll2", nNull: "null", nRaw: "raw", nUnknownLink: "unknown-link",
-	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nCHDLC: "chdlc", nNFLOG: "nflog", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
+	nVLAN: "vlan", nMPLS: "mpls", nPPPoE: "pppoes", nPPP: "ppp", nCHDLC: "chdlc", nNFLOG: "nflog", nDecap: "decap", nARP: "arp", nIPv4: "ipv4", nIPv6: "ipv6", nNonIP: "non-ip", nFragment: "fragment",
 	nTCP: "tcp", nUDP: "udp", nICMP: "icmp", nICMPv6: "icmpv6", nSCTP: "sctp", nOtherIP: "other",
 	nGTPU: "gtp-u", nVXLAN: "vxlan", nGeneve: "geneve", nGRE: "gre", nGTPC: "gtp-c", nPFCP: "pfcp", nDNS: "dns", nMDNS: "mdns", nDHCP: "dhcp",
 	nNTP: "ntp", nSNMP: "snmp", nSyslog: "syslog", nHTTP: "http", nTLS: "tls", nQUIC: "quic",
@@ -117,6 +118,13 @@ func (b *pathBuilder) add(n node) {
 func protoPath(d *pipeline.Decoded, linkType uint16) path {
 	var b pathBuilder
 	l := d.Layers
+	if l.Has(pipeline.LayerDecapsulated) {
+		b.add(nDecap) // the rest is the tunnelled frame's path
+		if l.Has(pipeline.LayerEthernet) {
+			b.add(nEth)
+		}
+		return restPath(&b, d)
+	}
 	switch {
 	case linkType == decoders.LinkCHDLC || linkType == decoders.LinkPPPHDLC && d.EtherType != 0:
 		b.add(nCHDLC) // Cisco HDLC (also in a PPP-over-serial capture)
@@ -142,7 +150,14 @@ func protoPath(d *pipeline.Decoded, linkType uint16) path {
 	default:
 		b.add(nRaw)
 	}
-	encapPath(&b, d)
+	return restPath(&b, d)
+}
+
+// restPath adds what follows the link header: encapsulations, the network
+// and transport headers, a tunnel's packet, the application.
+func restPath(b *pathBuilder, d *pipeline.Decoded) path {
+	l := d.Layers
+	encapPath(b, d)
 	switch {
 	case l.Has(pipeline.LayerIPv4):
 		b.add(nIPv4)
@@ -174,13 +189,13 @@ func protoPath(d *pipeline.Decoded, linkType uint16) path {
 		switch {
 		case l.Has(pipeline.LayerGTPU):
 			b.add(nGTPU)
-			innerPath(&b, l)
+			innerPath(b, l)
 		case l.Has(pipeline.LayerVXLAN):
 			b.add(nVXLAN)
-			innerPath(&b, l)
+			innerPath(b, l)
 		case l.Has(pipeline.LayerGeneve):
 			b.add(nGeneve)
-			innerPath(&b, l)
+			innerPath(b, l)
 		case l.Has(pipeline.LayerGTPC):
 			b.add(nGTPC)
 		case l.Has(pipeline.LayerPFCP):
@@ -198,9 +213,9 @@ func protoPath(d *pipeline.Decoded, linkType uint16) path {
 		b.add(nSCTP)
 	case l.Has(pipeline.LayerGRE):
 		b.add(nGRE)
-		innerPath(&b, l)
+		innerPath(b, l)
 	case l.Has(pipeline.LayerIPinIP):
-		innerPath(&b, l)
+		innerPath(b, l)
 	default:
 		b.add(nOtherIP)
 	}

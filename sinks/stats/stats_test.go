@@ -81,6 +81,8 @@ func TestProtoPathLinks(t *testing.T) {
 		{51, pipeline.Decoded{Layers: pipeline.LayerPPPoE | ip4tcp}, "pppoes:ppp:ipv4:tcp"},
 		{51, pipeline.Decoded{Flags: pipeline.FlagTruncated}, "pppoes:non-ip"},
 		{239, pipeline.Decoded{Layers: ip4tcp, EtherType: 0x0800}, "nflog:ipv4:tcp"},
+		{1, pipeline.Decoded{Layers: pipeline.LayerDecapsulated | pipeline.LayerEthernet | pipeline.LayerIPv4 | pipeline.LayerUDP | pipeline.LayerPFCP}, "decap:eth:ipv4:udp:pfcp"},
+		{1, pipeline.Decoded{Layers: pipeline.LayerDecapsulated | ip4tcp}, "decap:ipv4:tcp"},
 	} {
 		if got := protoPath(&tc.d, tc.link).String(); got != tc.want {
 			t.Errorf("link %d %+v: %q, want %q", tc.link, tc.d.Layers, got, tc.want)
