@@ -10,12 +10,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
 // encapsulations wrap one generated Ethernet/IPv4 frame the way a tunnel,
@@ -76,15 +79,6 @@ func outerUDP(port uint16, payload []byte) []byte {
 // capture, same timestamps.
 func wrapCapture(t *testing.T, in, out string, wrap func([]byte) []byte) {
 	t.Helper()
-	f, err := os.Open(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := pcapgo.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	o, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
@@ -94,13 +88,9 @@ func wrapCapture(t *testing.T, in, out string, wrap func([]byte) []byte) {
 	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		data, ci, err := r.ReadPacketData()
-		if err != nil {
-			break
-		}
-		b := wrap(data)
-		ci.CaptureLength, ci.Length = len(b), len(b)
+	for _, f := range testcap.Read(t, in) {
+		b := wrap(f.Data)
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(0, f.Timestamp), CaptureLength: len(b), Length: len(b)}
 		if err := w.WritePacket(ci, b); err != nil {
 			t.Fatal(err)
 		}
