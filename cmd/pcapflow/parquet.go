@@ -17,7 +17,9 @@ func init() {
 		short: "write analysis tables (packets, flows, PFCP, GTP, HTTP) as Parquet for DuckDB, Spark, pandas",
 		long: `Reads every input once and writes one directory per table under DIR:
 DIR/packets (one row per frame), DIR/flows (one row per bidirectional flow,
-after Zeek's conn.log, with a per-connection TCP timeline), DIR/pfcp_messages,
+after Zeek's conn.log, with a per-connection TCP timeline; the traffic inside
+GTP-U, VXLAN, Geneve, GRE and IP-in-IP tunnels has flows of its own, each
+naming its tunnel's flow in tunnel_parent), DIR/pfcp_messages,
 DIR/pfcp_sessions, DIR/gtp and DIR/http (one row per HTTP/1.x exchange over
 reassembled TCP streams; reassembly runs only when this table is chosen).
 With --partition date or hour the files go into Hive-style directories
