@@ -509,8 +509,24 @@ func fixtures(tb testing.TB) []fixture {
 		w := &fs[i].want
 		w.IPLen = declaredIPLen(fs[i].data, w)
 		w.IPOffset, w.InnerIPOffset = ipOffsets(fs[i].data, w)
+		w.InnerIPLen = innerIPLen(fs[i].data, w)
 	}
 	return fs
+}
+
+// innerIPLen is the length the tunnelled IP header of frame declares, as
+// Decoded.InnerIPLen must report it (read at the wanted InnerIPOffset).
+func innerIPLen(frame []byte, want *pipeline.Decoded) uint16 {
+	off := int(want.InnerIPOffset)
+	switch {
+	case want.Layers.Has(pipeline.LayerInnerIPv4) && off+4 <= len(frame):
+		return binary.BigEndian.Uint16(frame[off+2:])
+	case want.Layers.Has(pipeline.LayerInnerIPv6) && off+6 <= len(frame):
+		if n := binary.BigEndian.Uint16(frame[off+4:]); n != 0 {
+			return 40 + n
+		}
+	}
+	return 0
 }
 
 // ipOffsets are where the outer and the tunnelled IP headers of frame

@@ -164,8 +164,8 @@ func TestClassifyUDP(t *testing.T) {
 }
 
 // TestDecodeInnerIP decodes IP packets as a tunnel's payload, the way the
-// GTP-U decoder does: only Inner, the Inner* bits and the inner TCP and
-// payload fields may change.
+// GTP-U decoder does: only Inner, the Inner* bits and the inner TCP, IP
+// length and payload fields may change.
 func TestDecodeInnerIP(t *testing.T) {
 	fs := fixtures(t)
 	byName := map[string]fixture{}
@@ -194,7 +194,7 @@ func TestDecodeInnerIP(t *testing.T) {
 			d.decodeIPv4(data, 0, true, &out)
 		}
 		want := outer
-		want.Layers, want.Inner = c.layers, c.flow
+		want.Layers, want.Inner, want.InnerIPLen = c.layers, c.flow, uint16(len(data))
 		if c.v6 {
 			want.InnerPayloadOffset, want.InnerPayloadLen = uint32(len(data)-10), 10 // "0123456789"
 		} else {

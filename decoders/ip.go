@@ -110,6 +110,8 @@ func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Dec
 			out.FragOffset = fragOff
 			out.MoreFragments = frag&0x2000 != 0
 		}
+	} else {
+		out.InnerIPLen = be16(b[2:4])
 	}
 	ihl := int(b[0]&0x0f) * 4
 	if ihl < ipv4MinLen {
@@ -173,7 +175,11 @@ func (d *Decoder) decodeIPv6(data []byte, off int, inner bool, out *pipeline.Dec
 	next := b[6]
 	flow.Proto = next
 	plen := int(be16(b[4:6]))
-	if !inner {
+	if inner {
+		if plen != 0 && plen <= math.MaxUint16-ipv6Len {
+			out.InnerIPLen = uint16(ipv6Len + plen)
+		}
+	} else {
 		out.TTL = b[7]
 		if plen != 0 {
 			out.IPLen = uint32(ipv6Len + plen)

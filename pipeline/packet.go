@@ -198,9 +198,13 @@ type Decoded struct {
 	InnerTCPFlags uint16
 	// InnerICMPType and InnerICMPCode are the tunnelled ICMP or ICMPv6
 	// header's (valid with LayerInnerICMP).
-	InnerICMPType, InnerICMPCode        uint8
-	InnerTCPSeq, InnerTCPAck            uint32
-	InnerTCPWindow                      uint16
+	InnerICMPType, InnerICMPCode uint8
+	InnerTCPSeq, InnerTCPAck     uint32
+	InnerTCPWindow               uint16
+	// InnerIPLen is the tunnelled IP packet's length as its header
+	// declares it (IPv4 total length, 40 + IPv6 payload length); 0 when
+	// not read, declared 0, or over 65535.
+	InnerIPLen                          uint16
 	InnerPayloadOffset, InnerPayloadLen uint32
 
 	// GTPv2-C header fields (valid with LayerGTPC).

@@ -44,7 +44,10 @@ func (s *segment) inner(p *pipeline.Packet, data []byte) {
 		tcp:  d.Inner.Proto == 6 && d.Layers.Has(pipeline.LayerInnerTCP),
 		icmp: (d.Inner.Proto == 1 || d.Inner.Proto == 58) && d.Layers.Has(pipeline.LayerInnerICMP)}
 	off := int(d.InnerIPOffset)
+	s.ipLen = uint32(d.InnerIPLen)
 	switch {
+	case s.ipLen != 0:
+		// The decoder read it: the packet's bytes need not be touched.
 	case d.Layers.Has(pipeline.LayerInnerIPv4) && off+4 <= len(data):
 		s.ipLen = uint32(binary.BigEndian.Uint16(data[off+2:]))
 	case d.Layers.Has(pipeline.LayerInnerIPv6) && off+6 <= len(data):
