@@ -49,6 +49,7 @@ receive and drop counts (PACKET_STATISTICS) are reported per interface.`,
 			fs.BoolVar(&o.noOutgoing, "in-only", false, "capture only received frames, not the ones the host sends")
 			fs.IntVarP(&o.bufferSize, "buffer-size", "B", live.DefaultCaptureBuffer, "socket receive buffer in `BYTES` (bursts beyond it are dropped by the kernel and reported)")
 			fs.IntVarP(&o.workers, "workers", "j", 0, "decode workers (default: number of CPUs)")
+			fs.BoolVar(&o.decap, "decap", false, "strip VXLAN, Geneve, GRE/ERSPAN and IP-in-IP tunnels (a mirroring session's) for --split and --parquet: analyse the frames they carry as the packets")
 			o.parquet = declareParquet(fs)
 			return func(e *env, args []string) error {
 				if len(args) > 0 {
@@ -73,6 +74,7 @@ type captureOptions struct {
 	snaplen    int
 	noPromisc  bool
 	noOutgoing bool
+	decap      bool
 	workers    int
 	bufferSize int
 	parquet    *parquetFlag
@@ -121,9 +123,10 @@ func parseRotate(s string) (live.Rotation, error) {
 	return live.Rotation{Bytes: n * mult}, nil
 }
 
-// liveStages returns the decode stage and, with expr, a filter stage.
-func liveStages(flag, expr string) ([]pipeline.Stage, *filter.Stage, error) {
-	stages := []pipeline.Stage{decoders.NewStage(decoders.Options{})}
+// liveStages returns the decode stage (stripping tunnels with decap) and,
+// with expr, a filter stage.
+func liveStages(flag, expr string, decap bool) ([]pipeline.Stage, *filter.Stage, error) {
+	stages := []pipeline.Stage{decoders.NewStage(decoders.Options{Decap: decap})}
 	if expr == "" {
 		return stages, nil, nil
 	}
@@ -205,7 +208,7 @@ func runCapture(e *env, o *captureOptions) error {
 	if err != nil {
 		return usagef("--by: %v", err)
 	}
-	stages, fstage, err := liveStages("-f", o.filter)
+	stages, fstage, err := liveStages("-f", o.filter, o.decap)
 	if err != nil {
 		return err
 	}

@@ -197,3 +197,65 @@ func TestCaptureCountRotate(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+// TestCaptureDecapKernelVXLAN pings across a VXLAN overlay made of the
+// kernel's own VXLAN devices and captures the underlay with --decap: the
+// split and the flows table see the overlay's ICMP flow, as a probe fed by
+// a mirroring session would, where without --decap they see one UDP flow.
+func TestCaptureDecapKernelVXLAN(t *testing.T) {
+	netns.Require(t)
+	netns.RequireCommand(t, "ping", "iputils-ping")
+	a, b := netns.New(t, "vx-a"), netns.New(t, "vx-b")
+	netns.Veth(t, a, "ua", b, "ub")
+	a.Addr("ua", "10.97.0.1/24")
+	b.Addr("ub", "10.97.0.2/24")
+	for _, s := range []struct {
+		ns            *netns.NS
+		remote, local string
+		under         string
+	}{{a, "10.97.0.2", "192.168.77.1/24", "ua"}, {b, "10.97.0.1", "192.168.77.2/24", "ub"}} {
+		if out, err := s.ns.IP("link", "add", "vx0", "type", "vxlan", "id", "42", "remote", s.remote, "dstport", "4789", "dev", s.under); err != nil {
+			t.Skipf("no kernel VXLAN here: %v %s", err, out)
+		}
+		s.ns.MustIP("link", "set", "vx0", "up")
+		s.ns.Addr("vx0", s.local)
+	}
+	for _, decap := range []bool{true, false} {
+		dir := t.TempDir()
+		splitDir := filepath.Join(dir, "split")
+		args := []string{"capture", "-i", "ub", "-f", "udp port 4789", "--split", splitDir, "--by", "5-tuple"}
+		if decap {
+			args = append(args, "--decap")
+		}
+		p := startPcapflow(t, b, "capturing on", args...)
+		const pings = 5
+		if r := a.Ping("192.168.77.2", pings); len(r.RTT) != pings {
+			t.Fatalf("%d of %d pings over VXLAN answered:\n%s", len(r.RTT), pings, r.Output)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if code := p.stop(t); code != 0 {
+			t.Fatalf("capture exited %d:\n%s", code, p.stderr.String())
+		}
+		var manifest []map[string]any
+		raw, err := os.ReadFile(filepath.Join(splitDir, "manifest.json"))
+		if err != nil {
+			t.Fatalf("split was not finished: %v", err)
+		}
+		if err := json.Unmarshal(raw, &manifest); err != nil {
+			t.Fatalf("manifest.json: %v", err)
+		}
+		want := "icmp 192.168.77.1:0 <-> 192.168.77.2:0"
+		if !decap {
+			want = "udp "
+		}
+		var keys []string
+		for _, m := range manifest {
+			if m["kind"] != "other" {
+				keys = append(keys, m["key"].(string))
+			}
+		}
+		if len(keys) == 0 || !strings.HasPrefix(keys[0], want) || decap && manifest[0]["packets"].(float64) < 2*pings {
+			t.Errorf("decap %v: split keys %v (manifest %s), want a flow starting %q", decap, keys, raw, want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/pcapflow/pcapflow/internal/testcap"
+	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // encapsulations wrap one generated Ethernet/IPv4 frame the way a tunnel,
@@ -330,5 +331,26 @@ func TestDecapMirroredMobileCore(t *testing.T) {
 				t.Errorf("without --decap the tunnel should hide the sessions: %v", got)
 			}
 		})
+	}
+}
+
+// TestLiveStagesDecap: capture --decap builds a decode stage that strips
+// the tunnels of mirrored frames, as the offline commands' --decap does.
+func TestLiveStagesDecap(t *testing.T) {
+	frame := encapsulations[0].wrap(testcap.Read(t, genFile(t, t.TempDir(), "s.pcap", "tcp-session", "-n", "1"))[0].Data)
+	for _, decap := range []bool{false, true} {
+		stages, _, err := liveStages("-f", "", decap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := pipeline.NewBatch(4, 4096)
+		b.AddCopy(pipeline.CaptureInfo{CapLen: uint32(len(frame)), OrigLen: uint32(len(frame)), LinkType: 1}, frame)
+		if err := stages[0].NewProcessor().Process(b); err != nil {
+			t.Fatal(err)
+		}
+		d := &b.Packets[0].Decoded
+		if d.Layers.Has(pipeline.LayerDecapsulated) != decap || decap && d.IP.Proto != 6 || !decap && !d.Layers.Has(pipeline.LayerVXLAN) {
+			t.Errorf("decap %v: layers %b, proto %d", decap, d.Layers, d.IP.Proto)
+		}
 	}
 }
