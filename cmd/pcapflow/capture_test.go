@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,12 +108,7 @@ func parquetRows(t *testing.T, dir string) int64 {
 // file, a per-flow split and Parquet tables at once, stops the capture
 // with SIGTERM and checks every output is complete and agrees.
 func TestCaptureSIGTERM(t *testing.T) {
-	netns.Require(t)
-	netns.RequireCommand(t, "ping", "iputils-ping")
-	a, b := netns.New(t, "cap-a"), netns.New(t, "cap-b")
-	netns.Veth(t, a, "va", b, "vb")
-	a.Addr("va", "10.98.0.1/24")
-	b.Addr("vb", "10.98.0.2/24")
+	a, b := pingPair(t, "cap", "10.98.0")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "live.pcapng")
 	splitDir := filepath.Join(dir, "split")
@@ -144,16 +138,8 @@ func TestCaptureSIGTERM(t *testing.T) {
 	if !strings.Contains(log, "vb: kernel received") {
 		t.Errorf("no kernel counters in the report")
 	}
-	var manifest []map[string]any
-	raw, err := os.ReadFile(filepath.Join(splitDir, "manifest.json"))
-	if err != nil {
-		t.Fatalf("split was not finished: %v", err)
-	}
-	if err := json.Unmarshal(raw, &manifest); err != nil {
-		t.Fatalf("manifest.json: %v", err)
-	}
-	if len(manifest) != 1 || manifest[0]["packets"] != float64(2*pings) {
-		t.Errorf("manifest: %s", raw)
+	if manifest := readManifest(t, splitDir); len(manifest) != 1 || manifest[0].Packets != 2*pings {
+		t.Errorf("manifest: %+v", manifest)
 	}
 	if n := parquetRows(t, filepath.Join(pq, "packets")); n != int64(len(frames)) {
 		t.Errorf("Parquet packets table has %d rows, the capture %d frames", n, len(frames))
@@ -166,12 +152,7 @@ func TestCaptureSIGTERM(t *testing.T) {
 // TestCaptureCountRotate stops by itself after --count packets, written
 // into files rotated by size, each valid on its own.
 func TestCaptureCountRotate(t *testing.T) {
-	netns.Require(t)
-	netns.RequireCommand(t, "ping", "iputils-ping")
-	a, b := netns.New(t, "rot-a"), netns.New(t, "rot-b")
-	netns.Veth(t, a, "va", b, "vb")
-	a.Addr("va", "10.97.0.1/24")
-	b.Addr("vb", "10.97.0.2/24")
+	a, b := pingPair(t, "rot", "10.97.0")
 	dir := t.TempDir()
 	const count = 30
 	p := startPcapflow(t, b, "capturing on", "capture", "-i", "vb", "-f", "icmp", "-c", "30",
@@ -203,17 +184,12 @@ func TestCaptureCountRotate(t *testing.T) {
 // split and the flows table see the overlay's ICMP flow, as a probe fed by
 // a mirroring session would, where without --decap they see one UDP flow.
 func TestCaptureDecapKernelVXLAN(t *testing.T) {
-	netns.Require(t)
-	netns.RequireCommand(t, "ping", "iputils-ping")
-	a, b := netns.New(t, "vx-a"), netns.New(t, "vx-b")
-	netns.Veth(t, a, "ua", b, "ub")
-	a.Addr("ua", "10.97.0.1/24")
-	b.Addr("ub", "10.97.0.2/24")
+	a, b := pingPair(t, "vx", "10.97.0")
 	for _, s := range []struct {
 		ns            *netns.NS
 		remote, local string
 		under         string
-	}{{a, "10.97.0.2", "192.168.77.1/24", "ua"}, {b, "10.97.0.1", "192.168.77.2/24", "ub"}} {
+	}{{a, "10.97.0.2", "192.168.77.1/24", "va"}, {b, "10.97.0.1", "192.168.77.2/24", "vb"}} {
 		if out, err := s.ns.IP("link", "add", "vx0", "type", "vxlan", "id", "42", "remote", s.remote, "dstport", "4789", "dev", s.under); err != nil {
 			t.Skipf("no kernel VXLAN here: %v %s", err, out)
 		}
@@ -223,7 +199,7 @@ func TestCaptureDecapKernelVXLAN(t *testing.T) {
 	for _, decap := range []bool{true, false} {
 		dir := t.TempDir()
 		splitDir := filepath.Join(dir, "split")
-		args := []string{"capture", "-i", "ub", "-f", "udp port 4789", "--split", splitDir, "--by", "5-tuple"}
+		args := []string{"capture", "-i", "vb", "-f", "udp port 4789", "--split", splitDir, "--by", "5-tuple"}
 		if decap {
 			args = append(args, "--decap")
 		}
@@ -236,26 +212,19 @@ func TestCaptureDecapKernelVXLAN(t *testing.T) {
 		if code := p.stop(t); code != 0 {
 			t.Fatalf("capture exited %d:\n%s", code, p.stderr.String())
 		}
-		var manifest []map[string]any
-		raw, err := os.ReadFile(filepath.Join(splitDir, "manifest.json"))
-		if err != nil {
-			t.Fatalf("split was not finished: %v", err)
-		}
-		if err := json.Unmarshal(raw, &manifest); err != nil {
-			t.Fatalf("manifest.json: %v", err)
-		}
+		manifest := readManifest(t, splitDir)
 		want := "icmp 192.168.77.1:0 <-> 192.168.77.2:0"
 		if !decap {
 			want = "udp "
 		}
 		var keys []string
 		for _, m := range manifest {
-			if m["kind"] != "other" {
-				keys = append(keys, m["key"].(string))
+			if m.Kind != "other" {
+				keys = append(keys, m.Key)
 			}
 		}
-		if len(keys) == 0 || !strings.HasPrefix(keys[0], want) || decap && manifest[0]["packets"].(float64) < 2*pings {
-			t.Errorf("decap %v: split keys %v (manifest %s), want a flow starting %q", decap, keys, raw, want)
+		if len(keys) == 0 || !strings.HasPrefix(keys[0], want) || decap && manifest[0].Packets < 2*pings {
+			t.Errorf("decap %v: split keys %v (manifest %+v), want a flow starting %q", decap, keys, manifest, want)
 		}
 	}
 }

@@ -133,3 +133,17 @@ func readCapture(t *testing.T, path string) []capturedFrame {
 	}
 	return out
 }
+
+// pingPair returns two network namespaces named after role, joined by a
+// veth pair va (in a, address SUBNET.1/24) - vb (in b, SUBNET.2/24); the
+// test is skipped without root or ping.
+func pingPair(t *testing.T, role, subnet string) (a, b *netns.NS) {
+	t.Helper()
+	netns.Require(t)
+	netns.RequireCommand(t, "ping", "iputils-ping")
+	a, b = netns.New(t, role+"-a"), netns.New(t, role+"-b")
+	netns.Veth(t, a, "va", b, "vb")
+	a.Addr("va", subnet+".1/24")
+	b.Addr("vb", subnet+".2/24")
+	return a, b
+}

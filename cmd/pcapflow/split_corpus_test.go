@@ -46,14 +46,21 @@ func splitCapture(t *testing.T, capture, key string) (dir string, manifest []man
 	if err := json.Unmarshal([]byte(stdout), &summary); err != nil {
 		t.Fatalf("summary JSON: %v\n%s", err, stdout)
 	}
+	return dir, readManifest(t, dir), summary
+}
+
+// readManifest returns the rows of the manifest.json a split wrote in dir.
+func readManifest(t *testing.T, dir string) []manifestEntry {
+	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("split was not finished: %v", err)
 	}
+	var manifest []manifestEntry
 	if err := json.Unmarshal(b, &manifest); err != nil {
-		t.Fatal(err)
+		t.Fatalf("manifest.json: %v", err)
 	}
-	return dir, manifest, summary
+	return manifest
 }
 
 // countFile reads a capture back with pcapflow's reader and returns its packets and captured bytes.

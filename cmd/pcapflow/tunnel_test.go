@@ -288,16 +288,8 @@ func TestDecapMirroredMobileCore(t *testing.T) {
 		if code, _, stderr := runCLI(t, args...); code != 0 {
 			t.Fatalf("split --by %s: exit %d: %s", key, code, stderr)
 		}
-		b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m []manifestEntry
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
 		var n []int64
-		for _, f := range m {
+		for _, f := range readManifest(t, out) {
 			if f.Kind != "other" {
 				n = append(n, f.Packets)
 			}
