@@ -100,7 +100,8 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 	n.pcs = n.pcs[:len(b.Packets)]
 	for i := range b.Packets {
 		p := &b.Packets[i]
-		id, dir := t.tab.Observe(p, b.Bytes(p))
+		data := b.Bytes(p)
+		id, dir := t.tab.Observe(p, data)
 		pc := &n.pcs[i]
 		*pc = PacketContext{FlowID: id, Dir: dir, FlowSlot: -1, SourceFile: t.sourceName(p.Input)}
 		if id != 0 {
@@ -111,9 +112,7 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 				pc.FlowSlot = t.tab.Slot()
 			}
 		}
-		if p.Decoded.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 {
-			pc.InnerFlowID, _ = t.tab.ObserveInner(p, b.Bytes(p), id)
-		}
+		pc.InnerFlowID, _ = t.tab.ObserveInner(p, data, id)
 	}
 	n.err = t.err
 }

@@ -147,9 +147,7 @@ func (a *acc) observe(p *pipeline.Packet, data []byte) {
 	// Tunnelled packets also count in the conversation they carry, as
 	// in tshark's conversation tables.
 	id, _ := a.table.Observe(p, data)
-	if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 {
-		a.table.ObserveInner(p, data, id)
-	}
+	a.table.ObserveInner(p, data, id)
 }
 
 // record takes a finished flow from the table.
