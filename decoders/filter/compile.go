@@ -82,9 +82,8 @@ func (c *compiler) eq(b base, off int32, size uint8, k uint32) *cond {
 // linkType tests that the link layer carries Ethertype etype. After "mpls"
 // the payload type is guessed from the IP version nibble and the bottom of
 // the label stack, as libpcap does (which refuses other protocols there:
-// see needMPLSProto);
-// after "pppoes" the PPP protocol field is compared with etype's PPP
-// number.
+// see needMPLSProto); after "pppoes" the PPP protocol field is compared
+// with etype's PPP number.
 func (c *compiler) linkType(etype uint32) *cond {
 	switch {
 	case c.mpls > 0:
@@ -263,13 +262,12 @@ func (c *compiler) tag(n tagNode) *cond {
 		}
 		c.shift += 4
 	case tagMPLS:
-		switch {
-		case c.mpls > 0:
-			t = not(c.cmp(baseNet, -2, 1, 1, rSet, 0))
-		case c.ppp:
-			t = c.linkType(etherMPLS)
-		default:
-			c.need(needMPLS)
+		if c.mpls > 0 {
+			t = not(c.cmp(baseNet, -2, 1, 1, rSet, 0)) // another label follows
+		} else {
+			if !c.ppp { // after "pppoes" the link is PPP, which has MPLS
+				c.need(needMPLS)
+			}
 			t = c.linkType(etherMPLS)
 		}
 		if n.hasID {
