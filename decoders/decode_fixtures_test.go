@@ -347,7 +347,7 @@ func fixtures(tb testing.TB) []fixture {
 		add(fixture{name: "eth-ipv6-frag-later", link: 1,
 			data: serialize(tb, eth(layers.EthernetTypeIPv6), ip6(0),
 				gopacket.Payload(cat(ipv6Ext(44, 1), ipv6Frag(17, 1448, false, 0xdeadbeef), payload10))),
-			want: n})
+			want: withPayload(n, 14+40+8+8, 10)}) // the fragment's data
 	}
 
 	// IPv4 fragments.
@@ -370,7 +370,7 @@ func fixtures(tb testing.TB) []fixture {
 		n.FragOffset = 1480
 		add(fixture{name: "eth-ipv4-frag-last", link: 1,
 			data: serialize(tb, eth(layers.EthernetTypeIPv4), f2, gopacket.Payload("0123456789abcdefghij")),
-			want: n})
+			want: withPayload(n, 14+20, 20)})
 	}
 
 	// SCTP ports; GRE (no ports).

@@ -112,6 +112,11 @@ func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Dec
 		}
 	} else {
 		out.InnerIPLen = be16(b[2:4])
+		if frag&0x3fff != 0 {
+			out.InnerIPID = uint32(be16(b[4:6]))
+			out.InnerFragOffset = fragOff
+			out.InnerMoreFragments = frag&0x2000 != 0
+		}
 	}
 	ihl := int(b[0]&0x0f) * 4
 	if ihl < ipv4MinLen {
@@ -134,6 +139,7 @@ func (d *Decoder) decodeIPv4(data []byte, off int, inner bool, out *pipeline.Dec
 		if !inner {
 			out.Flags |= pipeline.FlagNonFirstFragment
 		}
+		d.payload(data[:end], off+ihl, inner, out)
 		return
 	}
 	d.firstFragment = frag&0x2000 != 0
@@ -222,6 +228,10 @@ func (d *Decoder) decodeIPv6(data []byte, off int, inner bool, out *pipeline.Dec
 				out.IPID = be32(data[p+4 : p+8])
 				out.FragOffset = fo &^ 7
 				out.MoreFragments = fo&1 != 0
+			} else {
+				out.InnerIPID = be32(data[p+4 : p+8])
+				out.InnerFragOffset = fo &^ 7
+				out.InnerMoreFragments = fo&1 != 0
 			}
 			d.firstFragment = fo&1 != 0
 			if fo&^7 != 0 {
@@ -229,6 +239,7 @@ func (d *Decoder) decodeIPv6(data []byte, off int, inner bool, out *pipeline.Dec
 				if !inner {
 					out.Flags |= pipeline.FlagNonFirstFragment
 				}
+				d.payload(data, p+hlen, inner, out)
 				return
 			}
 		default:

@@ -164,8 +164,16 @@ type Decoded struct {
 	// jumbograms).
 	IPLen uint32
 	// FragOffset is the fragment offset in bytes; MoreFragments the MF bit.
+	// A fragment with offset > 0 (FlagNonFirstFragment) has no transport
+	// header: PayloadOffset and PayloadLen locate its fragment data.
 	FragOffset    uint16
 	MoreFragments bool
+	// InnerMoreFragments, InnerFragOffset and InnerIPID are the same of the
+	// tunnelled IP packet (valid with LayerInnerIPv4 or LayerInnerIPv6);
+	// an inner fragment with offset > 0 has no transport header, and
+	// InnerPayloadOffset and InnerPayloadLen locate its fragment data.
+	// (The three fill padding between other fields.)
+	InnerMoreFragments bool
 
 	// TCP fields (valid with LayerTCP).
 	TCPFlags  uint16 // FIN=0x01 SYN=0x02 RST=0x04 PSH=0x08 ACK=0x10 URG=0x20 ECE=0x40 CWR=0x80 NS=0x100
@@ -206,6 +214,7 @@ type Decoded struct {
 	// not read, declared 0, or over 65535.
 	InnerIPLen                          uint16
 	InnerPayloadOffset, InnerPayloadLen uint32
+	InnerFragOffset                     uint16
 
 	// GTPv2-C header fields (valid with LayerGTPC).
 	GTPCType    uint8
@@ -220,6 +229,8 @@ type Decoded struct {
 	PFCPHasSEID  bool
 	PFCPSEID     uint64
 	PFCPSeq      uint32
+
+	InnerIPID uint32 // see InnerMoreFragments
 }
 
 // Reset clears every field so the struct can be decoded into again.

@@ -8,6 +8,7 @@ import (
 // Flush ends every remaining flow, in order of flow id, and empties the
 // table.
 func (t *Table) Flush() {
+	t.frags.flush()
 	// Sorted by (id, slot) pairs: comparing ids read through the slab
 	// would touch a random flow per comparison. Slots are scanned in
 	// order, which is mostly the order of ids already.

@@ -24,16 +24,37 @@ type segment struct {
 	// captured payload in the frame.
 	payload        uint32
 	payOff, payLen uint32
+	// frag says whether the IP packet is a fragment (fragFirst: offset 0,
+	// more follow; fragLater: offset > 0); fragLo and fragHi are the range
+	// of the datagram's data it holds, fragLast is set on the last one
+	// (more fragments bit clear), fragID is its identification. A first
+	// fragment's fragKept is the length of its headers that the
+	// reassembled packet keeps (an IPv6 fragment header is dropped).
+	frag           uint8
+	fragLast       bool
+	fragID         uint32
+	fragLo, fragHi uint32
+	fragKept       uint32
 }
 
-// outer sets s to the segment of p's outer headers.
-func (s *segment) outer(p *pipeline.Packet) {
+// Fragment kinds of a segment.
+const (
+	fragNone = iota
+	fragFirst
+	fragLater
+)
+
+// outer sets s to the segment of p's outer headers (captured bytes data).
+func (s *segment) outer(p *pipeline.Packet, data []byte) {
 	d := &p.Decoded
 	*s = segment{payOff: d.PayloadOffset, payLen: d.PayloadLen,
 		tcp:  d.IP.Proto == 6 && d.Layers.Has(pipeline.LayerTCP),
 		icmp: (d.IP.Proto == 1 && d.Layers.Has(pipeline.LayerICMPv4)) || (d.IP.Proto == 58 && d.Layers.Has(pipeline.LayerICMPv6))}
 	s.ipLen, s.ipOK = ipLen(p)
 	s.setPayload(uint32(d.IPOffset), d.Layers&(pipeline.LayerTCP|pipeline.LayerUDP) != 0)
+	if d.Layers.Has(pipeline.LayerFragment) {
+		s.setFragment(data, int(d.IPOffset), d.Layers.Has(pipeline.LayerIPv6), d.IPID, d.FragOffset, d.MoreFragments)
+	}
 }
 
 // inner sets s to the segment of p's tunnelled packet (captured bytes
@@ -60,6 +81,74 @@ func (s *segment) inner(p *pipeline.Packet, data []byte) {
 		s.ipLen = p.OrigLen - uint32(off)
 	}
 	s.setPayload(uint32(off), d.Layers&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0)
+	if d.InnerFragOffset != 0 || d.InnerMoreFragments {
+		s.setFragment(data, off, d.Layers.Has(pipeline.LayerInnerIPv6), d.InnerIPID, d.InnerFragOffset, d.InnerMoreFragments)
+	}
+}
+
+// setFragment marks s as the fragment of datagram id at offset fragOff
+// (bytes) whose IP header is at data[ipOff:]. A fragment whose data length
+// cannot be told (no IP length, a first fragment's headers not captured)
+// is left unmarked: it counts as a packet of its own.
+func (s *segment) setFragment(data []byte, ipOff int, v6 bool, id uint32, fragOff uint16, more bool) {
+	if !s.ipOK || (fragOff == 0 && !more) {
+		return
+	}
+	var hdr int
+	if fragOff != 0 {
+		// The decoder located the fragment's data as its payload.
+		hdr = int(s.payOff) - ipOff
+	} else {
+		var ok bool
+		if hdr, ok = fragDataOffset(data, ipOff, v6); !ok {
+			return
+		}
+	}
+	if hdr < 0 || uint32(hdr) > s.ipLen {
+		return
+	}
+	s.frag, s.fragLast, s.fragID = fragFirst, !more, id
+	if fragOff != 0 {
+		s.frag = fragLater
+	}
+	s.fragLo = uint32(fragOff)
+	s.fragHi = s.fragLo + s.ipLen - uint32(hdr)
+	s.fragKept = uint32(hdr)
+	if v6 {
+		s.fragKept -= 8
+	}
+}
+
+// fragDataOffset returns where a first fragment's data starts, counted from
+// its IP header at data[off:]: after the IPv4 header, or after the IPv6
+// fragment header and the extension headers before it.
+func fragDataOffset(data []byte, off int, v6 bool) (int, bool) {
+	if !v6 {
+		if off >= len(data) {
+			return 0, false
+		}
+		return int(data[off]&0x0f) * 4, true
+	}
+	if off+40 > len(data) {
+		return 0, false
+	}
+	next, p := data[off+6], off+40
+	for range 16 {
+		if p+2 > len(data) {
+			return 0, false
+		}
+		switch next {
+		case 0, 43, 60: // hop-by-hop, routing, destination options
+			next, p = data[p], p+(int(data[p+1])+1)*8
+		case 51: // authentication header
+			next, p = data[p], p+(int(data[p+1])+2)*4
+		case 44:
+			return p + 8 - off, p+8 <= len(data)
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // tuple returns the segment's addresses, ports and protocol in d.

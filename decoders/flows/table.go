@@ -60,6 +60,7 @@ type Table struct {
 	cur      int32
 	rec      Record
 	finished uint64
+	frags    fragTable
 }
 
 // NewTable returns an empty Table.
@@ -123,7 +124,7 @@ func (t *Table) Observe(p *pipeline.Packet, data []byte) (uint64, Direction) {
 		return 0, DirNone
 	}
 	var s segment
-	s.outer(p)
+	s.outer(p, data)
 	return t.observe(p, data, &s, 0)
 }
 
@@ -150,6 +151,14 @@ func (t *Table) ObserveInner(p *pipeline.Packet, data []byte, parent uint64) (ui
 func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint64) (uint64, Direction) {
 	now := p.Timestamp
 	t.expire(now)
+	if t.frags.waiting() {
+		t.frags.expire(now)
+	}
+	if s.frag == fragLater {
+		if id, dir, ok := t.laterFragment(p, s); ok {
+			return id, dir
+		}
+	}
 
 	d := &p.Decoded
 	tu := s.tuple(d)
@@ -208,32 +217,46 @@ func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint
 	}
 	t.touch(i, hs.class, hs.last)
 
-	sd := &f.side[side]
-	sd.Packets++
-	sd.FrameBytes += uint64(p.OrigLen)
-	sd.IPBytes += uint64(s.ipLen)
-	if f.service == "" && !f.sniffed[side] && s.payLen > 0 {
+	if f.service == "" && !f.sniffed[side] && s.payLen > 0 && s.frag != fragLater {
 		f.sniffed[side] = true
 		if end := uint64(s.payOff) + uint64(s.payLen); end <= uint64(len(data)) {
 			f.service = sniff(proto, data[s.payOff:end])
 		}
 	}
 
+	c := tally{frameBytes: uint64(p.OrigLen), ipLen: s.ipLen, payload: s.payload, tcp: s.tcp}
 	if s.tcp {
-		t.tcp(f, side, now, d, s)
-	} else if proto != 6 {
-		sd.Bytes += uint64(s.payload)
-		if s.payload > 0 {
-			f.hist.once(hData, side)
-		}
+		c.flags, c.seq, c.ack, c.win = s.tcpHeader(d)
+	}
+	switch {
+	case s.frag == fragFirst:
+		t.firstFragment(p, i, side, s, &c)
+	case s.tunnelled && s.frag == fragNone && t.holdCarried(d, i, side, &c):
+	default:
+		t.count(f, side, now, proto, &c)
 	}
 	return hs.id, Direction(side + 1)
 }
 
+// count adds packet tally c to side side of flow f.
+func (t *Table) count(f *flow, side int, now int64, proto uint8, c *tally) {
+	sd := &f.side[side]
+	sd.Packets++
+	sd.FrameBytes += c.frameBytes
+	sd.IPBytes += uint64(c.ipLen)
+	if c.tcp {
+		t.tcp(f, side, now, c.tcpSeg, c.payload)
+	} else if proto != 6 {
+		sd.Bytes += uint64(c.payload)
+		if c.payload > 0 {
+			f.hist.once(hData, side)
+		}
+	}
+}
+
 // tcp runs the TCP state machine, history and analysis for one segment.
-func (t *Table) tcp(f *flow, side int, now int64, d *pipeline.Decoded, s *segment) {
-	fl, seq, ackNo, win := s.tcpHeader(d)
-	payload := s.payload
+func (t *Table) tcp(f *flow, side int, now int64, h tcpSeg, payload uint32) {
+	fl, seq, ackNo, win := h.flags, h.seq, h.ack, h.win
 	sd := &f.side[side]
 	if fl&tcpRst == 0 {
 		sd.Bytes += uint64(payload)

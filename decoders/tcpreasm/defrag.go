@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/internal/ranges"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -43,20 +44,17 @@ type fragKey struct {
 	inner    bool
 }
 
-// span is a received byte range [lo, hi) of a packet's payload.
-type span struct{ lo, hi int }
-
 // fragDatagram is one packet waiting for fragments.
 type fragDatagram struct {
 	k      fragKey
-	start  int64  // packet time of its first fragment seen
-	hdr    []byte // IPv4 header of the offset-0 fragment
-	first  bool   // the offset-0 fragment (hdr, port) arrived
-	port   uint16 // outer: the UDP port the decode stage took as GTP-U
-	buf    []byte // payload bytes by fragment offset
-	spans  []span // received ranges, sorted, merged
-	pieces int    // fragments received
-	total  int    // payload length, -1 until the last fragment arrives
+	start  int64      // packet time of its first fragment seen
+	hdr    []byte     // IPv4 header of the offset-0 fragment
+	first  bool       // the offset-0 fragment (hdr, port) arrived
+	port   uint16     // outer: the UDP port the decode stage took as GTP-U
+	buf    []byte     // payload bytes by fragment offset
+	spans  ranges.Set // received ranges of the payload
+	pieces int        // fragments received
+	total  int        // payload length, -1 until the last fragment arrives
 }
 
 // defrag is the Assembler's fragment table. Index 0 of pkt and out serves
@@ -169,8 +167,9 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 		g.buf = append(g.buf, make([]byte, hi-len(g.buf))...)
 	}
 	copy(g.buf[lo:hi], payload)
-	g.addSpan(lo, hi)
-	if !g.first || g.total < 0 || len(g.spans) != 1 || g.spans[0] != (span{0, g.total}) {
+	g.pieces++
+	g.spans.Add(lo, hi)
+	if !g.first || g.total < 0 || !g.spans.Whole(g.total) {
 		return
 	}
 	a.stats.Reassembled++
@@ -222,29 +221,6 @@ func (f *defrag) decoder(port uint16) *decoders.Decoder {
 	return dec
 }
 
-// addSpan records that [lo, hi) arrived, merging overlapping and touching
-// ranges.
-func (g *fragDatagram) addSpan(lo, hi int) {
-	g.pieces++
-	i := 0
-	for i < len(g.spans) && g.spans[i].hi < lo {
-		i++
-	}
-	j := i
-	for j < len(g.spans) && g.spans[j].lo <= hi {
-		lo, hi = min(lo, g.spans[j].lo), max(hi, g.spans[j].hi)
-		j++
-	}
-	if i == j {
-		g.spans = append(g.spans, span{})
-		copy(g.spans[i+1:], g.spans[i:])
-	} else {
-		n := copy(g.spans[i+1:], g.spans[j:])
-		g.spans = g.spans[:i+1+n]
-	}
-	g.spans[i] = span{lo, hi}
-}
-
 func (f *defrag) find(k fragKey) int {
 	for i, g := range f.pending {
 		if g.k == k {
@@ -262,7 +238,8 @@ func (f *defrag) add(k fragKey, now int64) int {
 	} else {
 		g = &fragDatagram{}
 	}
-	*g = fragDatagram{k: k, start: now, hdr: g.hdr[:0], buf: g.buf[:0], spans: g.spans[:0], total: -1}
+	g.spans.Reset()
+	*g = fragDatagram{k: k, start: now, hdr: g.hdr[:0], buf: g.buf[:0], spans: g.spans, total: -1}
 	f.pending = append(f.pending, g)
 	return len(f.pending) - 1
 }

@@ -13,7 +13,8 @@ type TapOptions struct {
 	// Filter keeps only matching packets (nil: all).
 	Filter *filter.Filter
 	// PayloadOnly keeps only packets with a transport payload (TCP, UDP or
-	// ICMP data after the header), as decoded by the decode stage.
+	// ICMP data after the header, or the data of a non-first IP fragment),
+	// as decoded by the decode stage.
 	PayloadOnly bool
 	// Egress limits the tap to packets leaving by this port (0 or 1); -1
 	// (or any other value) records both directions.

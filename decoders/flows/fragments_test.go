@@ -1,0 +1,202 @@
+package flows_test
+
+import (
+	"encoding/binary"
+	"testing"
+	"time"
+
+	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/decoders/flows"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
+
+// udp4 returns an IPv4 packet from 10.0.0.1:5000 to 10.0.0.2:53 with a UDP
+// payload of n bytes and IP identification id.
+func udp4(n int, id uint16) []byte {
+	ip := make([]byte, 20+8+n)
+	ip[0], ip[8], ip[9] = 0x45, 64, 17
+	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)))
+	binary.BigEndian.PutUint16(ip[4:], id)
+	copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+	binary.BigEndian.PutUint16(ip[20:], 5000)
+	binary.BigEndian.PutUint16(ip[22:], 53)
+	binary.BigEndian.PutUint16(ip[24:], uint16(8+n))
+	return ip
+}
+
+// tcp4 returns an IPv4 packet from 10.0.0.1:40000 to 10.0.0.2:80 carrying a
+// TCP segment (flags PSH ACK) at seq with n bytes of payload.
+func tcp4(n int, id uint16, seq uint32) []byte {
+	ip := make([]byte, 20+20+n)
+	ip[0], ip[8], ip[9] = 0x45, 64, 6
+	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)))
+	binary.BigEndian.PutUint16(ip[4:], id)
+	copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+	binary.BigEndian.PutUint16(ip[20:], 40000)
+	binary.BigEndian.PutUint16(ip[22:], 80)
+	binary.BigEndian.PutUint32(ip[24:], seq)
+	binary.BigEndian.PutUint32(ip[28:], 1)
+	ip[32], ip[33] = 5<<4, 0x18
+	binary.BigEndian.PutUint16(ip[34:], 65535)
+	return ip
+}
+
+// frag4 cuts IPv4 packet ip into fragments of at most size data bytes (a
+// multiple of 8) and returns them as Ethernet frames, in order.
+func frag4(ip []byte, size int) [][]byte {
+	data := ip[20:]
+	var out [][]byte
+	for off := 0; off < len(data); off += size {
+		end := min(off+size, len(data))
+		f := append(append([]byte(nil), ip[:20]...), data[off:end]...)
+		binary.BigEndian.PutUint16(f[2:], uint16(len(f)))
+		fo := uint16(off / 8)
+		if end < len(data) {
+			fo |= 0x2000
+		}
+		binary.BigEndian.PutUint16(f[6:], fo)
+		out = append(out, ethFrame(0x0800, f))
+	}
+	return out
+}
+
+// frag6 sends IPv4 packet ip's UDP datagram over IPv6 (fe80::1 to fe80::2)
+// in fragments of at most size data bytes, as Ethernet frames, in order.
+func frag6(ip []byte, size int, id uint32) [][]byte {
+	data := ip[20:]
+	var out [][]byte
+	for off := 0; off < len(data); off += size {
+		end := min(off+size, len(data))
+		f := make([]byte, 48, 48+end-off)
+		f[0], f[6], f[7] = 0x60, 44, 64
+		f[8], f[9], f[23] = 0xfe, 0x80, 1
+		f[24], f[25], f[39] = 0xfe, 0x80, 2
+		f[40] = 17
+		fo := uint16(off)
+		if end < len(data) {
+			fo |= 1
+		}
+		binary.BigEndian.PutUint16(f[42:], fo)
+		binary.BigEndian.PutUint32(f[44:], id)
+		f = append(f, data[off:end]...)
+		binary.BigEndian.PutUint16(f[4:], uint16(len(f)-40))
+		out = append(out, ethFrame(0x86dd, f))
+	}
+	return out
+}
+
+func ethFrame(etype uint16, payload []byte) []byte {
+	b := binary.BigEndian.AppendUint16(make([]byte, 12), etype)
+	return append(b, payload...)
+}
+
+// TestFragments checks that a fragmented datagram is one packet of its
+// flow, counted when whole with the bytes of all its fragments, as tshark
+// and Zeek count it.
+func TestFragments(t *testing.T) {
+	big := frag4(udp4(3000, 7), 1480)  // 3 fragments: 1514, 1514, 82 bytes
+	small := frag4(udp4(100, 8), 1480) // not fragmented
+	v6 := frag6(udp4(2000, 0), 1232, 0xbeef)
+	type want struct {
+		flows                       int
+		pkts, bytes, ipBytes, frame uint64 // of the flow with ports 5000/53
+		stats                       flows.FragmentStats
+	}
+	tests := []struct {
+		name   string
+		frames [][]byte
+		gap    time.Duration // between frames
+		want   want
+	}{
+		{"in order", big, 0, want{1, 1, 3000, 3028, 3110, flows.FragmentStats{Reassembled: 1, Held: 3, Counted: 1}}},
+		{"with a whole datagram", append(append([][]byte{}, small...), big...), 0,
+			want{1, 2, 3100, 3156, 3110 + 142, flows.FragmentStats{Reassembled: 1, Held: 3, Counted: 1}}},
+		{"last before middle", [][]byte{big[0], big[2], big[1]}, 0,
+			want{1, 1, 3000, 3028, 3110, flows.FragmentStats{Reassembled: 1, Held: 3, Counted: 1}}},
+		{"a fragment twice", [][]byte{big[0], big[1], big[1], big[2]}, 0,
+			want{1, 1, 3000 + 1480, 3028 + 1480, 3110 + 1514, flows.FragmentStats{Reassembled: 1, Held: 4, Counted: 1}}},
+		{"a fragment again when whole", [][]byte{big[0], big[1], big[2], big[2]}, 0,
+			want{1, 1, 3000, 3028, 3110 + 82, flows.FragmentStats{Reassembled: 1, Held: 4, Counted: 1}}},
+		{"middle lost", [][]byte{big[0], big[2]}, 0,
+			want{1, 0, 0, 0, 0, flows.FragmentStats{Incomplete: 1, Held: 2}}},
+		// The last fragment comes after the datagram timed out: it starts
+		// another, never whole, and counts on its own.
+		{"too slow", big, flows.FragmentTimeout / 2,
+			want{2, 0, 0, 0, 0, flows.FragmentStats{Incomplete: 2, Held: 2}}},
+		// A later fragment before the first cannot be attributed: it
+		// counts on its own, in a flow with ports 0.
+		{"first last", [][]byte{big[1], big[2], big[0]}, 0,
+			want{2, 1, 1480 - 8, 20 + 1480, 1514, flows.FragmentStats{Reassembled: 1, Held: 1, Counted: 1}}},
+		{"ipv6", v6, 0, want{1, 1, 2000, 40 + 2008, 2*(14+48) + 2008, flows.FragmentStats{Reassembled: 1, Held: 2, Counted: 1}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var recs []flows.Record
+			tab := flows.NewTable(flows.Options{Emit: func(r *flows.Record) { recs = append(recs, *r) }})
+			dec := decoders.NewDecoder(decoders.Options{})
+			ts := int64(1_700_000_000_000_000_000)
+			var withFlow int
+			for i, f := range tt.frames {
+				var p pipeline.Packet
+				p.Timestamp, p.Frame = ts+int64(i)*int64(tt.gap+time.Millisecond), uint64(i+1)
+				p.OrigLen, p.CapLen = uint32(len(f)), uint32(len(f))
+				dec.Decode(f, decoders.LinkEthernet, p.OrigLen, &p.Decoded)
+				if id, _ := tab.Observe(&p, f); id != 0 {
+					withFlow++
+				}
+			}
+			if withFlow != len(tt.frames) {
+				t.Errorf("%d of %d frames got a flow", withFlow, len(tt.frames))
+			}
+			tab.Flush()
+			if len(recs) != tt.want.flows {
+				t.Fatalf("%d flows, want %d: %+v", len(recs), tt.want.flows, recs)
+			}
+			var r *flows.Record
+			for i := range recs {
+				if recs[i].OrigPort == 5000 {
+					r = &recs[i]
+				}
+			}
+			if r == nil {
+				t.Fatalf("no flow from port 5000: %+v", recs)
+			}
+			s := r.OrigSide
+			if s.Packets != tt.want.pkts || s.Bytes != tt.want.bytes || s.IPBytes != tt.want.ipBytes || s.FrameBytes != tt.want.frame {
+				t.Errorf("packets %d, bytes %d, ip bytes %d, frame bytes %d; want %d, %d, %d, %d",
+					s.Packets, s.Bytes, s.IPBytes, s.FrameBytes, tt.want.pkts, tt.want.bytes, tt.want.ipBytes, tt.want.frame)
+			}
+			if got := tab.Fragments(); got != tt.want.stats {
+				t.Errorf("fragment stats %+v, want %+v", got, tt.want.stats)
+			}
+		})
+	}
+}
+
+// TestFragmentedTCPAnalysis sends a TCP segment of 3000 bytes in three IP
+// fragments, then the next segment whole: the analysis sees the first
+// segment at its full length when its last fragment arrives, so the second
+// one is in order (counted per fragment, it would look like a segment
+// after a gap, and the first fragment's length would be wrong).
+func TestFragmentedTCPAnalysis(t *testing.T) {
+	frames := append(frag4(tcp4(3000, 1, 1000), 1480), ethFrame(0x0800, tcp4(100, 2, 4000)))
+	var rec flows.Record
+	tab := flows.NewTable(flows.Options{Emit: func(r *flows.Record) { rec = *r }})
+	dec := decoders.NewDecoder(decoders.Options{})
+	for i, f := range frames {
+		var p pipeline.Packet
+		p.Timestamp = int64(i+1) * 1e6
+		p.OrigLen, p.CapLen = uint32(len(f)), uint32(len(f))
+		dec.Decode(f, decoders.LinkEthernet, p.OrigLen, &p.Decoded)
+		tab.Observe(&p, f)
+	}
+	tab.Flush()
+	s := rec.OrigSide
+	if s.Packets != 2 || s.Bytes != 3100 || s.Retransmissions+s.OutOfOrder+s.DupAcks != 0 {
+		t.Errorf("packets %d, bytes %d, retransmissions %d, out of order %d, dup acks %d; want 2, 3100, 0, 0, 0",
+			s.Packets, s.Bytes, s.Retransmissions, s.OutOfOrder, s.DupAcks)
+	}
+	if rec.Timeline.Gaps[0] != 0 {
+		t.Errorf("gaps %d, want 0", rec.Timeline.Gaps[0])
+	}
+}

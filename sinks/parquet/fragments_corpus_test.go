@@ -1,0 +1,233 @@
+package parquet
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"strconv"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/pcapflow/pcapflow/internal/ranges"
+	"github.com/pcapflow/pcapflow/internal/testcap"
+)
+
+// fragExtra returns, per tshark conversation and direction (A to B, B to
+// A), the frame bytes of IP fragments that the flows table counts and
+// tshark's conversation tables do not, and how many fragmented datagrams
+// became whole. tshark counts a fragmented datagram once, at the fragment
+// that completes it and with that frame's length; the flows table counts
+// it once too, with the frames of all its fragments from the first one on
+// (and of duplicates that arrive after it was whole). Fragments are read
+// with gopacket, apart from pcapflow's decoders: outer IPv4 and IPv6
+// fragments and tunnelled IPv4 fragments in GTP-U; an outer datagram
+// carrying a G-PDU counts for the tunnelled conversation too.
+func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
+	type datagram struct {
+		first, done   bool
+		own, carried  convSide
+		got           ranges.Set
+		total         int
+		frames, extra int64
+	}
+	type dkey struct {
+		src, dst netip.Addr
+		id       uint32
+		proto    uint8
+		inner    bool
+	}
+	out := map[convKey][2]int64{}
+	add := func(tu convSide, n int64) {
+		if !tu.ok {
+			return
+		}
+		v := out[tu.key]
+		if tu.aToB {
+			v[0] += n
+		} else {
+			v[1] += n
+		}
+		out[tu.key] = v
+	}
+	pending := map[dkey]*datagram{}
+	whole := 0
+	// seen handles one fragment of frame length n: data [lo, hi) of the
+	// datagram k, the last one when last; first fragments give the
+	// conversation tuples.
+	seen := func(k dkey, lo, hi int, last bool, n int64, own, carried convSide) {
+		g := pending[k]
+		if lo == 0 && (g == nil || g.done) {
+			g = &datagram{total: -1}
+			pending[k] = g
+		}
+		if g == nil {
+			return // before its first fragment: not in the datagram's flow
+		}
+		if g.done {
+			add(g.own, n)
+			add(g.carried, n)
+			return
+		}
+		if lo == 0 {
+			g.first, g.own, g.carried = true, own, carried
+		}
+		if !g.first {
+			return
+		}
+		g.frames += n
+		g.got.Add(lo, hi)
+		if last {
+			g.total = hi
+		}
+		if g.total >= 0 && g.got.Whole(g.total) {
+			g.done = true
+			whole++
+			add(g.own, g.frames-n)
+			add(g.carried, g.frames-n)
+		}
+	}
+	for _, f := range testcap.Read(t, path) {
+		pkt := gopacket.NewPacket(f.Data, layers.LinkType(f.LinkType), gopacket.Default)
+		var k dkey
+		var lo, hi int
+		var last bool
+		var data []byte
+		var found bool
+		for _, l := range pkt.Layers() {
+			switch l := l.(type) {
+			case *layers.IPv4:
+				if found {
+					break
+				}
+				if l.Flags&layers.IPv4MoreFragments == 0 && l.FragOffset == 0 {
+					// Not fragmented: look inside a G-PDU for a
+					// tunnelled fragment.
+					continue
+				}
+				k = dkey{src: addrOf(l.SrcIP), dst: addrOf(l.DstIP), id: uint32(l.Id), proto: uint8(l.Protocol)}
+				lo, last, data = int(l.FragOffset)*8, l.Flags&layers.IPv4MoreFragments == 0, l.Payload
+				hi, found = lo+len(data), true
+				k.inner = hasGTPU(pkt, l)
+			case *layers.IPv6Fragment:
+				if found {
+					break
+				}
+				ip6, ok := pkt.Layer(layers.LayerTypeIPv6).(*layers.IPv6)
+				if !ok {
+					continue
+				}
+				k = dkey{src: addrOf(ip6.SrcIP), dst: addrOf(ip6.DstIP), id: l.Identification, proto: uint8(l.NextHeader)}
+				lo, last, data = int(l.FragmentOffset)*8, !l.MoreFragments, l.Payload
+				hi, found = lo+len(data), true
+			}
+		}
+		if !found {
+			continue
+		}
+		var own, carried convSide
+		if lo == 0 {
+			own = convTuple(k.src, k.dst, k.proto, data)
+			if k.proto == 17 && !k.inner && len(data) > 8 &&
+				(binary.BigEndian.Uint16(data) == 2152 || binary.BigEndian.Uint16(data[2:]) == 2152) {
+				carried = carriedTuple(data[8:])
+			}
+		}
+		seen(k, lo, hi, last, int64(f.OrigLen), own, carried)
+	}
+	return out, whole
+}
+
+// convSide is a tshark conversation and a direction in it; ok is false
+// for none.
+type convSide struct {
+	key      convKey
+	aToB, ok bool
+}
+
+// convTuple returns the tshark conversation a datagram from src to dst
+// belongs to, from its protocol and the first bytes of its payload (TCP
+// and UDP only).
+func convTuple(src, dst netip.Addr, proto uint8, payload []byte) (tu convSide) {
+	var name string
+	switch proto {
+	case 6:
+		name = "tcp"
+	case 17:
+		name = "udp"
+	default:
+		return tu
+	}
+	if len(payload) < 4 {
+		return tu
+	}
+	sp, dp := binary.BigEndian.Uint16(payload), binary.BigEndian.Uint16(payload[2:])
+	a, b, ap, bp := src.String(), dst.String(), sp, dp
+	tu.aToB = true
+	if lessEndpoint(b, bp, a, ap) {
+		a, b, ap, bp, tu.aToB = b, a, bp, ap, false
+	}
+	tu.key = convKey{name, a, b, strconv.Itoa(int(ap)), strconv.Itoa(int(bp))}
+	tu.ok = true
+	return tu
+}
+
+// carriedTuple returns the conversation of the IP packet in a G-PDU (the
+// GTP-U message gtp, cut short by the fragmentation), when it is not itself
+// a fragment. gopacket refuses a GTP-U message shorter than its header
+// says, so the headers are read here.
+func carriedTuple(gtp []byte) (tu convSide) {
+	if len(gtp) < 8 || gtp[0]>>5 != 1 || gtp[1] != 255 {
+		return tu
+	}
+	off := 8
+	if gtp[0]&0x07 != 0 {
+		// Sequence number, N-PDU number and next extension type, then
+		// the extension headers (length in 4-byte units).
+		off = 12
+		for next := gtp[11]; next != 0; {
+			if off >= len(gtp) || gtp[off] == 0 {
+				return tu
+			}
+			n := int(gtp[off]) * 4
+			if off+n > len(gtp) {
+				return tu
+			}
+			next = gtp[off+n-1]
+			off += n
+		}
+	}
+	ip := gtp[off:]
+	switch {
+	case len(ip) >= 20 && ip[0]>>4 == 4:
+		ihl := int(ip[0]&0x0f) * 4
+		if binary.BigEndian.Uint16(ip[6:])&0x3fff != 0 || len(ip) < ihl {
+			return tu
+		}
+		src, dst := netip.AddrFrom4([4]byte(ip[12:16])), netip.AddrFrom4([4]byte(ip[16:20]))
+		return convTuple(src, dst, ip[9], ip[ihl:])
+	case len(ip) >= 40 && ip[0]>>4 == 6:
+		src, dst := netip.AddrFrom16([16]byte(ip[8:24])), netip.AddrFrom16([16]byte(ip[24:40]))
+		return convTuple(src, dst, ip[6], ip[40:])
+	}
+	return tu
+}
+
+// hasGTPU reports whether ip comes after a GTP-U header in pkt: it is the
+// tunnelled packet.
+func hasGTPU(pkt gopacket.Packet, ip *layers.IPv4) bool {
+	for _, l := range pkt.Layers() {
+		if l == gopacket.Layer(ip) {
+			return false
+		}
+		if l.LayerType() == layers.LayerTypeGTPv1U {
+			return true
+		}
+	}
+	return false
+}
+
+func addrOf(ip net.IP) netip.Addr {
+	a, _ := netip.AddrFromSlice(ip)
+	return a.Unmap()
+}
