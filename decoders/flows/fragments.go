@@ -54,8 +54,8 @@ type fragKey struct {
 	tunnelled bool
 }
 
-// tally is what one packet adds to its flow: counted at once for most
-// packets, held by a fragmented datagram until it is whole.
+// tally is what one packet adds to its flow (see Table.count), held by a
+// fragmented datagram until it is whole.
 type tally struct {
 	frameBytes uint64
 	ipLen      uint32
@@ -251,10 +251,20 @@ func (t *Table) laterFragment(p *pipeline.Packet, s *segment) (uint64, Direction
 	return id, dir, true
 }
 
-// firstFragment holds tally c of the first fragment s of p, attributed to side
-// side of flow i, until its datagram is whole.
-func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment, c *tally) {
+// tallyOf returns what segment s of p adds to its flow.
+func tallyOf(p *pipeline.Packet, s *segment) tally {
+	c := tally{frameBytes: uint64(p.OrigLen), ipLen: s.ipLen, payload: s.payload, tcp: s.tcp}
+	if s.tcp {
+		c.flags, c.seq, c.ack, c.win = s.tcpHeader(&p.Decoded)
+	}
+	return c
+}
+
+// firstFragment holds the tally of the first fragment s of p, attributed to
+// side side of flow i, until its datagram is whole.
+func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment) {
 	now := p.Timestamp
+	c := tallyOf(p, s)
 	k := fragKeyOf(p, s)
 	g := t.frags.get(k)
 	if g == nil || g.done {
@@ -268,7 +278,7 @@ func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment,
 		// belongs to the datagram held already.
 		g.own.frameBytes += c.frameBytes
 	} else {
-		g.own = heldTally{tally: *c, slot: i, id: t.slab.hot(i).id, side: uint8(side)}
+		g.own = heldTally{tally: c, slot: i, id: t.slab.hot(i).id, side: uint8(side)}
 		g.own.ipLen = s.fragKept + s.fragHi - s.fragLo
 		g.hasOwn = true
 	}
@@ -281,18 +291,19 @@ func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment,
 	}
 }
 
-// holdCarried holds tally c of the packet a tunnel carries, attributed to
-// side side of flow i, in the outer datagram when that is fragmented and
-// not yet whole (d is the first fragment's). It reports whether it did.
-func (t *Table) holdCarried(d *pipeline.Decoded, i int32, side int, c *tally) bool {
-	if !d.Layers.Has(pipeline.LayerFragment) || d.FragOffset != 0 || !d.MoreFragments || len(t.frags.m) == 0 {
+// holdCarried holds the tally of the packet a tunnel in p carries (segment
+// s), attributed to side side of flow i, in p's outer datagram when that is
+// fragmented and not yet whole. It reports whether it did.
+func (t *Table) holdCarried(p *pipeline.Packet, i int32, side int, s *segment) bool {
+	d := &p.Decoded
+	if d.FragOffset != 0 || !d.MoreFragments || len(t.frags.m) == 0 {
 		return false
 	}
 	g := t.frags.get(fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: d.IP.Proto})
 	if g == nil || !g.hasOwn || g.hasCarried || g.done {
 		return false
 	}
-	g.carried = heldTally{tally: *c, slot: i, id: t.slab.hot(i).id, side: uint8(side)}
+	g.carried = heldTally{tally: tallyOf(p, s), slot: i, id: t.slab.hot(i).id, side: uint8(side)}
 	g.carried.frameBytes = g.own.frameBytes
 	g.hasCarried = true
 	t.frags.stats.Held++
@@ -323,5 +334,5 @@ func (t *Table) countHeld(h *heldTally, now int64) {
 		t.touch(h.slot, hs.class, hs.last)
 	}
 	t.frags.stats.Counted++
-	t.count(t.slab.at(h.slot), int(h.side), now, hs.k.Proto(), &h.tally)
+	t.count(t.slab.at(h.slot), int(h.side), now, hs.k.Proto(), h.frameBytes, h.ipLen, h.payload, h.tcp, h.tcpSeg)
 }

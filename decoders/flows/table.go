@@ -224,31 +224,33 @@ func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint
 		}
 	}
 
-	c := tally{frameBytes: uint64(p.OrigLen), ipLen: s.ipLen, payload: s.payload, tcp: s.tcp}
-	if s.tcp {
-		c.flags, c.seq, c.ack, c.win = s.tcpHeader(d)
-	}
 	switch {
 	case s.frag == fragFirst:
-		t.firstFragment(p, i, side, s, &c)
-	case s.tunnelled && s.frag == fragNone && t.holdCarried(d, i, side, &c):
+		t.firstFragment(p, i, side, s)
+	case s.tunnelled && s.frag == fragNone && d.Layers.Has(pipeline.LayerFragment) && t.holdCarried(p, i, side, s):
 	default:
-		t.count(f, side, now, proto, &c)
+		var h tcpSeg
+		if s.tcp {
+			h.flags, h.seq, h.ack, h.win = s.tcpHeader(d)
+		}
+		t.count(f, side, now, proto, uint64(p.OrigLen), s.ipLen, s.payload, s.tcp, h)
 	}
 	return hs.id, Direction(side + 1)
 }
 
-// count adds packet tally c to side side of flow f.
-func (t *Table) count(f *flow, side int, now int64, proto uint8, c *tally) {
+// count adds one packet to side side of flow f: frameBytes on the wire, an
+// IP packet of ipLen bytes with a transport payload of payload bytes, and
+// TCP header h when tcp is set.
+func (t *Table) count(f *flow, side int, now int64, proto uint8, frameBytes uint64, ipLen, payload uint32, tcp bool, h tcpSeg) {
 	sd := &f.side[side]
 	sd.Packets++
-	sd.FrameBytes += c.frameBytes
-	sd.IPBytes += uint64(c.ipLen)
-	if c.tcp {
-		t.tcp(f, side, now, c.tcpSeg, c.payload)
+	sd.FrameBytes += frameBytes
+	sd.IPBytes += uint64(ipLen)
+	if tcp {
+		t.tcp(f, side, now, h, payload)
 	} else if proto != 6 {
-		sd.Bytes += uint64(c.payload)
-		if c.payload > 0 {
+		sd.Bytes += uint64(payload)
+		if payload > 0 {
 			f.hist.once(hData, side)
 		}
 	}
