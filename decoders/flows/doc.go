@@ -14,7 +14,26 @@
 // number. Flows end when idle for longer than their protocol's inactivity
 // timeout (packet time, never the wall clock), when an optional active
 // timeout is reached, when the table is full (the least recently seen flow is
-// evicted), or at Flush. Tunnelled traffic is attributed to its outer tuple.
+// evicted), or at Flush. Tunnelled traffic is attributed to its outer tuple
+// (and, with ObserveInner, to a flow of its own).
+//
+// # Fragments
+//
+// A fragmented IP datagram is one packet of its flow, as tshark and Zeek
+// count it after reassembly: every fragment is attributed to the flow of the
+// first one (which carries the ports), and the datagram is counted, with the
+// frame bytes of all its fragments, its reassembled IP length and its whole
+// transport payload, when its last missing fragment arrives. A TCP segment
+// is analysed then, at its full length. A datagram that never becomes whole
+// (a fragment lost, or not captured) adds nothing to its flow's counters;
+// Table.Fragments counts it. A fragment of a datagram already whole
+// (captured twice, or sent again) adds its frame bytes to the flow, and no
+// packet, for FragmentTimeout after. Fragments that arrive before the first
+// fragment of their datagram cannot be attributed yet: they are counted in a
+// flow of their own with ports 0, and the datagram, once whole, only with
+// the fragments from its first one on. A packet carried by a G-PDU in outer
+// fragments is counted in its own flow (ObserveInner) when the outer
+// datagram is whole.
 //
 // # Originator
 //

@@ -18,20 +18,6 @@ const (
 	FragmentTimeout = 30 * time.Second
 )
 
-// IP fragments. A fragmented datagram is one packet of its flow, as tshark
-// and Zeek count it after reassembly: every fragment is attributed to the
-// flow of the first one (which carries the ports), and the datagram is
-// counted, with the frame bytes of all its fragments, its reassembled IP
-// length and its whole transport payload, when its last missing fragment
-// arrives. A TCP segment is analysed then, at its full length. A datagram
-// that never becomes whole (a fragment lost, or not captured) adds nothing
-// to its flow's counters; Fragments counts it. A fragment of a datagram
-// already whole (captured twice, or sent again) adds its frame bytes to the
-// flow, and no packet, for FragmentTimeout after. Fragments that arrive
-// before the first fragment of their datagram cannot be attributed yet:
-// they are counted in a flow of their own with ports 0, and the datagram,
-// once whole, only with the fragments from its first one on.
-
 // FragmentStats counts fragmented datagrams.
 type FragmentStats struct {
 	// Reassembled datagrams were counted whole in their flows; Incomplete

@@ -229,3 +229,29 @@ func TestCorpusAgainstTruth(t *testing.T) {
 }
 
 func decodersStage() pipeline.Stage { return decoders.NewStage(decoders.Options{}) }
+
+// TestCorpusFragments checks the reassembled-datagram counts on the
+// captures with IP fragments against tshark 4.0.17's (frames with an
+// ip.fragment.count or ipv6.fragment.count field: where it completed a
+// datagram; outer and tunnelled). Incomplete counts have no tshark field:
+// gtpu-zeek-gn-outer-fragmentation's 4 are first fragments whose later ones
+// are not in the file.
+func TestCorpusFragments(t *testing.T) {
+	dir := corpus.Dir(t)
+	for _, tt := range []struct {
+		name                    string
+		reassembled, incomplete int64
+	}{
+		{"ip4-fragments-pcapplusplus.pcap", 6, 0},
+		{"ip6-fragments-pcapplusplus.pcap", 4, 0},
+		{"ipv4frags-wireshark-sample.pcap", 1, 0},
+		{"gtpu-zeek-gn-outer-fragmentation.pcap", 36, 4},
+		{"gtp-open5gs-srsenb-s1-gtpu.pcapng", 29, 0},
+	} {
+		r := runStats(t, []string{filepath.Join(dir, tt.name)}, input.Options{})
+		if f := r.Total; f.FragmentedReassembled != tt.reassembled || f.FragmentedIncomplete != tt.incomplete {
+			t.Errorf("%s: %d datagrams reassembled, %d incomplete; want %d, %d", tt.name,
+				f.FragmentedReassembled, f.FragmentedIncomplete, tt.reassembled, tt.incomplete)
+		}
+	}
+}

@@ -96,6 +96,7 @@ type acc struct {
 	convs                map[convKey]*convCount
 	tcp                  tcpCounts
 	table                *flows.Table
+	frags                flows.FragmentStats // the table's, once finished
 }
 
 func newAcc() *acc {
@@ -176,6 +177,7 @@ func (a *acc) record(r *flows.Record) {
 func (a *acc) finish() {
 	if a.table != nil {
 		a.table.Flush()
+		a.frags = a.table.Fragments()
 		a.table = nil
 	}
 }
@@ -197,6 +199,8 @@ func (a *acc) merge(o *acc) {
 	a.tsDigits = max(a.tsDigits, o.tsDigits)
 	a.maxCapLen = max(a.maxCapLen, o.maxCapLen)
 	a.cut += o.cut
+	a.frags.Reassembled += o.frags.Reassembled
+	a.frags.Incomplete += o.frags.Incomplete
 	a.malformed += o.malformed
 	a.truncHdr += o.truncHdr
 	a.unknownLink += o.unknownLink

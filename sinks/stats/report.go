@@ -68,7 +68,12 @@ type File struct {
 	Protocols []Protocol `json:"protocols"`
 	// Conversations counts distinct address/port/protocol tuples.
 	Conversations int64 `json:"conversations"`
-	TCP           TCP   `json:"tcp"`
+	// Fragmented IP datagrams (outer or tunnelled): reassembled ones
+	// count once in their conversation; incomplete ones, a fragment
+	// missing, not at all (see decoders/flows).
+	FragmentedReassembled int64 `json:"fragmented_datagrams_reassembled"`
+	FragmentedIncomplete  int64 `json:"fragmented_datagrams_incomplete"`
+	TCP                   TCP   `json:"tcp"`
 }
 
 // LinkCount is the packets of one link type.
@@ -193,7 +198,8 @@ func (s *Sink) fileAcc(i int) *acc {
 func (a *acc) file(name string) File {
 	f := File{Name: name, Packets: a.packets, Bytes: a.bytes, WireBytes: a.wire,
 		MaxCapLen: a.maxCapLen, CutPackets: a.cut, Malformed: a.malformed,
-		TruncatedHdr: a.truncHdr, UnknownLink: a.unknownLink, Conversations: int64(len(a.convs))}
+		TruncatedHdr: a.truncHdr, UnknownLink: a.unknownLink, Conversations: int64(len(a.convs)),
+		FragmentedReassembled: int64(a.frags.Reassembled), FragmentedIncomplete: int64(a.frags.Incomplete)}
 	f.LinkTypes = []LinkCount{}
 	for _, lt := range a.linkOrder {
 		f.LinkTypes = append(f.LinkTypes, LinkCount{LinkType: lt, Name: LinkTypeName(lt), Packets: a.linkTypes[lt]})

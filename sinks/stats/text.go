@@ -86,6 +86,9 @@ func writeFile(w io.Writer, label string, f *File) {
 		}
 	}
 	fmt.Fprintf(w, "  conversations:      %d\n", f.Conversations)
+	if f.FragmentedReassembled+f.FragmentedIncomplete > 0 {
+		fmt.Fprintf(w, "  ip fragments:       %d datagrams reassembled, %d incomplete\n", f.FragmentedReassembled, f.FragmentedIncomplete)
+	}
 	t := &f.TCP
 	fmt.Fprintf(w, "  tcp connections:    %d\n", t.Connections)
 	if t.Connections > 0 {
