@@ -2,11 +2,13 @@ package flowkey
 
 import "net/netip"
 
-// fragID identifies the fragments of one IP datagram.
+// fragID identifies the fragments of one IP datagram; tunnelled tells a
+// packet a tunnel carries from an outer one.
 type fragID struct {
-	src, dst netip.Addr
-	id       uint32
-	proto    uint8
+	src, dst  netip.Addr
+	id        uint32
+	proto     uint8
+	tunnelled bool
 }
 
 type fragPorts struct {

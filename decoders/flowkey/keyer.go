@@ -79,6 +79,8 @@ func NewKeyer(spec Spec) *Keyer {
 	case FiveTuple, FiveTupleDir, ClientIP, ServerIP, ServerPort, ClientPort:
 		k.conns = newConnTable(int64(DefaultIdleTimeout), DefaultMaxConns)
 		k.frags = newFragTable(FragmentTableSize, int64(FragmentTimeout))
+	case Inner5Tuple:
+		k.frags = newFragTable(FragmentTableSize, int64(FragmentTimeout))
 	}
 	if spec.Kind.IsMobile() {
 		k.mob = newMobileState(spec.Kind)

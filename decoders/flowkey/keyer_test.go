@@ -477,3 +477,45 @@ func TestInnerTupleOverlays(t *testing.T) {
 		}
 	}
 }
+
+// TestInnerTupleFragments keys a tunnelled packet's later fragments, which
+// carry no ports, by the ports of their datagram's first fragment; an
+// outer datagram with the same addresses and identification is another.
+func TestInnerTupleFragments(t *testing.T) {
+	outer := pipeline.Flow{Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("192.0.2.2"), SrcPort: 2152, DstPort: 2152, Proto: 17}
+	inner := pipeline.Flow{Src: netip.MustParseAddr("8.8.4.4"), Dst: netip.MustParseAddr("10.45.0.2"), SrcPort: 443, DstPort: 53670, Proto: 6}
+	frag := func(off uint16, more bool, id uint32, ts int64) pipeline.Packet {
+		var p pipeline.Packet
+		p.Timestamp = ts
+		d := &p.Decoded
+		d.Layers = pipeline.LayerEthernet | pipeline.LayerIPv4 | pipeline.LayerUDP | pipeline.LayerGTPU | pipeline.LayerInnerIPv4
+		d.IP, d.Inner = outer, inner
+		d.InnerIPID, d.InnerFragOffset, d.InnerMoreFragments = id, off, more
+		if off == 0 {
+			d.Layers |= pipeline.LayerInnerTCP
+		} else {
+			d.Inner.SrcPort, d.Inner.DstPort = 0, 0
+		}
+		return p
+	}
+	spec, err := ParseSpec("inner-5-tuple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := NewKeyer(spec)
+	want := "inner_tcp_8.8.4.4_443_10.45.0.2_53670"
+	for i, tt := range []struct {
+		p    pipeline.Packet
+		want string
+	}{
+		{frag(0, true, 7, 1e9), want},
+		{frag(1480, false, 7, 2e9), want},
+		{frag(1480, false, 8, 3e9), "inner_tcp_8.8.4.4_0_10.45.0.2_0"}, // its first fragment was not seen
+		{frag(1480, false, 7, 100e9), "inner_tcp_8.8.4.4_0_10.45.0.2_0"}, // too late
+	} {
+		key, ok := k.KeyData(&tt.p, nil)
+		if !ok || key.FileName() != tt.want {
+			t.Errorf("packet %d: key %q (%v), want %q", i, key.FileName(), ok, tt.want)
+		}
+	}
+}

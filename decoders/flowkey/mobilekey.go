@@ -125,7 +125,7 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 		return imsiKey(m.gtpc.Subscriber(i).IMSI), true
 	case !d.Layers.Has(pipeline.LayerGTPU):
 		if kind == Inner5Tuple && d.Layers&overlayTunnels != 0 {
-			return innerTuple(d)
+			return k.innerTuple(p)
 		}
 		return Key{}, false
 	}
@@ -155,22 +155,31 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 		}
 		return Key{kind: UEIP, a: m.ueOf(d.Inner.Src.Unmap(), d.Inner.Dst.Unmap())}, true
 	}
-	return innerTuple(d)
+	return k.innerTuple(p)
 }
 
 // overlayTunnels are the tunnels besides GTP-U whose packets
 // inner-5-tuple keys by the tunnelled tuple.
 const overlayTunnels = pipeline.LayerVXLAN | pipeline.LayerGeneve | pipeline.LayerGRE | pipeline.LayerIPinIP
 
-// innerTuple returns the inner-5-tuple key of a tunnelled packet.
-func innerTuple(d *pipeline.Decoded) (Key, bool) {
+// innerTuple returns the inner-5-tuple key of tunnelled packet p. A
+// tunnelled fragment after the first has no ports: it takes those of its
+// datagram's first fragment, as the outer 5-tuple does.
+func (k *Keyer) innerTuple(p *pipeline.Packet) (Key, bool) {
+	d := &p.Decoded
 	if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || !d.Inner.Src.IsValid() || !d.Inner.Dst.IsValid() {
 		return Key{}, false
 	}
 	f := &d.Inner
 	sport, dport := f.SrcPort, f.DstPort
-	if !hasPorts(f.Proto) {
+	switch {
+	case !hasPorts(f.Proto):
 		sport, dport = 0, 0
+	case k.frags == nil:
+	case d.InnerFragOffset != 0:
+		sport, dport, _ = k.frags.get(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, p.Timestamp)
+	case d.InnerMoreFragments:
+		k.frags.put(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, sport, dport, p.Timestamp)
 	}
 	key := Key{kind: Inner5Tuple, a: f.Src, b: f.Dst, aPort: sport, bPort: dport, proto: f.Proto}
 	if c := f.Dst.Compare(f.Src); c < 0 || (c == 0 && dport < sport) {
