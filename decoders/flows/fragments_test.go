@@ -10,35 +10,38 @@ import (
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
-// udp4 returns an IPv4 packet from 10.0.0.1:5000 to 10.0.0.2:53 with a UDP
-// payload of n bytes and IP identification id.
-func udp4(n int, id uint16) []byte {
-	ip := make([]byte, 20+8+n)
-	ip[0], ip[8], ip[9] = 0x45, 64, 17
-	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)))
+// ipv4 returns an IPv4 packet from 10.0.0.1 to 10.0.0.2 with protocol
+// proto, identification id and payload l4.
+func ipv4(proto uint8, id uint16, l4 []byte) []byte {
+	ip := make([]byte, 20, 20+len(l4))
+	ip[0], ip[8], ip[9] = 0x45, 64, proto
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+len(l4)))
 	binary.BigEndian.PutUint16(ip[4:], id)
 	copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
-	binary.BigEndian.PutUint16(ip[20:], 5000)
-	binary.BigEndian.PutUint16(ip[22:], 53)
-	binary.BigEndian.PutUint16(ip[24:], uint16(8+n))
-	return ip
+	return append(ip, l4...)
 }
 
-// tcp4 returns an IPv4 packet from 10.0.0.1:40000 to 10.0.0.2:80 carrying a
-// TCP segment (flags PSH ACK) at seq with n bytes of payload.
+// udp4 returns an IPv4 packet from port 5000 to 53 with a UDP payload of n
+// bytes and IP identification id.
+func udp4(n int, id uint16) []byte {
+	u := make([]byte, 8+n)
+	binary.BigEndian.PutUint16(u, 5000)
+	binary.BigEndian.PutUint16(u[2:], 53)
+	binary.BigEndian.PutUint16(u[4:], uint16(8+n))
+	return ipv4(17, id, u)
+}
+
+// tcp4 returns an IPv4 packet from port 40000 to 80 carrying a TCP segment
+// (flags PSH ACK) at seq with n bytes of payload.
 func tcp4(n int, id uint16, seq uint32) []byte {
-	ip := make([]byte, 20+20+n)
-	ip[0], ip[8], ip[9] = 0x45, 64, 6
-	binary.BigEndian.PutUint16(ip[2:], uint16(len(ip)))
-	binary.BigEndian.PutUint16(ip[4:], id)
-	copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
-	binary.BigEndian.PutUint16(ip[20:], 40000)
-	binary.BigEndian.PutUint16(ip[22:], 80)
-	binary.BigEndian.PutUint32(ip[24:], seq)
-	binary.BigEndian.PutUint32(ip[28:], 1)
-	ip[32], ip[33] = 5<<4, 0x18
-	binary.BigEndian.PutUint16(ip[34:], 65535)
-	return ip
+	h := make([]byte, 20+n)
+	binary.BigEndian.PutUint16(h, 40000)
+	binary.BigEndian.PutUint16(h[2:], 80)
+	binary.BigEndian.PutUint32(h[4:], seq)
+	binary.BigEndian.PutUint32(h[8:], 1)
+	h[12], h[13] = 5<<4, 0x18
+	binary.BigEndian.PutUint16(h[14:], 65535)
+	return ipv4(6, id, h)
 }
 
 // frag4 cuts IPv4 packet ip into fragments of at most size data bytes (a
