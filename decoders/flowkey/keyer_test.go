@@ -510,7 +510,7 @@ func TestInnerTupleFragments(t *testing.T) {
 	}{
 		{frag(0, true, 7, 1e9), want},
 		{frag(1480, false, 7, 2e9), want},
-		{frag(1480, false, 8, 3e9), "inner_tcp_8.8.4.4_0_10.45.0.2_0"}, // its first fragment was not seen
+		{frag(1480, false, 8, 3e9), "inner_tcp_8.8.4.4_0_10.45.0.2_0"},   // its first fragment was not seen
 		{frag(1480, false, 7, 100e9), "inner_tcp_8.8.4.4_0_10.45.0.2_0"}, // too late
 	} {
 		key, ok := k.KeyData(&tt.p, nil)
