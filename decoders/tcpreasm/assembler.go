@@ -64,8 +64,8 @@ type Stats struct {
 	// GTP-U); Ignored counts packets that could not be attributed (no IP or
 	// TCP header).
 	Packets, Tunnelled, Ignored uint64
-	// Fragments counts the IPv4 fragments taken for reassembly (outer ones
-	// of GTP-U datagrams, tunnelled ones of TCP packets); Reassembled the
+	// Fragments counts the IP fragments taken for reassembly (of TCP
+	// packets, outer ones of GTP-U datagrams); Reassembled the
 	// packets completed from them; FragmentsDropped the fragments given up
 	// (timeout, bounds, snap length, inconsistent lengths).
 	Fragments, Reassembled, FragmentsDropped uint64
@@ -134,7 +134,7 @@ func (a *Assembler) ObserveHinted(p *pipeline.Packet, data []byte, hint *Hint) {
 		a.fragment(p, data, int(d.IPOffset), false)
 		return
 	}
-	if off := innerFragment(d, data); off >= 0 {
+	if off := innerFragment(d); off >= 0 {
 		a.fragment(p, data, off, true)
 		return
 	}

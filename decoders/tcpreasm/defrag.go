@@ -1,6 +1,7 @@
 package tcpreasm
 
 import (
+	"encoding/binary"
 	"net/netip"
 
 	"github.com/pcapflow/pcapflow/decoders"
@@ -22,24 +23,26 @@ const (
 	maxIPv4 = 65535
 )
 
-// IPv4 fragmentation splits a tunnelled TCP segment over several frames in
-// two ways: the outer datagram of a G-PDU too large for the transport
+// IP fragmentation splits a TCP segment over several frames in three ways:
+// the segment's own IP packet is fragmented (rare: TCP sizes its segments
+// to the path), the outer datagram of a G-PDU too large for the transport
 // network's MTU is fragmented (the decode stage sees only the start of the
-// inner packet, in the first fragment), or the tunnelled IPv4 packet itself
+// inner packet, in the first fragment), or the tunnelled IP packet itself
 // was fragmented before it entered the tunnel (each fragment travels in its
-// own G-PDU). tshark reassembles both before following the TCP inside, and
-// so does the Assembler: it keeps the offset-0 fragment's IPv4 header and
-// every fragment's payload and, once every byte is there, decodes the whole
-// packet again and observes its TCP segment as if it had arrived in the
-// frame that completed it. Later fragments of outer UDP datagrams whose
-// first fragment has not been seen yet are held too (they may arrive
-// first), within the same bounds. IPv6 fragments are not reassembled.
+// own G-PDU, or other tunnel). tshark reassembles all of them before
+// following the TCP inside, and so does the Assembler, for IPv4 and IPv6:
+// it keeps the offset-0 fragment's headers (IPv6: those before the fragment
+// header) and every fragment's data and, once every byte is there, decodes
+// the whole packet again and observes its TCP segment as if it had arrived
+// in the frame that completed it. Later fragments of outer UDP datagrams
+// whose first fragment has not been seen yet are held too (they may arrive
+// first), within the same bounds.
 
-// fragKey identifies a fragmented IPv4 packet; inner tells a tunnelled
+// fragKey identifies a fragmented IP packet; inner tells a tunnelled
 // packet from an outer one.
 type fragKey struct {
 	src, dst netip.Addr
-	id       uint16
+	id       uint32
 	proto    uint8
 	inner    bool
 }
@@ -48,7 +51,9 @@ type fragKey struct {
 type fragDatagram struct {
 	k      fragKey
 	start  int64      // packet time of its first fragment seen
-	hdr    []byte     // IPv4 header of the offset-0 fragment
+	hdr    []byte     // headers of the offset-0 fragment the packet keeps
+	nextAt int        // IPv6: where in hdr the fragment header was named (-1: IPv4)
+	next   uint8      // IPv6: the protocol after the fragment header
 	first  bool       // the offset-0 fragment (hdr, port) arrived
 	port   uint16     // outer: the UDP port the decode stage took as GTP-U
 	buf    []byte     // payload bytes by fragment offset
@@ -68,15 +73,15 @@ type defrag struct {
 	out     [2][]byte
 }
 
-// outer reports whether d is an outer IPv4 fragment to reassemble: the
-// first fragment of a GTP-U datagram, or a later fragment of a UDP
-// datagram.
+// outer reports whether d is an outer IP fragment to reassemble: a
+// fragment of a TCP packet, the first fragment of a GTP-U datagram, or a
+// later fragment of a UDP datagram.
 func (f *defrag) outer(d *pipeline.Decoded) bool {
-	if d.Layers&(pipeline.LayerIPv4|pipeline.LayerFragment) != pipeline.LayerIPv4|pipeline.LayerFragment ||
-		d.IP.Proto != 17 {
+	if !outerFragment(d) || d.Layers&(pipeline.LayerIPv4|pipeline.LayerIPv6) == 0 ||
+		(d.IP.Proto != 17 && d.IP.Proto != 6) {
 		return false
 	}
-	if d.Flags.Has(pipeline.FlagNonFirstFragment) {
+	if d.Flags.Has(pipeline.FlagNonFirstFragment) || d.IP.Proto == 6 {
 		return true
 	}
 	if d.FragOffset == 0 && d.MoreFragments && d.Layers.Has(pipeline.LayerUDP) &&
@@ -88,27 +93,83 @@ func (f *defrag) outer(d *pipeline.Decoded) bool {
 	if len(f.pending) > 0 && d.FragOffset == 0 {
 		// The first fragment of a datagram that is not GTP-U: forget
 		// the later fragments held for it.
-		f.drop(f.find(fragKey{src: d.IP.Src, dst: d.IP.Dst, id: uint16(d.IPID), proto: 17}))
+		f.drop(f.find(fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: 17}))
 	}
 	return false
 }
 
-// innerFragment returns the frame offset of the tunnelled IPv4 header of
-// d (in any tunnel) when it is a fragment of a TCP packet, else -1.
-func innerFragment(d *pipeline.Decoded, data []byte) int {
-	if !d.Layers.Has(pipeline.LayerInnerIPv4) || d.Inner.Proto != 6 ||
-		d.Layers.Has(pipeline.LayerFragment) {
+// innerFragment returns the frame offset of the tunnelled IP header of d
+// (in any tunnel) when it is a fragment of a TCP packet, else -1.
+func innerFragment(d *pipeline.Decoded) int {
+	if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || d.Inner.Proto != 6 ||
+		outerFragment(d) || (d.InnerFragOffset == 0 && !d.InnerMoreFragments) {
 		return -1
 	}
-	v := view{inner: true}
-	off := v.ipOffset(d)
-	if off+20 > len(data) || data[off]>>4 != 4 || (uint16(data[off+6])<<8|uint16(data[off+7]))&0x3fff == 0 {
-		return -1
-	}
-	return off
+	return int(d.InnerIPOffset)
 }
 
-// fragment adds the IPv4 fragment at data[ipOff:] of packet p (an outer
+// ipFragment is what one IP fragment says of itself.
+type ipFragment struct {
+	k fragKey
+	// kept is the length of the headers the reassembled packet keeps: the
+	// IPv4 header, or the IPv6 header and the extension headers before
+	// the fragment header; data is the fragment's data, at offset lo.
+	kept   int
+	data   []byte
+	lo     int
+	more   bool
+	nextAt int   // IPv6: offset of the byte that names the fragment header (-1: IPv4)
+	next   uint8 // IPv6: the protocol after the fragment header
+}
+
+// parseFragment reads the IP fragment at b (an outer one, or a tunnelled
+// one when inner). It reports false when b is not a whole fragment: cut by
+// the snap length, or inconsistent.
+func parseFragment(b []byte, inner bool) (ipFragment, bool) {
+	switch {
+	case len(b) >= 20 && b[0]>>4 == 4:
+		ihl := int(b[0]&0x0f) * 4
+		total := int(binary.BigEndian.Uint16(b[2:]))
+		fo := binary.BigEndian.Uint16(b[6:])
+		if ihl < 20 || total < ihl || total > len(b) {
+			return ipFragment{}, false
+		}
+		return ipFragment{
+			k: fragKey{src: netip.AddrFrom4([4]byte(b[12:16])), dst: netip.AddrFrom4([4]byte(b[16:20])),
+				id: uint32(binary.BigEndian.Uint16(b[4:])), proto: b[9], inner: inner},
+			kept: ihl, data: b[ihl:total], lo: int(fo&0x1fff) * 8, more: fo&0x2000 != 0, nextAt: -1,
+		}, true
+	case len(b) >= 40 && b[0]>>4 == 6:
+		total := 40 + int(binary.BigEndian.Uint16(b[4:]))
+		if total > len(b) {
+			return ipFragment{}, false
+		}
+		next, nextAt, p := b[6], 6, 40
+		for range 16 {
+			if p+8 > total {
+				return ipFragment{}, false
+			}
+			switch next {
+			case 0, 43, 60: // hop-by-hop, routing, destination options
+				next, nextAt, p = b[p], p, p+(int(b[p+1])+1)*8
+			case 51: // authentication header
+				next, nextAt, p = b[p], p, p+(int(b[p+1])+2)*4
+			case 44:
+				fo := binary.BigEndian.Uint16(b[p+2:])
+				return ipFragment{
+					k: fragKey{src: netip.AddrFrom16([16]byte(b[8:24])), dst: netip.AddrFrom16([16]byte(b[24:40])),
+						id: binary.BigEndian.Uint32(b[p+4:]), proto: b[p], inner: inner},
+					kept: p, data: b[p+8 : total], lo: int(fo &^ 7), more: fo&1 != 0, nextAt: nextAt, next: b[p],
+				}, true
+			default:
+				return ipFragment{}, false
+			}
+		}
+	}
+	return ipFragment{}, false
+}
+
+// fragment adds the IP fragment at data[ipOff:] of packet p (an outer
 // one, or the tunnelled one when inner) to its packet and, when that makes
 // the packet whole, observes the TCP segment it carries.
 func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner bool) {
@@ -116,43 +177,34 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 	now := p.Timestamp
 	a.stats.Fragments++
 	a.stats.FragmentsDropped += f.expire(now)
-	b := data[min(ipOff, len(data)):]
-	if len(b) < 20 || b[0]>>4 != 4 {
-		a.stats.FragmentsDropped++
-		return
-	}
-	ihl := int(b[0]&0x0f) * 4
-	total := int(b[2])<<8 | int(b[3])
-	fo := uint16(b[6])<<8 | uint16(b[7])
-	k := fragKey{src: netip.AddrFrom4([4]byte(b[12:16])), dst: netip.AddrFrom4([4]byte(b[16:20])),
-		id: uint16(b[4])<<8 | uint16(b[5]), proto: b[9], inner: inner}
-	if ihl < 20 || total < ihl || total > len(b) {
-		// Cut by the snap length (or inconsistent): the packet can
+	fr, ok := parseFragment(data[min(ipOff, len(data)):], inner)
+	if !ok {
+		// Cut by the snap length (or inconsistent): its packet can
 		// never be whole.
 		a.stats.FragmentsDropped++
-		f.drop(f.find(k))
+		if fr, ok := fragmentKey(&p.Decoded, inner); ok {
+			f.drop(f.find(fr))
+		}
 		return
 	}
-	more := fo&0x2000 != 0
-	i := f.find(k)
+	i := f.find(fr.k)
 	if i < 0 {
 		if len(f.pending) >= maxFragDatagrams {
 			a.stats.FragmentsDropped += uint64(f.pending[0].pieces)
 			f.drop(0)
 		}
-		i = f.add(k, now)
+		i = f.add(fr.k, now)
 	}
 	g := f.pending[i]
-	lo := int(fo&0x1fff) * 8
-	payload := b[ihl:total]
-	hi := lo + len(payload)
-	if hi > maxIPv4-ihl || g.pieces >= maxFragPieces || (!more && g.total >= 0 && g.total != hi) {
+	lo, hi := fr.lo, fr.lo+len(fr.data)
+	if hi > maxIPv4-fr.kept || g.pieces >= maxFragPieces || (!fr.more && g.total >= 0 && g.total != hi) {
 		a.stats.FragmentsDropped += uint64(g.pieces) + 1
 		f.drop(i)
 		return
 	}
 	if lo == 0 {
-		g.hdr, g.first = append(g.hdr[:0], b[:ihl]...), true
+		g.hdr, g.first = append(g.hdr[:0], data[ipOff:ipOff+fr.kept]...), true
+		g.nextAt, g.next = fr.nextAt, fr.next
 		if d := &p.Decoded; !inner {
 			g.port = d.IP.DstPort
 			if d.IP.DstPort != decoders.DefaultGTPUPort && d.IP.SrcPort == decoders.DefaultGTPUPort {
@@ -160,13 +212,13 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 			}
 		}
 	}
-	if !more {
+	if !fr.more {
 		g.total = hi
 	}
 	if hi > len(g.buf) {
 		g.buf = append(g.buf, make([]byte, hi-len(g.buf))...)
 	}
-	copy(g.buf[lo:hi], payload)
+	copy(g.buf[lo:hi], fr.data)
 	g.pieces++
 	g.spans.Add(lo, hi)
 	if !g.first || g.total < 0 || !g.spans.Whole(g.total) {
@@ -184,7 +236,7 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 	pk.CaptureInfo = p.CaptureInfo
 	pk.CapLen, pk.OrigLen, pk.LinkType = uint32(len(frame)), uint32(len(frame)), decoders.LinkRaw
 	f.decoder(port).Decode(frame, decoders.LinkRaw, uint32(len(frame)), &pk.Decoded)
-	if off := innerFragment(&pk.Decoded, frame); !inner && off >= 0 {
+	if off := innerFragment(&pk.Decoded); !inner && off >= 0 {
 		a.fragment(pk, frame, off, true)
 		return
 	}
@@ -194,15 +246,29 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 	}
 }
 
-// rebuild returns the whole datagram g as an unfragmented IPv4 packet (in a
-// buffer reused by the next call).
+// fragmentKey returns the key of the fragment d's decoder saw at the level
+// inner says, for a fragment too damaged to parse.
+func fragmentKey(d *pipeline.Decoded, inner bool) (fragKey, bool) {
+	if inner {
+		return fragKey{src: d.Inner.Src, dst: d.Inner.Dst, id: d.InnerIPID, proto: d.Inner.Proto, inner: true}, d.Inner.Src.IsValid()
+	}
+	return fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: d.IP.Proto}, d.IP.Src.IsValid()
+}
+
+// rebuild returns the whole packet g as an unfragmented IPv4 or IPv6
+// packet (in a buffer reused by the next call).
 func (f *defrag) rebuild(g *fragDatagram, level int) []byte {
 	n := len(g.hdr) + g.total
 	out := append(f.out[level][:0], g.hdr...)
 	out = append(out, g.buf[:g.total]...)
-	out[2], out[3] = byte(n>>8), byte(n)
-	out[6], out[7] = 0, 0 // no fragment flags or offset
-	out[10], out[11] = 0, 0
+	if g.nextAt < 0 {
+		binary.BigEndian.PutUint16(out[2:], uint16(n))
+		out[6], out[7] = 0, 0 // no fragment flags or offset
+		out[10], out[11] = 0, 0
+	} else {
+		binary.BigEndian.PutUint16(out[4:], uint16(n-40))
+		out[g.nextAt] = g.next // the fragment header is gone
+	}
 	f.out[level] = out
 	return out
 }

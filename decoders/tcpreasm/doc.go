@@ -25,11 +25,11 @@
 // A packet's segment is its outer TCP header or, in a GTP-U G-PDU, the
 // tunnelled one; connections are keyed by the TCP tuple alone, so a UE's
 // connection seen inside the tunnel (S1-U, N3) and outside it (SGi, N6) is
-// one connection, numbered like tshark's tcp.stream. IPv4 fragments that
-// split a tunnelled segment (the outer datagram of a large G-PDU, or the
-// tunnelled packet itself) are put back together first, within fixed
-// bounds (64 packets waiting, 64 fragments each, 30 s of packet time);
-// IPv6 fragments are not.
+// one connection, numbered like tshark's tcp.stream. IPv4 and IPv6
+// fragments that split a segment (its own IP packet, the outer datagram of
+// a large G-PDU, or the tunnelled packet itself) are put back together
+// first, within fixed bounds (64 packets waiting, 64 fragments each, 30 s
+// of packet time).
 //
 // A handler that does not want a direction's bytes (a protocol it does not
 // parse) calls Conn.Ignore: the direction's payload is then neither

@@ -108,9 +108,12 @@ func ethernet(ip []byte) []byte {
 	return append(b, ip...)
 }
 
-// fragments splits an IPv4 packet into fragments of at most size payload
-// bytes (a multiple of 8).
+// fragments splits an IPv4 packet, or an IPv6 one without extension
+// headers, into fragments of at most size payload bytes (a multiple of 8).
 func fragments(pkt []byte, size int) [][]byte {
+	if pkt[0]>>4 == 6 {
+		return fragments6(pkt, size)
+	}
 	ihl := int(pkt[0]&0x0f) * 4
 	payload := pkt[ihl:]
 	var out [][]byte
@@ -123,6 +126,35 @@ func fragments(pkt []byte, size int) [][]byte {
 			fo |= 0x2000
 		}
 		binary.BigEndian.PutUint16(f[6:], fo)
+		out = append(out, f)
+	}
+	return out
+}
+
+// fragID6 numbers the IPv6 packets fragments6 splits.
+var fragID6 uint32
+
+// fragments6 splits an IPv6 packet without extension headers: each piece
+// gets a fragment header.
+func fragments6(pkt []byte, size int) [][]byte {
+	payload := pkt[40:]
+	if len(payload) <= size {
+		return [][]byte{pkt}
+	}
+	fragID6++
+	var out [][]byte
+	for off := 0; off < len(payload); off += size {
+		end := min(off+size, len(payload))
+		f := append(append([]byte(nil), pkt[:40]...), make([]byte, 8)...)
+		f[6], f[40] = 44, pkt[6]
+		fo := uint16(off)
+		if end < len(payload) {
+			fo |= 1
+		}
+		binary.BigEndian.PutUint16(f[42:], fo)
+		binary.BigEndian.PutUint32(f[44:], fragID6)
+		f = append(f, payload[off:end]...)
+		binary.BigEndian.PutUint16(f[4:], uint16(len(f)-40))
 		out = append(out, f)
 	}
 	return out

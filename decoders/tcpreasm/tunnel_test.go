@@ -1,6 +1,7 @@
 package tcpreasm
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -130,6 +131,38 @@ func TestTunnelled(t *testing.T) {
 			},
 			c2s: tunReq, s2c: tunResp + tunEnd, tunnelled: 9, reassembled: 1,
 		},
+		{name: "outer-v6-fragments", frames: each(ipNet{outer6: true}, 1024), c2s: tunReq, s2c: tunResp + tunEnd, tunnelled: 9, reassembled: 1},
+		{
+			name: "inner-v6-fragments",
+			frames: func(t *testing.T, segs []useg) []frame {
+				var out []frame
+				for i, s := range segs {
+					out = append(out, innerSplit(t, ipNet{inner6: true}, s, uint16(i), 1400, 0)...)
+				}
+				return out
+			},
+			c2s: tunReq, s2c: tunResp + tunEnd, tunnelled: 9, reassembled: 1,
+		},
+		{
+			// Every outer packet with an IPv6 fragment header that
+			// fragments nothing (offset 0, no more fragments).
+			name: "outer-v6-atomic-fragments",
+			frames: func(t *testing.T, segs []useg) []frame {
+				var out []frame
+				for i, s := range segs {
+					pkt := fragments6(outerPacket(t, ipNet{outer6: true}, s.down, s.innerPacket(t, v4, uint16(i)), 0), 1<<16)[0]
+					f := append(append(append([]byte(nil), pkt[:40]...), pkt[6], 0, 0, 0, 0, 0, 0, 1), pkt[40:]...)
+					f[6] = 44
+					binary.BigEndian.PutUint16(f[4:], uint16(len(f)-40))
+					out = append(out, frame{data: ethernet(f)})
+				}
+				return out
+			},
+			c2s: tunReq, s2c: tunResp + tunEnd, tunnelled: 9,
+		},
+		// Not tunnelled: the segment's own IP packet in fragments.
+		{name: "plain-v4-fragments", frames: plain(v4, 1024), c2s: tunReq, s2c: tunResp + tunEnd, reassembled: 1},
+		{name: "plain-v6-fragments", frames: plain(ipNet{inner6: true}, 1024), c2s: tunReq, s2c: tunResp + tunEnd, reassembled: 1},
 		{
 			name: "inner-in-outer-fragments",
 			frames: func(t *testing.T, segs []useg) []frame {
@@ -221,6 +254,20 @@ func each(n ipNet, split int) func(t *testing.T, segs []useg) []frame {
 		var out []frame
 		for i, s := range segs {
 			out = append(out, tunnelled(t, n, s, uint16(i), split)...)
+		}
+		return out
+	}
+}
+
+// plain returns a frames builder that sends every segment untunnelled,
+// in IP fragments of at most split bytes when larger.
+func plain(n ipNet, split int) func(t *testing.T, segs []useg) []frame {
+	return func(t *testing.T, segs []useg) []frame {
+		var out []frame
+		for i, s := range segs {
+			for _, f := range fragments(s.innerPacket(t, n, uint16(i)), split) {
+				out = append(out, frame{data: ethernet(f)})
+			}
 		}
 		return out
 	}

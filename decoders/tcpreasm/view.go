@@ -40,7 +40,7 @@ func viewOf(d *pipeline.Decoded) (v view, ok bool) {
 			payOff: d.PayloadOffset, payLen: d.PayloadLen}, true
 	case d.Layers.Has(pipeline.LayerInnerTCP):
 		if d.Layers&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) == 0 || d.Inner.Proto != 6 ||
-			d.Layers.Has(pipeline.LayerFragment) || !d.Inner.Src.IsValid() {
+			outerFragment(d) || !d.Inner.Src.IsValid() {
 			return view{}, false
 		}
 		return view{src: d.Inner.Src, dst: d.Inner.Dst, sport: d.Inner.SrcPort, dport: d.Inner.DstPort,
@@ -48,6 +48,13 @@ func viewOf(d *pipeline.Decoded) (v view, ok bool) {
 			payOff: d.InnerPayloadOffset, payLen: d.InnerPayloadLen, inner: true, tunnelled: true}, true
 	}
 	return view{}, false
+}
+
+// outerFragment reports whether d's outer IP packet is a fragment (an
+// IPv6 fragment header with offset 0 and no more fragments, an atomic
+// fragment, is not).
+func outerFragment(d *pipeline.Decoded) bool {
+	return d.Layers.Has(pipeline.LayerFragment) && (d.FragOffset != 0 || d.MoreFragments)
 }
 
 // ipOffset returns the frame offset of the IP header that carries v's TCP
