@@ -16,6 +16,8 @@ const (
 	// FragmentTimeout drops a datagram whose fragments did not all arrive
 	// within it, in packet time (Linux's ipfrag_time).
 	FragmentTimeout = 30 * time.Second
+	// maxFragmentRanges bounds the separate pieces of one datagram.
+	maxFragmentRanges = 64
 )
 
 // FragmentStats counts fragmented datagrams.
@@ -177,6 +179,15 @@ func (f *fragTable) flush() {
 	f.queue, f.head = f.queue[:0], 0
 }
 
+// add records the data range of fragment s. A datagram already in
+// maxFragmentRanges separate pieces takes no more (and will not be whole):
+// the memory a datagram holds stays bounded whatever the fragments.
+func (g *fragDatagram) add(s *segment) {
+	if len(g.got.Ranges()) < maxFragmentRanges {
+		g.got.Add(int(s.fragLo), int(s.fragHi))
+	}
+}
+
 // whole reports whether every byte of g arrived.
 func (g *fragDatagram) whole() bool {
 	return g.hasOwn && g.total >= 0 && g.got.Whole(g.total)
@@ -203,7 +214,7 @@ func (t *Table) laterFragment(p *pipeline.Packet, s *segment) (uint64, Direction
 		g = t.frags.add(k, now)
 	}
 	if !g.done {
-		g.got.Add(int(s.fragLo), int(s.fragHi))
+		g.add(s)
 		if s.fragLast {
 			g.total = int(s.fragHi)
 		}
@@ -268,7 +279,7 @@ func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment)
 		g.own.ipLen = s.fragKept + s.fragHi - s.fragLo
 		g.hasOwn = true
 	}
-	g.got.Add(int(s.fragLo), int(s.fragHi))
+	g.add(s)
 	if s.fragLast {
 		g.total = int(s.fragHi)
 	}

@@ -176,6 +176,38 @@ func TestFragments(t *testing.T) {
 	}
 }
 
+// TestFragmentPiecesBounded sends a datagram as 200 separate 8-byte pieces
+// with holes between them, then fills the holes: the datagram holds at
+// most maxFragmentRanges pieces, so it never becomes whole.
+func TestFragmentPiecesBounded(t *testing.T) {
+	ip := udp4(8*400, 9)
+	var frames [][]byte
+	all := frag4(ip, 8)
+	for i := 0; i < len(all); i += 2 {
+		frames = append(frames, all[i])
+	}
+	for i := 1; i < len(all); i += 2 {
+		frames = append(frames, all[i])
+	}
+	var recs []flows.Record
+	tab := flows.NewTable(flows.Options{Emit: func(r *flows.Record) { recs = append(recs, *r) }})
+	dec := decoders.NewDecoder(decoders.Options{})
+	for i, f := range frames {
+		var p pipeline.Packet
+		p.Timestamp = int64(i) * 1e3
+		p.OrigLen, p.CapLen = uint32(len(f)), uint32(len(f))
+		dec.Decode(f, decoders.LinkEthernet, p.OrigLen, &p.Decoded)
+		tab.Observe(&p, f)
+	}
+	tab.Flush()
+	if st := tab.Fragments(); st.Reassembled != 0 || st.Incomplete != 1 {
+		t.Errorf("fragment stats %+v, want 0 reassembled and 1 incomplete", st)
+	}
+	if len(recs) != 1 || recs[0].OrigSide.Packets != 0 {
+		t.Errorf("records %+v, want one flow without a counted packet", recs)
+	}
+}
+
 // TestFragmentedTCPAnalysis sends a TCP segment of 3000 bytes in three IP
 // fragments, then the next segment whole: the analysis sees the first
 // segment at its full length when its last fragment arrives, so the second
