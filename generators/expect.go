@@ -29,6 +29,9 @@ type Expectation struct {
 	SYNACK int64 `json:"syn_ack"`
 	FIN    int64 `json:"fin"`
 	RST    int64 `json:"rst"`
+	// Fragments counts the frames that are IP fragments; only the first
+	// fragment of a datagram counts in TCP, UDP or ICMP.
+	Fragments int64 `json:"ip_fragments,omitempty"`
 
 	// Flows is the number of distinct bidirectional 5-tuples (protocol,
 	// addresses, ports; ICMP has ports 0).
@@ -87,11 +90,25 @@ func (e *Expectation) tally(f []byte, ts int64) {
 	case et == etherTypeIPv4 && len(f) >= off+20:
 		e.IPv4++
 		proto = f[off+9]
+		if fo := binary.BigEndian.Uint16(f[off+6:]); fo&0x3fff != 0 {
+			e.Fragments++
+			if fo&0x1fff != 0 {
+				return
+			}
+		}
 		off += int(f[off]&0x0f) * 4
 	case et == etherTypeIPv6 && len(f) >= off+40:
 		e.IPv6++
 		proto = f[off+6]
 		off += 40
+		if proto == 44 && len(f) >= off+fragHeaderLen {
+			e.Fragments++
+			if binary.BigEndian.Uint16(f[off+2:])&^7 != 0 {
+				return
+			}
+			proto = f[off]
+			off += fragHeaderLen
+		}
 	default:
 		return
 	}

@@ -233,6 +233,59 @@ func (p *path) putDatagram(dst []byte, id uint32, sport, dport uint16, payload [
 	p.finishAll(seg, protoUDP)
 }
 
+// fragHeaderLen is the length of the IPv6 fragment header.
+const fragHeaderLen = 8
+
+// fragmentLen is the frame length of an IP fragment along p carrying n
+// bytes of its datagram's data, padded to the Ethernet minimum.
+func (p *path) fragmentLen(n int) int {
+	if p.v6 {
+		n += fragHeaderLen
+	}
+	return max(p.l2Len()+p.l3Len()+n, minFrame)
+}
+
+// fragmentData is the most data bytes an IP fragment along p may carry in
+// an IP packet of at most mtu bytes: a multiple of 8.
+func (p *path) fragmentData(mtu int) int {
+	n := mtu - p.l3Len()
+	if p.v6 {
+		n -= fragHeaderLen
+	}
+	return n &^ 7
+}
+
+// putFragment writes into dst (sized by p.fragmentLen(len(data))) the IP
+// fragment of a datagram of protocol proto whose data, from byte off of the
+// datagram's transport bytes, is data: the IPv4 header with the fragment
+// offset and the more-fragments bit (DF clear), or the IPv6 header and a
+// fragment header; id is the identification (IPv4: its low 16 bits).
+func (p *path) putFragment(dst []byte, proto uint8, id uint32, off int, more bool, data []byte) {
+	if !p.v6 {
+		ipOff, l4Off := p.put(dst, proto, id, len(data))
+		h := dst[ipOff : ipOff+20]
+		fo := uint16(off / 8)
+		if more {
+			fo |= 0x2000
+		}
+		binary.BigEndian.PutUint16(h[6:], fo)
+		h[10], h[11] = 0, 0
+		binary.BigEndian.PutUint16(h[10:], checksum(sum(0, h)))
+		copy(dst[l4Off:], data)
+		return
+	}
+	_, l4Off := p.put(dst, 44, 0, fragHeaderLen+len(data))
+	f := dst[l4Off : l4Off+fragHeaderLen]
+	f[0], f[1] = proto, 0
+	fo := uint16(off)
+	if more {
+		fo |= 1
+	}
+	binary.BigEndian.PutUint16(f[2:], fo)
+	binary.BigEndian.PutUint32(f[4:], id)
+	copy(dst[l4Off+fragHeaderLen:], data)
+}
+
 // appendAddr appends a's 4 or 16 bytes.
 func appendAddr(b []byte, a netip.Addr) []byte {
 	if a.Is4() {

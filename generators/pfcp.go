@@ -88,6 +88,11 @@ type PFCPScenario struct {
 	// QFI, when not 0, adds a PDU Session Container with this QoS flow id
 	// (1..63) to every G-PDU.
 	QFI uint8
+	// MTU, when not 0, is the largest outer IP packet (576..9000 bytes): a
+	// G-PDU whose datagram does not fit is sent in IP fragments (IPv4
+	// fragments, or IPv6 fragment headers), as a transport network with too
+	// small an MTU for the user plane makes it.
+	MTU int
 	// Server is the data-network host the UEs talk to (default 198.51.100.10).
 	Server netip.Addr
 	// CPMAC and UPMAC are the Ethernet addresses of the CP and UP sides
@@ -197,6 +202,8 @@ func (c PFCPScenario) plan() (*pfPlan, error) {
 		return nil, errors.New("pfcp: hold and T1 must not be negative")
 	case s.QFI > 63:
 		return nil, fmt.Errorf("pfcp: QFI %d is outside 1..63", s.QFI)
+	case s.MTU != 0 && (s.MTU < 576 || s.MTU > 9000):
+		return nil, fmt.Errorf("pfcp: MTU %d is outside 576..9000", s.MTU)
 	}
 	cm, err := macOr(s.CPMAC, defaultSrcMAC)
 	if err != nil {

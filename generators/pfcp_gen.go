@@ -16,6 +16,12 @@ type pfcpGen struct {
 	sport, dport uint16
 	ipID         uint32
 	up           upBuilder
+	// dgram is the UDP datagram being sent in fragments (see Scenario
+	// MTU), fragOff the offset of its next fragment's data, fragTS the
+	// time they are sent at.
+	dgram   []byte
+	fragOff int
+	fragTS  int64
 }
 
 func newPFCPGen(p *pfPlan) *pfcpGen {
@@ -23,6 +29,10 @@ func newPFCPGen(p *pfPlan) *pfcpGen {
 }
 
 func (g *pfcpGen) next() (int, int64, bool) {
+	if g.fragOff < len(g.dgram) {
+		return g.pth.fragmentLen(g.fragLen()), g.fragTS, true
+	}
+	g.dgram = g.dgram[:0]
 	if g.pos >= len(g.p.events) {
 		return 0, 0, false
 	}
@@ -33,6 +43,10 @@ func (g *pfcpGen) next() (int, int64, bool) {
 	case evGPDUUp, evGPDUDown:
 		g.msg, g.pth = g.up.gpdu(g.p, e)
 		g.sport, g.dport = gtpuPort, gtpuPort
+		if mtu := g.p.MTU; mtu > 0 && g.pth.l3Len()+8+len(g.msg) > mtu {
+			g.fragment(e.t)
+			return g.pth.fragmentLen(g.fragLen()), e.t, true
+		}
 	default:
 		g.msg = g.message(e)
 		g.pth = g.p.cpToUP
@@ -46,8 +60,33 @@ func (g *pfcpGen) next() (int, int64, bool) {
 }
 
 func (g *pfcpGen) fill(dst []byte) {
+	if g.fragOff < len(g.dgram) {
+		if g.fragOff == 0 {
+			g.ipID++
+		}
+		n := g.fragLen()
+		g.pth.putFragment(dst, protoUDP, g.ipID, g.fragOff, g.fragOff+n < len(g.dgram), g.dgram[g.fragOff:g.fragOff+n])
+		g.fragOff += n
+		return
+	}
 	g.ipID++
 	g.pth.putDatagram(dst, g.ipID, g.sport, g.dport, g.msg)
+}
+
+// fragment makes the current G-PDU's whole UDP datagram, to be sent in
+// fragments at time t.
+func (g *pfcpGen) fragment(t int64) {
+	l4 := 8 + len(g.msg)
+	g.dgram = append(g.dgram[:0], make([]byte, l4)...)
+	putUDP(g.dgram, g.sport, g.dport, l4)
+	copy(g.dgram[8:], g.msg)
+	g.pth.finishAll(g.dgram, protoUDP)
+	g.fragOff, g.fragTS = 0, t
+}
+
+// fragLen is the data length of the next fragment of g.dgram.
+func (g *pfcpGen) fragLen() int {
+	return min(g.pth.fragmentData(g.p.MTU), len(g.dgram)-g.fragOff)
 }
 
 // message encodes the PFCP message of event e.

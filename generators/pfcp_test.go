@@ -2,6 +2,7 @@ package generators
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"net/netip"
@@ -379,6 +380,9 @@ func TestPFCPScenarioValidate(t *testing.T) {
 		{"retransmit > 1", PFCPScenario{Retransmit: 1.5}, false},
 		{"negative rate", PFCPScenario{Rate: -3}, false},
 		{"qfi 64", PFCPScenario{QFI: 64}, false},
+		{"mtu 575", PFCPScenario{MTU: 575}, false},
+		{"mtu 9001", PFCPScenario{MTU: 9001}, false},
+		{"mtu 1500", PFCPScenario{MTU: 1500}, true},
 		{"negative hold", PFCPScenario{Hold: -time.Second}, false},
 		{"bad mac", PFCPScenario{CPMAC: []byte{1, 2}}, false},
 	} {
@@ -412,4 +416,79 @@ func toJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestPFCPScenarioMTU generates the same scenario with and without an MTU:
+// the frames are the same except that each G-PDU datagram too large for
+// the MTU comes as consecutive IP fragments (IPv4, or IPv6 fragment
+// headers), none larger than the MTU, with valid IPv4 header checksums,
+// whose data put back together is the unfragmented frame's UDP datagram.
+func TestPFCPScenarioMTU(t *testing.T) {
+	for _, v6 := range []bool{false, true} {
+		cfg := PFCPScenario{Sessions: 6, UserPlane: 16, QFI: 5, IPv6: v6, Seed: 3}
+		whole := collect(t, cfg)
+		cfg.MTU = 576
+		frag := collect(t, cfg)
+		l3 := 20
+		if v6 {
+			l3 = 40
+		}
+		var datagrams, fragmented int
+		j := 0
+		for i := 0; i < len(whole.frames); i++ {
+			w := whole.frames[i]
+			if j >= len(frag.frames) {
+				t.Fatalf("v6=%v: fragmented capture ends at frame %d of %d", v6, j, len(whole.frames))
+			}
+			if len(w)-14 <= cfg.MTU {
+				if !bytes.Equal(w, frag.frames[j]) {
+					t.Fatalf("v6=%v: frame %d differs from unfragmented frame %d", v6, j+1, i+1)
+				}
+				j++
+				continue
+			}
+			datagrams++
+			var data []byte
+			for more := true; more; j++ {
+				if j >= len(frag.frames) {
+					t.Fatalf("v6=%v: fragments of frame %d cut short", v6, i+1)
+				}
+				f := frag.frames[j][14:]
+				if len(f) > cfg.MTU {
+					t.Errorf("v6=%v: fragment frame %d has a %d-byte IP packet, MTU %d", v6, j+1, len(f), cfg.MTU)
+				}
+				var off int
+				var chunk []byte
+				if v6 {
+					if f[6] != 44 {
+						t.Fatalf("v6=%v: frame %d has no fragment header", v6, j+1)
+					}
+					fo := binary.BigEndian.Uint16(f[42:])
+					off, more = int(fo&^7), fo&1 != 0
+					chunk = f[48 : 40+int(binary.BigEndian.Uint16(f[4:]))]
+				} else {
+					if checksum(sum(0, f[:20])) != 0 {
+						t.Errorf("v6=%v: frame %d: bad IPv4 header checksum", v6, j+1)
+					}
+					fo := binary.BigEndian.Uint16(f[6:])
+					off, more = int(fo&0x1fff)*8, fo&0x2000 != 0
+					chunk = f[20:binary.BigEndian.Uint16(f[2:])]
+				}
+				if off != len(data) {
+					t.Fatalf("v6=%v: frame %d: fragment offset %d after %d bytes", v6, j+1, off, len(data))
+				}
+				data = append(data, chunk...)
+				fragmented++
+			}
+			if !bytes.Equal(data, w[14+l3:]) {
+				t.Errorf("v6=%v: fragments of frame %d do not make its UDP datagram", v6, i+1)
+			}
+		}
+		if j != len(frag.frames) || datagrams == 0 || fragmented < 2*datagrams {
+			t.Errorf("v6=%v: %d of %d frames matched, %d datagrams in %d fragments", v6, j, len(frag.frames), datagrams, fragmented)
+		}
+		if e := cfg.Expect(); e.Fragments != int64(fragmented) || e.Packets != int64(len(frag.frames)) {
+			t.Errorf("v6=%v: expectation counts %d fragments in %d packets, want %d in %d", v6, e.Fragments, e.Packets, fragmented, len(frag.frames))
+		}
+	}
 }

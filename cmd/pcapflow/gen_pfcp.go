@@ -44,6 +44,7 @@ func registerPFCPGenerator(name, short string, userPlane int) {
 			fs.BoolVar(&c.NoDeletion, "no-deletion", false, "leave the sessions established")
 			fs.IntVar(&c.UserPlane, "user-plane", userPlane, "G-PDUs per established session")
 			fs.Uint8Var(&c.QFI, "qfi", 0, "add a PDU Session Container with this QFI to every G-PDU (1-63)")
+			fs.IntVar(&c.MTU, "mtu", 0, "send G-PDUs whose outer IP packet exceeds MTU bytes (576-9000) in IP fragments")
 			fs.Var(addrFlag{&c.Server}, "server", "data-network host the UEs talk to (default 198.51.100.10)")
 			fs.Var(startFlag{&c.Start}, "start", "first timestamp (RFC 3339)")
 			fs.Uint64Var(&c.Seed, "seed", 0, "random seed (same seed, same bytes)")

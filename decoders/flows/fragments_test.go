@@ -1,12 +1,14 @@
 package flows_test
 
 import (
+	"context"
 	"encoding/binary"
 	"testing"
 	"time"
 
 	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/flows"
+	"github.com/pcapflow/pcapflow/generators"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -235,3 +237,65 @@ func TestFragmentedTCPAnalysis(t *testing.T) {
 		t.Errorf("gaps %d, want 0", rec.Timeline.Gaps[0])
 	}
 }
+
+// TestGeneratedUserPlaneFragments runs a generated mobile core capture
+// whose transport network MTU fragments the larger G-PDUs (IPv4 and IPv6
+// outer headers): every G-PDU counts once in the tunnel's flow and once in
+// its tunnelled flow, and every fragmented datagram is reassembled.
+func TestGeneratedUserPlaneFragments(t *testing.T) {
+	for _, v6 := range []bool{false, true} {
+		sc := generators.PFCPScenario{Sessions: 8, UserPlane: 24, IPv6: v6, MTU: 576, Seed: 2}
+		var c collectedPackets
+		g := &pipeline.Graph{Source: sc, Stages: []pipeline.Stage{decoders.NewStage(decoders.Options{})}, Sinks: []pipeline.Sink{&c}, Workers: 2}
+		if _, err := g.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var tunnel, inner uint64
+		tab := flows.NewTable(flows.Options{Emit: func(r *flows.Record) {
+			n := r.OrigSide.Packets + r.RespSide.Packets
+			switch {
+			case r.TunnelParent != 0:
+				inner += n
+			case r.OrigPort == 2152:
+				tunnel += n
+			}
+		}})
+		var firsts uint64
+		for i := range c.pkts {
+			p := &c.pkts[i]
+			d := &p.Decoded
+			if d.Layers.Has(pipeline.LayerFragment) && d.FragOffset == 0 && d.MoreFragments {
+				firsts++
+			}
+			id, _ := tab.Observe(p, c.data[i])
+			tab.ObserveInner(p, c.data[i], id)
+		}
+		tab.Flush()
+		e := sc.Expect()
+		if tunnel != uint64(e.GPDUs) || inner != uint64(e.GPDUs) {
+			t.Errorf("v6=%v: tunnel flow %d packets, tunnelled flows %d, want the %d G-PDUs", v6, tunnel, inner, e.GPDUs)
+		}
+		if st := tab.Fragments(); firsts == 0 || st.Reassembled != firsts || st.Incomplete != 0 {
+			t.Errorf("v6=%v: fragment stats %+v, %d first fragments", v6, st, firsts)
+		}
+	}
+}
+
+// collectedPackets keeps the decoded packets of a run and copies of their
+// bytes.
+type collectedPackets struct {
+	pkts []pipeline.Packet
+	data [][]byte
+}
+
+func (c *collectedPackets) Name() string { return "collect" }
+
+func (c *collectedPackets) Consume(_ context.Context, b *pipeline.Batch) error {
+	for i := range b.Packets {
+		c.pkts = append(c.pkts, b.Packets[i])
+		c.data = append(c.data, append([]byte(nil), b.Bytes(&b.Packets[i])...))
+	}
+	return nil
+}
+
+func (c *collectedPackets) Close(bool) error { return nil }
