@@ -6,11 +6,14 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
-// startProfiles writes a CPU profile to $PCAPFLOW_CPUPROFILE and, when the
-// returned function runs, a heap profile to $PCAPFLOW_MEMPROFILE (both only
-// when set), for measuring pcapflow on real inputs with go tool pprof.
+// startProfiles writes a CPU profile to $PCAPFLOW_CPUPROFILE, an execution
+// trace to $PCAPFLOW_TRACE (how busy each core was, and when) and, when the
+// returned function runs, a heap profile to $PCAPFLOW_MEMPROFILE (each only
+// when set), for measuring pcapflow on real inputs with go tool pprof and
+// go tool trace.
 func startProfiles(stderr io.Writer) (stop func()) {
 	var cpu *os.File
 	if p := os.Getenv("PCAPFLOW_CPUPROFILE"); p != "" {
@@ -24,7 +27,23 @@ func startProfiles(stderr io.Writer) (stop func()) {
 			cpu = f
 		}
 	}
+	var tr *os.File
+	if p := os.Getenv("PCAPFLOW_TRACE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "pcapflow: trace: %v\n", err)
+		} else {
+			tr = f
+		}
+	}
 	return func() {
+		if tr != nil {
+			trace.Stop()
+			tr.Close()
+		}
 		if cpu != nil {
 			pprof.StopCPUProfile()
 			cpu.Close()
