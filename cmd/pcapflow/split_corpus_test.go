@@ -242,3 +242,30 @@ func TestSplit5TupleMatchesConversations(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitTEIDOuterFragments splits the corpus capture whose G-PDUs were
+// fragmented on the transport network by TEID: every frame, later
+// fragments included, lands in its tunnel's file (tshark's gtp.csv has the
+// two TEIDs), none in other.
+func TestSplitTEIDOuterFragments(t *testing.T) {
+	capture := filepath.Join(corpus.Dir(t), "gtpu-zeek-gn-outer-fragmentation.pcap")
+	dir, manifest, _ := splitCapture(t, capture, "teid")
+	total := int64(0)
+	for _, m := range manifest {
+		if m.Kind != "teid" {
+			t.Errorf("file %s of kind %s", m.File, m.Kind)
+		}
+		n, _ := countFile(t, filepath.Join(dir, m.File))
+		if n != m.Packets {
+			t.Errorf("%s: %d packets, manifest says %d", m.File, n, m.Packets)
+		}
+		total += n
+	}
+	ci, ok := corpus.Capinfos(t, filepath.Base(capture))
+	if !ok {
+		t.Skip("no capinfos truth")
+	}
+	if len(manifest) != 2 || total != ci.Packets {
+		t.Errorf("%d files with %d packets, want 2 files with all %d", len(manifest), total, ci.Packets)
+	}
+}

@@ -11,17 +11,19 @@ type fragID struct {
 	tunnelled bool
 }
 
-type fragPorts struct {
-	ts           int64
-	seq          uint64
-	sport, dport uint16
+// fragEntry is what a fragTable remembers of a first fragment.
+type fragEntry[V any] struct {
+	ts  int64
+	seq uint64
+	v   V
 }
 
-// fragTable remembers the ports of first fragments so later fragments of the
-// same datagram get the same key. It holds at most len(ring) datagrams,
-// forgetting the oldest first, and ignores entries older than maxAge.
-type fragTable struct {
-	m      map[fragID]fragPorts
+// fragTable remembers a value (ports, or the whole key) of each first
+// fragment, so later fragments of the same datagram get the same key. It
+// holds at most len(ring) datagrams, forgetting the oldest first, and
+// ignores entries older than maxAge.
+type fragTable[V any] struct {
+	m      map[fragID]fragEntry[V]
 	ring   []fragID
 	seqs   []uint64
 	pos    int
@@ -32,14 +34,14 @@ type fragTable struct {
 
 // newFragTable returns a table for size datagrams; its memory is allocated
 // when the first fragment arrives.
-func newFragTable(size int, maxAge int64) *fragTable {
-	return &fragTable{size: max(size, 1), maxAge: maxAge}
+func newFragTable[V any](size int, maxAge int64) *fragTable[V] {
+	return &fragTable[V]{size: max(size, 1), maxAge: maxAge}
 }
 
-// put records the ports of a first fragment.
-func (f *fragTable) put(id fragID, sport, dport uint16, ts int64) {
+// put records v for a first fragment.
+func (f *fragTable[V]) put(id fragID, v V, ts int64) {
 	if f.ring == nil {
-		f.m = make(map[fragID]fragPorts)
+		f.m = make(map[fragID]fragEntry[V])
 		f.ring = make([]fragID, f.size)
 		f.seqs = make([]uint64, f.size)
 	}
@@ -55,22 +57,24 @@ func (f *fragTable) put(id fragID, sport, dport uint16, ts int64) {
 	if f.pos == len(f.ring) {
 		f.pos = 0
 	}
-	f.m[id] = fragPorts{ts: ts, seq: f.seq, sport: sport, dport: dport}
+	f.m[id] = fragEntry[V]{ts: ts, seq: f.seq, v: v}
 }
 
-// get returns the ports of the datagram's first fragment when it was seen
+// get returns the value of the datagram's first fragment when it was seen
 // within maxAge of ts.
-func (f *fragTable) get(id fragID, ts int64) (uint16, uint16, bool) {
+func (f *fragTable[V]) get(id fragID, ts int64) (V, bool) {
 	e, ok := f.m[id]
 	if !ok {
-		return 0, 0, false
+		var zero V
+		return zero, false
 	}
 	d := ts - e.ts
 	if d < 0 {
 		d = -d
 	}
 	if d > f.maxAge {
-		return 0, 0, false
+		var zero V
+		return zero, false
 	}
-	return e.sport, e.dport, true
+	return e.v, true
 }

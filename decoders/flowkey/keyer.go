@@ -61,8 +61,11 @@ const (
 type Keyer struct {
 	spec  Spec
 	conns *connTable
-	frags *fragTable
+	frags *fragTable[[2]uint16] // ports of first fragments
 	mob   *mobileState
+	// fragKeys holds the mobile keys of outer first fragments, for the
+	// datagrams' later fragments.
+	fragKeys *fragTable[Key]
 
 	// chunk state
 	count     int64
@@ -78,12 +81,13 @@ func NewKeyer(spec Spec) *Keyer {
 	switch spec.Kind {
 	case FiveTuple, FiveTupleDir, ClientIP, ServerIP, ServerPort, ClientPort:
 		k.conns = newConnTable(int64(DefaultIdleTimeout), DefaultMaxConns)
-		k.frags = newFragTable(FragmentTableSize, int64(FragmentTimeout))
+		k.frags = newFragTable[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
 	case Inner5Tuple:
-		k.frags = newFragTable(FragmentTableSize, int64(FragmentTimeout))
+		k.frags = newFragTable[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
 	}
 	if spec.Kind.IsMobile() {
 		k.mob = newMobileState(spec.Kind)
+		k.fragKeys = newFragTable[Key](FragmentTableSize, int64(FragmentTimeout))
 	}
 	return k
 }
@@ -168,9 +172,10 @@ func (k *Keyer) connKey(p *pipeline.Packet, d *pipeline.Decoded, src, dst netip.
 	ported := hasPorts(proto)
 	if ported {
 		if d.Flags.Has(pipeline.FlagNonFirstFragment) {
-			sport, dport, _ = k.frags.get(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, ts)
+			pp, _ := k.frags.get(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, ts)
+			sport, dport = pp[0], pp[1]
 		} else if d.MoreFragments && d.FragOffset == 0 {
-			k.frags.put(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, sport, dport, ts)
+			k.frags.put(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, [2]uint16{sport, dport}, ts)
 		}
 	} else {
 		sport, dport = 0, 0

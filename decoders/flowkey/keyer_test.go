@@ -312,19 +312,19 @@ func TestKeyerFragments(t *testing.T) {
 }
 
 func TestFragTableBounded(t *testing.T) {
-	f := newFragTable(4, int64(time.Minute))
+	f := newFragTable[uint16](4, int64(time.Minute))
 	src := netip.MustParseAddr("10.0.0.1")
 	for i := uint32(0); i < 100; i++ {
-		f.put(fragID{src: src, dst: src, id: i, proto: 17}, uint16(i), 1, 0)
+		f.put(fragID{src: src, dst: src, id: i, proto: 17}, uint16(i), 0)
 	}
 	if len(f.m) != 4 {
 		t.Fatalf("table holds %d entries, want 4", len(f.m))
 	}
-	if _, _, ok := f.get(fragID{src: src, dst: src, id: 95, proto: 17}, 0); ok {
+	if _, ok := f.get(fragID{src: src, dst: src, id: 95, proto: 17}, 0); ok {
 		t.Error("evicted entry 95 still found")
 	}
-	if sp, _, ok := f.get(fragID{src: src, dst: src, id: 99, proto: 17}, 0); !ok || sp != 99 {
-		t.Errorf("entry 99: %d %v", sp, ok)
+	if v, ok := f.get(fragID{src: src, dst: src, id: 99, proto: 17}, 0); !ok || v != 99 {
+		t.Errorf("entry 99: %d %v", v, ok)
 	}
 }
 
@@ -516,6 +516,56 @@ func TestInnerTupleFragments(t *testing.T) {
 		key, ok := k.KeyData(&tt.p, nil)
 		if !ok || key.FileName() != tt.want {
 			t.Errorf("packet %d: key %q (%v), want %q", i, key.FileName(), ok, tt.want)
+		}
+	}
+}
+
+// TestMobileKeysOuterFragments keys the later fragments of an outer
+// datagram carrying a G-PDU (too large for the transport network's MTU)
+// as its first fragment, which carries the GTP-U header: they would
+// otherwise have no key, and a per-tunnel file would hold cut G-PDUs.
+func TestMobileKeysOuterFragments(t *testing.T) {
+	outer := pipeline.Flow{Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("192.0.2.2"), SrcPort: 2152, DstPort: 2152, Proto: 17}
+	inner := pipeline.Flow{Src: netip.MustParseAddr("10.45.0.2"), Dst: netip.MustParseAddr("8.8.4.4"), SrcPort: 53670, DstPort: 443, Proto: 6}
+	frag := func(off uint16, more bool, id uint32, ts int64) pipeline.Packet {
+		var p pipeline.Packet
+		p.Timestamp = ts
+		d := &p.Decoded
+		d.Layers = pipeline.LayerEthernet | pipeline.LayerIPv4 | pipeline.LayerFragment
+		d.IP = outer
+		d.IPID, d.FragOffset, d.MoreFragments = id, off, more
+		if off == 0 {
+			d.Layers |= pipeline.LayerUDP | pipeline.LayerGTPU | pipeline.LayerInnerIPv4 | pipeline.LayerInnerTCP
+			d.GTPType, d.TEID, d.Inner = 255, 0x1234, inner
+		} else {
+			d.Flags |= pipeline.FlagNonFirstFragment
+			d.IP.SrcPort, d.IP.DstPort = 0, 0
+		}
+		return p
+	}
+	for _, tt := range []struct{ kind, want string }{
+		{"teid", "teid_00001234_192.0.2.2"},
+		{"inner-5-tuple", "inner_tcp_8.8.4.4_443_10.45.0.2_53670"},
+		{"ue-ip", "ue_10.45.0.2"},
+	} {
+		spec, err := ParseSpec(tt.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := NewKeyer(spec)
+		for i, c := range []struct {
+			p  pipeline.Packet
+			ok bool
+		}{
+			{frag(0, true, 7, 1e9), true},
+			{frag(1480, true, 7, 1e9), true},
+			{frag(2960, false, 7, 1e9), true},
+			{frag(1480, false, 8, 2e9), false}, // its first fragment was not seen
+		} {
+			key, ok := k.KeyData(&c.p, nil)
+			if ok != c.ok || (ok && key.FileName() != tt.want) {
+				t.Errorf("%s packet %d: key %q (%v), want %q (%v)", tt.kind, i, key.FileName(), ok, tt.want, c.ok)
+			}
 		}
 	}
 }

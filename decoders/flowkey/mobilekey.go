@@ -84,6 +84,27 @@ func payloadOf(d *pipeline.Decoded, data []byte) []byte {
 
 func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 	d := &p.Decoded
+	if !d.Layers.Has(pipeline.LayerFragment) || (d.FragOffset == 0 && !d.MoreFragments) {
+		return k.mobileKeyOf(p, data)
+	}
+	// An outer datagram in fragments (a G-PDU too large for the transport
+	// network's MTU): the later fragments, which carry no GTP-U header,
+	// go where the first one went.
+	id := fragID{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: d.IP.Proto}
+	if d.FragOffset != 0 {
+		return k.fragKeys.get(id, p.Timestamp)
+	}
+	key, ok := k.mobileKeyOf(p, data)
+	if ok {
+		k.fragKeys.put(id, key, p.Timestamp)
+	}
+	return key, ok
+}
+
+// mobileKeyOf returns the mobile key of p, a packet that is not a later
+// fragment of an outer datagram.
+func (k *Keyer) mobileKeyOf(p *pipeline.Packet, data []byte) (Key, bool) {
+	d := &p.Decoded
 	if d.Flags.Has(pipeline.FlagInICMPError) {
 		return Key{}, false
 	}
@@ -177,9 +198,10 @@ func (k *Keyer) innerTuple(p *pipeline.Packet) (Key, bool) {
 		sport, dport = 0, 0
 	case k.frags == nil:
 	case d.InnerFragOffset != 0:
-		sport, dport, _ = k.frags.get(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, p.Timestamp)
+		pp, _ := k.frags.get(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, p.Timestamp)
+		sport, dport = pp[0], pp[1]
 	case d.InnerMoreFragments:
-		k.frags.put(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, sport, dport, p.Timestamp)
+		k.frags.put(fragID{src: f.Src, dst: f.Dst, id: d.InnerIPID, proto: f.Proto, tunnelled: true}, [2]uint16{sport, dport}, p.Timestamp)
 	}
 	key := Key{kind: Inner5Tuple, a: f.Src, b: f.Dst, aPort: sport, bPort: dport, proto: f.Proto}
 	if c := f.Dst.Compare(f.Src); c < 0 || (c == 0 && dport < sport) {
