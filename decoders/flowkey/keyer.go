@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/pcapflow/pcapflow/internal/fragmemo"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -61,11 +62,11 @@ const (
 type Keyer struct {
 	spec  Spec
 	conns *connTable
-	frags *fragTable[[2]uint16] // ports of first fragments
+	frags *fragmemo.Table[[2]uint16] // ports of first fragments
 	mob   *mobileState
 	// fragKeys holds the mobile keys of outer first fragments, for the
 	// datagrams' later fragments.
-	fragKeys *fragTable[Key]
+	fragKeys *fragmemo.Table[Key]
 
 	// chunk state
 	count     int64
@@ -81,13 +82,13 @@ func NewKeyer(spec Spec) *Keyer {
 	switch spec.Kind {
 	case FiveTuple, FiveTupleDir, ClientIP, ServerIP, ServerPort, ClientPort:
 		k.conns = newConnTable(int64(DefaultIdleTimeout), DefaultMaxConns)
-		k.frags = newFragTable[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
+		k.frags = fragmemo.New[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
 	case Inner5Tuple:
-		k.frags = newFragTable[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
+		k.frags = fragmemo.New[[2]uint16](FragmentTableSize, int64(FragmentTimeout))
 	}
 	if spec.Kind.IsMobile() {
 		k.mob = newMobileState(spec.Kind)
-		k.fragKeys = newFragTable[Key](FragmentTableSize, int64(FragmentTimeout))
+		k.fragKeys = fragmemo.New[Key](FragmentTableSize, int64(FragmentTimeout))
 	}
 	return k
 }
@@ -172,10 +173,10 @@ func (k *Keyer) connKey(p *pipeline.Packet, d *pipeline.Decoded, src, dst netip.
 	ported := hasPorts(proto)
 	if ported {
 		if d.Flags.Has(pipeline.FlagNonFirstFragment) {
-			pp, _ := k.frags.get(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, ts)
+			pp, _ := k.frags.Get(fragmemo.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, ts)
 			sport, dport = pp[0], pp[1]
 		} else if d.MoreFragments && d.FragOffset == 0 {
-			k.frags.put(fragID{src: src, dst: dst, id: d.IPID, proto: proto}, [2]uint16{sport, dport}, ts)
+			k.frags.Put(fragmemo.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, [2]uint16{sport, dport}, ts)
 		}
 	} else {
 		sport, dport = 0, 0

@@ -311,23 +311,6 @@ func TestKeyerFragments(t *testing.T) {
 	}
 }
 
-func TestFragTableBounded(t *testing.T) {
-	f := newFragTable[uint16](4, int64(time.Minute))
-	src := netip.MustParseAddr("10.0.0.1")
-	for i := uint32(0); i < 100; i++ {
-		f.put(fragID{src: src, dst: src, id: i, proto: 17}, uint16(i), 0)
-	}
-	if len(f.m) != 4 {
-		t.Fatalf("table holds %d entries, want 4", len(f.m))
-	}
-	if _, ok := f.get(fragID{src: src, dst: src, id: 95, proto: 17}, 0); ok {
-		t.Error("evicted entry 95 still found")
-	}
-	if v, ok := f.get(fragID{src: src, dst: src, id: 99, proto: 17}, 0); !ok || v != 99 {
-		t.Errorf("entry 99: %d %v", v, ok)
-	}
-}
-
 func TestKeyerStateBounded(t *testing.T) {
 	k := NewKeyer(Spec{Kind: FiveTuple})
 	for i := 0; i < 5000; i++ {
