@@ -78,8 +78,11 @@ func (s *Sink) correlateSessions(b *pipeline.Batch, t *lineTable) {
 		row := &t.rows[i]
 		p := &b.Packets[i]
 		if !row.pfcp {
-			if d := &p.Decoded; d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError) {
-				s.tun.gtpu(d, p.OrigLen)
+			switch d := &p.Decoded; {
+			case d.Layers.Has(pipeline.LayerGTPU) && !d.Flags.Has(pipeline.FlagInICMPError):
+				s.tun.gtpu(p)
+			case d.Flags.Has(pipeline.FlagNonFirstFragment) && d.IP.Proto == 17:
+				s.tun.fragment(p)
 			}
 			continue
 		}

@@ -5,12 +5,17 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/generators"
 	"github.com/pcapflow/pcapflow/internal/golden"
+	"github.com/pcapflow/pcapflow/internal/testcap"
+	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // TestScenarioCapture keeps testdata/scenario.pcap equal to what the
@@ -211,4 +216,47 @@ func filterPcap(t *testing.T, b []byte, keep func(data []byte) bool) []byte {
 		p += 16 + n
 	}
 	return out
+}
+
+// TestSessionsFragmentedGPDUs runs a scenario whose transport network MTU
+// fragments the larger G-PDUs: every session still counts its G-PDUs once
+// each, and their bytes are the frame lengths of every fragment.
+func TestSessionsFragmentedGPDUs(t *testing.T) {
+	for _, v6 := range []bool{false, true} {
+		sc := generators.PFCPScenario{Sessions: 6, UserPlane: 16, IPv6: v6, MTU: 576, Seed: 5}
+		path := filepath.Join(t.TempDir(), "frag.pcap")
+		if err := os.WriteFile(path, generate(t, sc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The G-PDU frames and the later fragments, as the decoder sees them.
+		var wantBytes, fragments int64
+		dec := decoders.NewDecoder(decoders.Options{})
+		for _, f := range testcap.Read(t, path) {
+			var d pipeline.Decoded
+			dec.Decode(f.Data, f.LinkType, f.OrigLen, &d)
+			switch {
+			case d.Layers.Has(pipeline.LayerGTPU):
+				wantBytes += int64(f.OrigLen)
+			case d.Flags.Has(pipeline.FlagNonFirstFragment):
+				wantBytes += int64(f.OrigLen)
+				fragments++
+			}
+		}
+		var pkts, byts int64
+		for _, l := range strings.Split(strings.TrimSpace(report(t, []string{path}, Options{Sessions: true, Format: FormatJSON})), "\n") {
+			var r struct {
+				Kind  string `json:"kind"`
+				Pkts  int64  `json:"gtpu_packets"`
+				Bytes int64  `json:"gtpu_bytes"`
+			}
+			if err := json.Unmarshal([]byte(l), &r); err != nil {
+				t.Fatal(err)
+			}
+			pkts += r.Pkts
+			byts += r.Bytes
+		}
+		if e := sc.Expect(); fragments == 0 || pkts != e.GPDUs || byts != wantBytes {
+			t.Errorf("v6=%v: sessions count %d G-PDUs in %d bytes, want %d in %d (%d later fragments)", v6, pkts, byts, e.GPDUs, wantBytes, fragments)
+		}
+	}
 }

@@ -47,7 +47,9 @@ type SessionRow struct {
 	Retrans  int        `json:"retransmissions"`
 	Unanswer int        `json:"unanswered"`
 	// GTPUPackets and GTPUBytes count the G-PDUs sent to the session's
-	// GTP-U endpoints while it held them (bytes: frame lengths on the wire).
+	// GTP-U endpoints while it held them (bytes: frame lengths on the wire,
+	// of all its fragments for a G-PDU fragmented on the transport
+	// network, which counts once).
 	GTPUPackets int64 `json:"gtpu_packets"`
 	GTPUBytes   int64 `json:"gtpu_bytes"`
 }

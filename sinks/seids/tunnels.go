@@ -1,9 +1,11 @@
 package seids
 
 import (
+	"github.com/pcapflow/pcapflow/decoders/flowkey"
 	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/internal/chunked"
+	"github.com/pcapflow/pcapflow/internal/fragmemo"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -30,6 +32,15 @@ type tunnels struct {
 	// not final yet, by id.
 	waiting map[int32]pfcp.Session
 	ends    *endQueue
+	// frags holds, for a G-PDU whose outer datagram is in fragments, the
+	// count its first fragment went to, for the later fragments' bytes.
+	frags *fragmemo.Table[fragCount]
+}
+
+// fragCount is the count slot (and its session id, as the slot may pass
+// to another session) a fragmented G-PDU was counted in.
+type fragCount struct {
+	slot, id int32
 }
 
 // tunnelLink ties a session of the endpoint table to a Correlator
@@ -52,7 +63,8 @@ type gpduCount struct {
 }
 
 func newTunnels(ends *endQueue) *tunnels {
-	return &tunnels{mob: mobile.NewPFCPTable(), waiting: map[int32]pfcp.Session{}, ends: ends}
+	return &tunnels{mob: mobile.NewPFCPTable(), waiting: map[int32]pfcp.Session{}, ends: ends,
+		frags: fragmemo.New[fragCount](flowkey.FragmentTableSize, int64(flowkey.FragmentTimeout))}
 }
 
 // count returns session id's count slot, making one when asked to.
@@ -131,9 +143,12 @@ func (u *tunnels) end(ss *pfcp.Session, c int32, ref uint64) {
 	u.counts.drop(g.id, c)
 }
 
-// gtpu counts a G-PDU for the session owning its endpoint (outer
-// destination and TEID) at this point of the capture.
-func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
+// gtpu counts a G-PDU (packet p) for the session owning its endpoint
+// (outer destination and TEID) at this point of the capture. A G-PDU in
+// outer IP fragments counts once, with the frame bytes of all its
+// fragments (see fragment).
+func (u *tunnels) gtpu(p *pipeline.Packet) {
+	d, wire := &p.Decoded, p.OrigLen
 	if d.GTPType != 255 || d.TEID == 0 {
 		return
 	}
@@ -148,6 +163,26 @@ func (u *tunnels) gtpu(d *pipeline.Decoded, wire uint32) {
 	g := u.counts.at(c - 1)
 	g.packets++
 	g.bytes += int64(wire)
+	if d.Layers.Has(pipeline.LayerFragment) && d.FragOffset == 0 && d.MoreFragments {
+		u.frags.Put(fragIDOf(d), fragCount{slot: c - 1, id: g.id}, p.Timestamp)
+	}
+}
+
+// fragment adds the frame bytes of p, a later fragment of an outer
+// datagram, to the count of the G-PDU its first fragment carried.
+func (u *tunnels) fragment(p *pipeline.Packet) {
+	fc, ok := u.frags.Get(fragIDOf(&p.Decoded), p.Timestamp)
+	if !ok {
+		return
+	}
+	if g := u.counts.at(fc.slot); g.id == fc.id {
+		g.bytes += int64(p.OrigLen)
+	}
+}
+
+// fragIDOf names the outer datagram d is a fragment of.
+func fragIDOf(d *pipeline.Decoded) fragmemo.ID {
+	return fragmemo.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
 }
 
 // of returns the G-PDU packets and bytes of session id, not ended.
