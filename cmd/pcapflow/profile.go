@@ -15,30 +15,8 @@ import (
 // when set), for measuring pcapflow on real inputs with go tool pprof and
 // go tool trace.
 func startProfiles(stderr io.Writer) (stop func()) {
-	var cpu *os.File
-	if p := os.Getenv("PCAPFLOW_CPUPROFILE"); p != "" {
-		f, err := os.Create(p)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "pcapflow: cpu profile: %v\n", err)
-		} else {
-			cpu = f
-		}
-	}
-	var tr *os.File
-	if p := os.Getenv("PCAPFLOW_TRACE"); p != "" {
-		f, err := os.Create(p)
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "pcapflow: trace: %v\n", err)
-		} else {
-			tr = f
-		}
-	}
+	cpu := startFile(stderr, "PCAPFLOW_CPUPROFILE", "cpu profile", pprof.StartCPUProfile)
+	tr := startFile(stderr, "PCAPFLOW_TRACE", "trace", trace.Start)
 	return func() {
 		if tr != nil {
 			trace.Stop()
@@ -60,4 +38,25 @@ func startProfiles(stderr io.Writer) (stop func()) {
 			}
 		}
 	}
+}
+
+// startFile creates the file named by environment variable env, when set,
+// and starts writing what into it with start; it returns the file, or nil
+// (the error said on stderr).
+func startFile(stderr io.Writer, env, what string, start func(io.Writer) error) *os.File {
+	p := os.Getenv(env)
+	if p == "" {
+		return nil
+	}
+	f, err := os.Create(p)
+	if err == nil {
+		if err = start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pcapflow: %s: %v\n", what, err)
+		return nil
+	}
+	return f
 }
