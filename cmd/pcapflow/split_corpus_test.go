@@ -269,3 +269,28 @@ func TestSplitTEIDOuterFragments(t *testing.T) {
 		t.Errorf("%d files with %d packets, want 2 files with all %d", len(manifest), total, ci.Packets)
 	}
 }
+
+// TestSplitIMSIGTPv1C splits the corpus capture of GTPv1-C PDP context
+// creations (Gn) by IMSI: tshark 4.0 shows IMSI 460004100000101 in the
+// Create PDP Context Request of frame 2 (answered in frame 3, header TEID
+// 0x32f02bf9) and 240010123456789 in frame 7 (answered in frame 8, TEID 1);
+// each pair goes to its subscriber's file. The other frames (GPRS LLC,
+// echo, GTP version 0) have no subscriber.
+func TestSplitIMSIGTPv1C(t *testing.T) {
+	capture := filepath.Join(corpus.Dir(t), "gtpv1c-zeek-pdp-context.pcapng")
+	dir, manifest, _ := splitCapture(t, capture, "imsi")
+	got := map[string]int64{}
+	for _, m := range manifest {
+		n, _ := countFile(t, filepath.Join(dir, m.File))
+		got[m.Key] = n
+	}
+	want := map[string]int64{"imsi 460004100000101": 2, "imsi 240010123456789": 2, "other": 10}
+	if len(got) != len(want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%s: %d packets, want %d", k, got[k], n)
+		}
+	}
+}

@@ -45,7 +45,8 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 }
 
 // KeyData is Key for a packet whose captured bytes are data. Mobile kinds
-// read PFCP and GTPv2-C messages from data; every other kind ignores it.
+// read PFCP and GTP-C (v2 and v1) messages from data; every other kind
+// ignores it.
 //
 // Rules of the mobile kinds (packets without a key go to "other"):
 //   - seid: PFCP session messages (types 50-57) by session, decided when
@@ -62,12 +63,14 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 //     packet's bidirectional 5-tuple (ports 0 for protocols without
 //     ports), whatever the tunnel.
 //   - ue-ip: G-PDUs by UE address: the inner address announced as a UE
-//     address by PFCP (UE IP Address) or GTPv2-C (PAA) before the packet;
+//     address by PFCP (UE IP Address), GTPv2-C (PAA) or GTPv1-C (End User
+//     Address) before the packet;
 //     failing that, the one private-use address (RFC 1918, 100.64/10,
 //     fc00::/7) of the pair; failing that, the inner source.
-//   - imsi: GTPv2-C messages by the subscriber's IMSI (also responses and
-//     later messages, by header TEID), and GTP-U packets sent to the
-//     bearer endpoints its messages announced.
+//   - imsi: GTPv2-C messages, and GTPv1-C PDP context messages, by the
+//     subscriber's IMSI (also responses and later messages, by header
+//     TEID), and GTP-U packets sent to the bearer endpoints (GTPv1-C: TEID
+//     Data I at a GSN's user-plane address) its messages announced.
 func (k *Keyer) KeyData(p *pipeline.Packet, data []byte) (Key, bool) {
 	if !k.spec.Kind.IsMobile() {
 		return k.Key(p)
@@ -137,10 +140,17 @@ func (k *Keyer) mobileKeyOf(p *pipeline.Packet, data []byte) (Key, bool) {
 		return Key{}, false
 	case d.Layers.Has(pipeline.LayerGTPC):
 		pl := payloadOf(d, data)
-		if m.gtpc == nil || pl == nil || pl[0]>>5 != 2 {
+		if m.gtpc == nil || pl == nil {
 			return Key{}, false
 		}
-		i, ok := m.gtpc.Add(d.IP.Src, d.IP.Dst, pl)
+		var i int32
+		var ok bool
+		switch pl[0] >> 5 {
+		case 2:
+			i, ok = m.gtpc.Add(d.IP.Src, d.IP.Dst, pl)
+		case 1:
+			i, ok = m.gtpc.AddV1(d.IP.Src, d.IP.Dst, pl)
+		}
 		if !ok || kind != IMSI {
 			return Key{}, false
 		}

@@ -31,14 +31,11 @@ func ParseErrorIndication(b []byte, h *Header, e *ErrorIndicationInfo) Status {
 		case IETEIDDataI:
 			e.TEID, e.HasTEID = binary.BigEndian.Uint32(ie.Value), true
 		case IEGSNAddress:
-			switch len(ie.Value) {
-			case 4:
-				e.Peer = netip.AddrFrom4([4]byte(ie.Value))
-			case 16:
-				e.Peer = netip.AddrFrom16([16]byte(ie.Value))
-			default:
+			a, ok := GSNAddress(ie.Value)
+			if !ok {
 				return BadIE
 			}
+			e.Peer = a
 		}
 	}
 	if it.st != OK {

@@ -1,20 +1,28 @@
 package gtpu
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"net/netip"
+)
 
 // IEType is a GTPv1 information element type (TS 29.060 section 7.7).
 // Types below 128 are TV (fixed length, no length field); types from 128
 // on are TLV with a 2-octet length.
 type IEType uint8
 
-// Information element types used by GTP-U signalling messages.
+// Information element types used by GTP-U signalling messages, and those
+// of GTPv1-C PDP context messages (same encoding) that name a subscriber,
+// its tunnels and its address.
 const (
 	IECause            IEType = 1
+	IEIMSI             IEType = 2
 	IERecovery         IEType = 14
 	IETEIDDataI        IEType = 16
 	IETEIDControlPlane IEType = 17
 	IENSAPI            IEType = 20
+	IEEndUserAddress   IEType = 128
 	IEGSNAddress       IEType = 133
+	IEMSISDN           IEType = 134
 	IEExtHeaderList    IEType = 141
 	IEPrivateExtension IEType = 255
 )
@@ -93,4 +101,53 @@ func (it *IEIter) Err() error {
 		return nil
 	}
 	return it.st
+}
+
+// EndUserAddress parses an End User Address element's value (TS 29.060
+// 7.7.27): the PDP address an IETF PDP type (IPv4, IPv6 or both) carries.
+// The addresses are invalid when the element holds none (a request for a
+// dynamic address); ok is false for another organisation or a bad length.
+func EndUserAddress(v []byte) (v4, v6 netip.Addr, ok bool) {
+	if len(v) < 2 || v[0]&0x0f != 1 {
+		return v4, v6, false
+	}
+	a := v[2:]
+	switch v[1] {
+	case 0x21: // IPv4
+		if len(a) == 4 {
+			v4 = netip.AddrFrom4([4]byte(a))
+		}
+		return v4, v6, len(a) == 0 || len(a) == 4
+	case 0x57: // IPv6
+		if len(a) == 16 {
+			v6 = netip.AddrFrom16([16]byte(a))
+		}
+		return v4, v6, len(a) == 0 || len(a) == 16
+	case 0x8d: // IPv4v6: the IPv4 address first
+		switch len(a) {
+		case 20:
+			v4, v6 = netip.AddrFrom4([4]byte(a[:4])), netip.AddrFrom16([16]byte(a[4:]))
+		case 16:
+			v6 = netip.AddrFrom16([16]byte(a))
+		case 4:
+			v4 = netip.AddrFrom4([4]byte(a))
+		case 0:
+		default:
+			return v4, v6, false
+		}
+		return v4, v6, true
+	}
+	return v4, v6, false
+}
+
+// GSNAddress parses a GSN Address element's value: an IPv4 or IPv6
+// address.
+func GSNAddress(v []byte) (netip.Addr, bool) {
+	switch len(v) {
+	case 4:
+		return netip.AddrFrom4([4]byte(v)), true
+	case 16:
+		return netip.AddrFrom16([16]byte(v)), true
+	}
+	return netip.Addr{}, false
 }

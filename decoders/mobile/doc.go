@@ -1,7 +1,7 @@
 // Package mobile keeps the mobile-core state that ties packets of different
 // protocols to one subscriber session: which PFCP session a PFCP message
 // belongs to (decided when the message is read, so a splitter can route it at
-// once), which GTP-U tunnels a PFCP session or a GTPv2-C subscriber set up,
+// once), which GTP-U tunnels a PFCP session or a GTP-C subscriber set up,
 // and which addresses are UE addresses.
 //
 // # PFCP sessions (PFCPTable)
@@ -36,6 +36,13 @@
 // GTP-U endpoints; PDN Address Allocations are its UE addresses. Responses
 // with header TEID 0 are matched to their request by sequence number and
 // peers.
+//
+// GTPv1-C (Gn/Gp, TS 29.060) PDP context messages are read into the same
+// table (AddV1): the IMSI of a Create PDP Context Request names the
+// subscriber, its TEID Control Plane at the sender's first GSN Address maps
+// later messages to it by header TEID, its TEID Data I at the sender's
+// second (user-plane) GSN Address is a GTP-U endpoint, and the End User
+// Address is the PDP (UE) address.
 //
 // Both tables expect messages in capture order from one goroutine. Their
 // memory grows with the number of sessions and subscribers, not packets;

@@ -132,17 +132,34 @@ func (t *GTPCTable) find(src, dst netip.Addr, h *gtpc.Header, it gtpc.IEIter) (i
 		if !ok {
 			continue
 		}
-		i, ok := t.byIMSI[id]
-		if !ok {
-			i = int32(len(t.subs))
-			t.subs = append(t.subs, Subscriber{IMSI: id})
-			t.byIMSI[id] = i
-		}
-		return i, false
+		return t.subscriber(id), false
 	}
-	k := gtpcPend{dst, src, h.Seq}
-	if h.HasTEID && h.TEID != 0 {
-		if i, ok := t.ctrl.lookup(dst, h.TEID); ok {
+	teid := h.TEID
+	if !h.HasTEID {
+		teid = 0
+	}
+	return t.byTEID(src, dst, teid, h.Seq)
+}
+
+// subscriber returns the subscriber of IMSI id, adding it when new.
+func (t *GTPCTable) subscriber(id IMSI) int32 {
+	i, ok := t.byIMSI[id]
+	if !ok {
+		i = int32(len(t.subs))
+		t.subs = append(t.subs, Subscriber{IMSI: id})
+		t.byIMSI[id] = i
+	}
+	return i
+}
+
+// byTEID returns the subscriber of a message without an IMSI from src to
+// dst: by its header TEID (0: none) and receiver, or as the answer to the
+// request with sequence number seq that dst sent src with TEID 0 (answer
+// is then true).
+func (t *GTPCTable) byTEID(src, dst netip.Addr, teid, seq uint32) (i int32, answer bool) {
+	k := gtpcPend{dst, src, seq}
+	if teid != 0 {
+		if i, ok := t.ctrl.lookup(dst, teid); ok {
 			// An answer found by its TEID settles the request that was
 			// sent with TEID 0, which would otherwise stay pending.
 			if j, ok := t.pending[k]; ok && j == i {
@@ -189,17 +206,23 @@ func (t *GTPCTable) learn(i int32, it gtpc.IEIter) {
 			if !ok {
 				continue
 			}
-			s := &t.subs[i]
 			for _, a := range [2]netip.Addr{p.IPv4, p.IPv6} {
-				if !a.IsValid() || a.IsUnspecified() {
-					continue
-				}
-				t.ues[a] = i
-				if len(s.UEIPs) < maxSessionUEIPs && !slices.Contains(s.UEIPs, a) {
-					s.UEIPs = append(s.UEIPs, a)
-				}
+				t.addUE(i, a)
 			}
 		}
+	}
+}
+
+// addUE records a as a UE address of subscriber i (an invalid or
+// unspecified address is ignored).
+func (t *GTPCTable) addUE(i int32, a netip.Addr) {
+	if !a.IsValid() || a.IsUnspecified() {
+		return
+	}
+	t.ues[a] = i
+	s := &t.subs[i]
+	if len(s.UEIPs) < maxSessionUEIPs && !slices.Contains(s.UEIPs, a) {
+		s.UEIPs = append(s.UEIPs, a)
 	}
 }
 
