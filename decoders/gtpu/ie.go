@@ -151,3 +151,62 @@ func GSNAddress(v []byte) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
+
+// PDPElements is what a GTPv1-C PDP context message (TS 29.060: Create,
+// Update, Delete PDP Context...) says of its subscriber and tunnels: the
+// first of each element, values aliasing the message. ReadPDP fills it.
+type PDPElements struct {
+	// IMSI is the IMSI element's TBCD value (nil when absent); MSISDN the
+	// MSISDN element's value (its first octet is the nature of address,
+	// then TBCD digits).
+	IMSI, MSISDN []byte
+	// Cause, NSAPI and the two TEIDs, valid with their Has flags.
+	Cause, NSAPI          uint8
+	TEIDControl, TEIDData uint32
+	HasCause, HasNSAPI    bool
+	HasTEIDC, HasTEIDData bool
+	// GSN holds the first two GSN Addresses (signalling, then user
+	// traffic), NumGSN how many were read.
+	GSN    [2]netip.Addr
+	NumGSN uint8
+	// UEv4 and UEv6 are the End User Address's PDP addresses (invalid
+	// when absent or empty, as in a request for a dynamic address).
+	UEv4, UEv6 netip.Addr
+	// Err is the problem that stopped the walk, nil when none.
+	Err error
+}
+
+// ReadPDP reads the elements of body (a GTPv1-C message's, h.Body) into p.
+func ReadPDP(body []byte, p *PDPElements) {
+	*p = PDPElements{}
+	it := IEs(body)
+	for it.Next() {
+		ie := it.IE()
+		switch ie.Type {
+		case IECause:
+			p.Cause, p.HasCause = ie.Value[0], true
+		case IEIMSI:
+			p.IMSI = ie.Value
+		case IENSAPI:
+			p.NSAPI, p.HasNSAPI = ie.Value[0]&0x0f, true
+		case IETEIDControlPlane:
+			p.TEIDControl, p.HasTEIDC = binary.BigEndian.Uint32(ie.Value), true
+		case IETEIDDataI:
+			p.TEIDData, p.HasTEIDData = binary.BigEndian.Uint32(ie.Value), true
+		case IEGSNAddress:
+			if a, ok := GSNAddress(ie.Value); ok && int(p.NumGSN) < len(p.GSN) {
+				p.GSN[p.NumGSN] = a
+				p.NumGSN++
+			}
+		case IEEndUserAddress:
+			if v4, v6, ok := EndUserAddress(ie.Value); ok && !p.UEv4.IsValid() && !p.UEv6.IsValid() {
+				p.UEv4, p.UEv6 = v4, v6
+			}
+		case IEMSISDN:
+			if p.MSISDN == nil {
+				p.MSISDN = ie.Value
+			}
+		}
+	}
+	p.Err = it.Err()
+}

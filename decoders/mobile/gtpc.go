@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/pcapflow/pcapflow/decoders/gtpc"
+	"github.com/pcapflow/pcapflow/decoders/gtpu"
 )
 
 // IMSI is an IMSI as a key: its digits (at most 16) packed as a number plus
@@ -74,6 +75,7 @@ type GTPCTable struct {
 	ues     map[netip.Addr]int32
 	digits  gtpc.Digits
 	bc      gtpc.BearerContext
+	pdp     gtpu.PDPElements
 }
 
 // NewGTPCTable returns an empty table.

@@ -1,7 +1,6 @@
 package mobile
 
 import (
-	"encoding/binary"
 	"net/netip"
 	"slices"
 
@@ -23,11 +22,11 @@ func (t *GTPCTable) AddV1(src, dst netip.Addr, b []byte) (int32, bool) {
 	if _, st := gtpu.Parse(b, &h); st != gtpu.OK || !h.PT || !pdpMessage(h.Type) {
 		return -1, false
 	}
-	var v v1Message
-	v.read(h.Body(b))
+	v := &t.pdp
+	gtpu.ReadPDP(h.Body(b), v)
 	i := int32(-1)
 	answer := false
-	if v.imsi != nil && gtpc.DecodeTBCD(v.imsi, &t.digits) {
+	if v.IMSI != nil && gtpc.DecodeTBCD(v.IMSI, &t.digits) {
 		if id, ok := IMSIFromDigits(t.digits.Bytes()); ok {
 			i = t.subscriber(id)
 		}
@@ -41,27 +40,26 @@ func (t *GTPCTable) AddV1(src, dst netip.Addr, b []byte) (int32, bool) {
 	// The sender's addresses: the first GSN Address for signalling, the
 	// second for user traffic (the first again, or the packet's source,
 	// when absent).
-	ctrl, user := v.gsn[0], v.gsn[1]
+	ctrl, user := v.GSN[0], v.GSN[1]
 	if !ctrl.IsValid() {
 		ctrl = src
 	}
 	if !user.IsValid() {
 		user = ctrl
 	}
-	if v.hasTEIDC {
-		t.ctrl.claim(Endpoint{ctrl.Unmap(), v.teidC}, i)
+	if v.HasTEIDC {
+		t.ctrl.claim(Endpoint{ctrl.Unmap(), v.TEIDControl}, i)
 	}
 	s := &t.subs[i]
-	if v.hasTEIDData {
-		if e := (Endpoint{user.Unmap(), v.teidData}); t.user.claim(e, i) {
+	if v.HasTEIDData {
+		if e := (Endpoint{user.Unmap(), v.TEIDData}); t.user.claim(e, i) {
 			if len(s.Endpoints) < maxSessionEndpoints && !slices.Contains(s.Endpoints, e) {
 				s.Endpoints = append(s.Endpoints, e)
 			}
 		}
 	}
-	for _, a := range v.ue {
-		t.addUE(i, a)
-	}
+	t.addUE(i, v.UEv4)
+	t.addUE(i, v.UEv6)
 	if h.TEID == 0 && !answer {
 		t.pending[gtpcPend{src, dst, uint32(h.Seq)}] = i
 	}
@@ -76,40 +74,4 @@ func (t *GTPCTable) AddV1(src, dst netip.Addr, b []byte) (int32, bool) {
 // mobility and MBMS messages are not assigned to subscribers.
 func pdpMessage(typ gtpu.MessageType) bool {
 	return (typ >= 16 && typ <= 23) || (typ >= 27 && typ <= 30)
-}
-
-// v1Message is what AddV1 reads of a GTPv1-C message's elements.
-type v1Message struct {
-	imsi            []byte
-	teidC, teidData uint32
-	hasTEIDC        bool
-	hasTEIDData     bool
-	gsn             [2]netip.Addr
-	ngsn            int
-	ue              [2]netip.Addr
-}
-
-// read walks the elements of body; it stops at the first it cannot skip.
-func (v *v1Message) read(body []byte) {
-	it := gtpu.IEs(body)
-	for it.Next() {
-		ie := it.IE()
-		switch ie.Type {
-		case gtpu.IEIMSI:
-			v.imsi = ie.Value
-		case gtpu.IETEIDControlPlane:
-			v.teidC, v.hasTEIDC = binary.BigEndian.Uint32(ie.Value), true
-		case gtpu.IETEIDDataI:
-			v.teidData, v.hasTEIDData = binary.BigEndian.Uint32(ie.Value), true
-		case gtpu.IEGSNAddress:
-			if a, ok := gtpu.GSNAddress(ie.Value); ok && v.ngsn < len(v.gsn) {
-				v.gsn[v.ngsn] = a
-				v.ngsn++
-			}
-		case gtpu.IEEndUserAddress:
-			if a4, a6, ok := gtpu.EndUserAddress(ie.Value); ok {
-				v.ue = [2]netip.Addr{a4, a6}
-			}
-		}
-	}
 }

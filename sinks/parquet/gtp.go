@@ -1,16 +1,19 @@
 package parquet
 
 import (
+	"net/netip"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/gtpc"
+	"github.com/pcapflow/pcapflow/decoders/gtpu"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
 // gtpTable is the "gtp" table: one row per GTP packet, user plane
-// (GTPv1-U, with the tunnelled tuple) and control plane (GTPv1-C header
-// fields; GTPv2-C with the subscriber, bearer and tunnel elements).
+// (GTPv1-U, with the tunnelled tuple) and control plane (GTPv2-C and
+// GTPv1-C, with the subscriber, bearer and tunnel elements).
 type gtpTable struct{}
 
 var gtpSchema = arrow.NewSchema([]arrow.Field{
@@ -58,6 +61,8 @@ func (gtpTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 type gtpAppender struct {
 	b       *array.RecordBuilder
 	sum     gtpc.Summary
+	pdp     gtpu.PDPElements
+	digits  gtpc.Digits
 	scratch [64]byte
 }
 
@@ -76,7 +81,7 @@ func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketC
 	w.addr(d.IP.Dst)
 	w.u16(d.IP.SrcPort)
 	w.u16(d.IP.DstPort)
-	v2 := false
+	v1, v2 := false, false
 	switch {
 	case l.Has(pipeline.LayerGTPU):
 		w.str("user")
@@ -87,6 +92,7 @@ func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketC
 		w.null()
 		w.u8If(d.QFI != 0, d.QFI)
 	case decoders.GTPCVersion(d) == 1:
+		v1 = true
 		w.str("control")
 		w.u8(1)
 		w.u8(d.GTPCType)
@@ -117,9 +123,20 @@ func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketC
 	w.u16If(ports, d.Inner.SrcPort)
 	w.u16If(ports, d.Inner.DstPort)
 
+	start, end := int(d.PayloadOffset), int(d.PayloadOffset)+int(d.PayloadLen)
+	if v1 {
+		var h gtpu.Header
+		a.pdp = gtpu.PDPElements{}
+		if start <= end && end <= len(data) {
+			if _, st := gtpu.Parse(data[start:end], &h); st == gtpu.OK {
+				gtpu.ReadPDP(h.Body(data[start:end]), &a.pdp)
+			}
+		}
+		a.appendPDP(&w, d)
+		return 1
+	}
 	s := &a.sum
 	*s = gtpc.Summary{}
-	start, end := int(d.PayloadOffset), int(d.PayloadOffset)+int(d.PayloadLen)
 	if v2 && start <= end && end <= len(data) {
 		gtpc.Summarize(data[start:end], s)
 	}
@@ -167,4 +184,57 @@ func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketC
 	w.boolean(s.NumMsgs > 1)
 	w.boolean(d.Flags.Has(pipeline.FlagMalformed) || s.Malformed)
 	return 1
+}
+
+// appendPDP writes the subscriber and tunnel columns of a GTPv1-C message
+// from a.pdp: IMSI, MSISDN, Cause, NSAPI (in ebi, its GTPv1 counterpart),
+// End User Address (in paa_ipv4/paa_ipv6) and the TEID Control Plane and
+// TEID Data I with the sender's signalling and user-plane GSN Addresses
+// (interface types are GTPv2's: null here).
+func (a *gtpAppender) appendPDP(w *rowWriter, d *pipeline.Decoded) {
+	p := &a.pdp
+	if p.IMSI != nil && gtpc.DecodeTBCD(p.IMSI, &a.digits) {
+		w.bytes(a.digits.AppendTo(w.scratch[:0]))
+	} else {
+		w.null()
+	}
+	if len(p.MSISDN) > 1 && gtpc.DecodeTBCD(p.MSISDN[1:], &a.digits) {
+		w.bytes(a.digits.AppendTo(w.scratch[:0]))
+	} else {
+		w.null()
+	}
+	w.u8If(p.HasCause, p.Cause)
+	w.null() // RAT type
+	w.u8If(p.HasNSAPI, p.NSAPI)
+	w.addr(p.UEv4)
+	w.addr(p.UEv6)
+	tl := w.next().(*array.ListBuilder)
+	tl.Append(true)
+	il := w.next().(*array.ListBuilder)
+	il.Append(true)
+	fl := w.next().(*array.ListBuilder)
+	fl.Append(true)
+	tb, ib, fb := tl.ValueBuilder().(*array.Uint32Builder), il.ValueBuilder().(*array.StringBuilder), fl.ValueBuilder().(*array.Uint8Builder)
+	user := p.GSN[1]
+	if !user.IsValid() {
+		user = p.GSN[0]
+	}
+	for _, t := range [2]struct {
+		ok   bool
+		teid uint32
+		at   netip.Addr
+	}{{p.HasTEIDC, p.TEIDControl, p.GSN[0]}, {p.HasTEIDData, p.TEIDData, user}} {
+		if !t.ok {
+			continue
+		}
+		tb.Append(t.teid)
+		if t.at.IsValid() {
+			ib.BinaryBuilder.Append(t.at.AppendTo(w.scratch[:0]))
+		} else {
+			ib.AppendNull()
+		}
+		fb.AppendNull()
+	}
+	w.boolean(false)
+	w.boolean(d.Flags.Has(pipeline.FlagMalformed) || p.Err != nil)
 }

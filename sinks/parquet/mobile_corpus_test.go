@@ -239,3 +239,45 @@ func TestGTPTableMatchesTruth(t *testing.T) {
 		})
 	}
 }
+
+// TestGTPTableGTPv1C checks the subscriber and tunnel columns of the
+// GTPv1-C Create PDP Context messages of gtpv1c-zeek-pdp-context against
+// what tshark 4.0 shows (e212.imsi, the MSISDN's E.164 digits, gtp.cause,
+// gtp.nsapi, gtp.user_ipv4, gtp.teid_cp and gtp.teid_data with
+// gtp.gsn_ipv4): the truth CSV has only their header fields.
+func TestGTPTableGTPv1C(t *testing.T) {
+	path := filepath.Join(corpus.Dir(t), "gtpv1c-zeek-pdp-context.pcapng")
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	tabs := runTables(t, path, mem, "gtp")
+	defer tabs["gtp"].Release()
+	want := map[string]map[string]string{
+		"2": {"imsi": "460004100000101", "msisdn": "8615221000101", "ebi": "5",
+			"fteid_teids": "[854600697,854600697]", "fteid_ips": `["192.169.100.1","192.169.100.1"]`},
+		"3": {"cause": "128", "ebi": "5", "paa_ipv4": "192.168.252.130",
+			"fteid_teids": "[268435584,268435589]", "fteid_ips": `["10.100.200.34","10.100.200.49"]`},
+		"7": {"imsi": "240010123456789", "msisdn": "46702123456", "ebi": "0",
+			"fteid_teids": "[1,1]", "fteid_ips": `["127.0.0.2","127.0.0.2"]`},
+		"8": {"cause": "128", "paa_ipv4": "192.168.0.2",
+			"fteid_teids": "[1,1]", "fteid_ips": `["127.0.0.1","127.0.0.1"]`},
+	}
+	seen := 0
+	for _, r := range rowsOf(t, tabs["gtp"]) {
+		w, ok := want[r["frame_no"]]
+		if !ok {
+			continue
+		}
+		seen++
+		for _, col := range []string{"imsi", "msisdn", "cause", "ebi", "paa_ipv4", "fteid_teids", "fteid_ips"} {
+			if r[col] != w[col] {
+				t.Errorf("frame %s %s = %q, tshark %q", r["frame_no"], col, r[col], w[col])
+			}
+		}
+		if r["malformed"] != "false" || r["version"] != "1" {
+			t.Errorf("frame %s: version %s malformed %s", r["frame_no"], r["version"], r["malformed"])
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d PDP context messages have a row", seen, len(want))
+	}
+}
