@@ -65,5 +65,14 @@ func FuzzParse(f *testing.F) {
 		}
 		var e ErrorIndicationInfo
 		ParseErrorIndication(b, &h, &e)
+		// The PDP context elements alias the body and never exceed it.
+		var p PDPElements
+		ReadPDP(h.Body(b), &p)
+		if len(p.IMSI) > len(b) || len(p.MSISDN) > len(b) || int(p.NumGSN) > len(p.GSN) {
+			t.Fatalf("PDP elements %+v from %d bytes", p, len(b))
+		}
+		if (p.Err == nil) != (it.Err() == nil) {
+			t.Fatalf("ReadPDP error %v, IE walk %v", p.Err, it.Err())
+		}
 	})
 }

@@ -2,6 +2,7 @@ package gtpu
 
 import (
 	"fmt"
+	"net/netip"
 	"testing"
 )
 
@@ -262,5 +263,37 @@ func TestParseAllocs(t *testing.T) {
 	var h Header
 	if n := testing.AllocsPerRun(100, func() { Parse(b, &h) }); n != 0 {
 		t.Errorf("Parse allocates %v times", n)
+	}
+}
+
+// TestEndUserAddress reads the PDP types of TS 29.060 7.7.27.
+func TestEndUserAddress(t *testing.T) {
+	v6 := netip.MustParseAddr("2001:db8::1")
+	tests := []struct {
+		name   string
+		v      []byte
+		v4, v6 string
+		ok     bool
+	}{
+		{"ipv4", []byte{0xf1, 0x21, 10, 0, 0, 1}, "10.0.0.1", "", true},
+		{"ipv4 dynamic", []byte{0xf1, 0x21}, "", "", true},
+		{"ipv6", append([]byte{0xf1, 0x57}, v6.AsSlice()...), "", "2001:db8::1", true},
+		{"ipv4v6", append([]byte{0xf1, 0x8d, 10, 0, 0, 2}, v6.AsSlice()...), "10.0.0.2", "2001:db8::1", true},
+		{"ipv4v6 dynamic", []byte{0xf1, 0x8d}, "", "", true},
+		{"ppp (ETSI)", []byte{0xf0, 0x01}, "", "", false},
+		{"ipv4 bad length", []byte{0xf1, 0x21, 10, 0, 0}, "", "", false},
+		{"short", []byte{0xf1}, "", "", false},
+	}
+	str := func(a netip.Addr) string {
+		if !a.IsValid() {
+			return ""
+		}
+		return a.String()
+	}
+	for _, tt := range tests {
+		a4, a6, ok := EndUserAddress(tt.v)
+		if ok != tt.ok || str(a4) != tt.v4 || str(a6) != tt.v6 {
+			t.Errorf("%s: %v %v %v, want %q %q %v", tt.name, a4, a6, ok, tt.v4, tt.v6, tt.ok)
+		}
 	}
 }
