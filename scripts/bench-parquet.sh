@@ -8,7 +8,9 @@
 # median of each and the speed-up on min and median wall time, and on CPU time. Outputs go to bench/
 # (git-ignored). BENCH_CAPTURE=mobile measures a mobile-core capture instead (gen pfcp -n 20000 --user-plane 20:
 # 20,000 PFCP sessions with 20 GTP-U packets each, 520,000 packets, 182 MB), where the pfcp_messages,
-# pfcp_sessions and gtp tables get their rows; BENCH_CAPTURE=synflood a flood of 1,000,000 SYNs
+# pfcp_sessions and gtp tables get their rows; BENCH_CAPTURE=mobile-mtu the same with a transport MTU of 576
+# (--mtu 576: 120,000 G-PDUs in IP fragments, 640,002 packets), the fragment path of the flows table;
+# BENCH_CAPTURE=synflood a flood of 1,000,000 SYNs
 # (gen synflood -n 1000000, 76 MB), the worst case for flow tracking: every packet starts a flow. BENCH_BYTES overrides the mix's size (default 100MiB), RUNS the number of runs, and
 # PARQUET_FLAGS adds pcapflow flags (e.g. "--compression snappy"), PCAPFLOW_BIN measures that binary
 # instead of building bin/pcapflow (so engineers sharing a checkout compare their own builds). Needs tshark
@@ -28,11 +30,14 @@ mix)
 mobile)
   cap=bench/mobile-pfcp-gtpu.pcap
   $BIN gen pfcp -n 20000 --user-plane 20 --seed 1 -o "$cap" >/dev/null ;;
+mobile-mtu)
+  cap=bench/mobile-pfcp-gtpu-mtu576.pcap
+  $BIN gen pfcp -n 20000 --user-plane 20 --seed 1 --mtu 576 -o "$cap" >/dev/null ;;
 synflood)
   cap=bench/synflood-1000000.pcap
   $BIN gen synflood -n 1000000 --seed 1 -o "$cap" >/dev/null ;;
 *)
-  echo "BENCH_CAPTURE is mix, mobile or synflood" >&2
+  echo "BENCH_CAPTURE is mix, mobile, mobile-mtu or synflood" >&2
   exit 2 ;;
 esac
 command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install -y tshark)" >&2; exit 1; }
