@@ -96,6 +96,17 @@ type GTPCScenario struct {
 	UserPackets int
 	// ReuseTEIDs gives the TEIDs of deleted subscribers to later ones.
 	ReuseTEIDs bool
+	// Gn sends the same scenario over Gn/Gp instead of S11: GTPv1-C PDP
+	// contexts (TS 29.060) between an SGSN (at the MME and eNodeB
+	// addresses: signalling and user plane) and a GGSN (at the SGW and
+	// SGW-U addresses). Create PDP Context Request (IMSI, the SGSN's TEID
+	// Data I and TEID Control Plane, NSAPI 5, a dynamic End User Address,
+	// APN, the SGSN's two GSN Addresses, MSISDN, QoS Profile) and Response
+	// (Cause 128, or 199 No resources available, header TEID the SGSN's;
+	// the GGSN's TEIDs, Charging ID, the PDP address, its GSN Addresses),
+	// Update PDP Context in place of Modify Bearer, Delete PDP Context,
+	// Echo; the G-PDUs are the same.
+	Gn bool
 	// PLMN is the MCC and MNC the IMSIs start with, 5 or 6 digits
 	// (default 00101); the IMSIs have 15 digits.
 	PLMN string

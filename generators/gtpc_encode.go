@@ -111,24 +111,30 @@ func (w *gtpcWriter) raw(t, inst uint8, v []byte) {
 	w.end(s)
 }
 
-// tbcd writes the n decimal digits of v (most significant first) as a TBCD
-// IE: two digits per octet, the first in the low nibble, an odd count
-// padded with the filler 0xF.
+// tbcd writes the n decimal digits of v as a TBCD IE (see appendTBCD).
 func (w *gtpcWriter) tbcd(t uint8, v uint64, n int) {
+	s := w.begin(t, 0)
+	w.b = appendTBCD(w.b, v, n)
+	w.end(s)
+}
+
+// appendTBCD appends the n decimal digits of v (most significant first) in
+// TBCD: two digits per octet, the first in the low nibble, an odd count
+// padded with the filler 0xF.
+func appendTBCD(b []byte, v uint64, n int) []byte {
 	var d [20]byte
 	for i := n - 1; i >= 0; i-- {
 		d[i] = byte(v % 10)
 		v /= 10
 	}
-	s := w.begin(t, 0)
 	for i := 0; i < n; i += 2 {
 		hi := byte(0x0f)
 		if i+1 < n {
 			hi = d[i+1]
 		}
-		w.b = append(w.b, hi<<4|d[i])
+		b = append(b, hi<<4|d[i])
 	}
-	w.end(s)
+	return b
 }
 
 // cause writes a Cause IE (value, then the PCE/BCE/CS flags octet).

@@ -55,7 +55,10 @@ type GTPCSubscriber struct {
 	UEIPv6 netip.Addr `json:"ue_ipv6,omitzero"`
 	// S11 control-plane TEIDs of the MME and the SGW, S1-U user-plane TEIDs
 	// of the SGW and the eNodeB, S5/S8 TEIDs of the PGW. Without acceptance
-	// only the MME's TEID is used.
+	// only the MME's TEID is used. With Gn, the MME and eNodeB TEIDs are the
+	// SGSN's TEID Control Plane and TEID Data I (both sent in the request,
+	// so known without acceptance too), the SGW and SGW-U ones the GGSN's;
+	// the PGW's are not used.
 	MMETEID  uint32 `json:"mme_teid"`
 	SGWTEID  uint32 `json:"sgw_teid"`
 	SGWUTEID uint32 `json:"sgwu_teid"`
@@ -91,6 +94,9 @@ func (c GTPCScenario) Expect() GTPCExpectation {
 		ps.MEI = digits(imei(int32(i)), 15)
 		ps.Rejected = s.rejected
 		ps.MMETEID = s.mmeC
+		if p.Gn {
+			ps.ENBTEID = s.enbU
+		}
 		ps.Frames = []int64{}
 		if s.rejected {
 			e.Rejected++

@@ -17,10 +17,14 @@ type gtpcGen struct {
 	sport, dport uint16
 	ipID         uint32
 	up           []byte
+	// gn writes GTPv1-C messages (GTPCScenario.Gn); scratch holds an
+	// element value being built.
+	gn      gnWriter
+	scratch []byte
 }
 
 func newGTPCGen(p *gcPlan) *gtpcGen {
-	return &gtpcGen{p: p, w: gtpcWriter{b: make([]byte, 0, 512)}, up: make([]byte, 0, 2048)}
+	return &gtpcGen{p: p, w: gtpcWriter{b: make([]byte, 0, 512)}, up: make([]byte, 0, 2048), gn: gnWriter{b: make([]byte, 0, 512)}}
 }
 
 func (g *gtpcGen) next() (int, int64, bool) {
@@ -34,7 +38,11 @@ func (g *gtpcGen) next() (int, int64, bool) {
 		g.msg, g.pth = g.gpdu(e)
 		g.sport, g.dport = gtpuPort, gtpuPort
 	default:
-		g.msg = g.message(e)
+		if g.p.Gn {
+			g.msg = g.messageGn(e)
+		} else {
+			g.msg = g.message(e)
+		}
 		g.pth = g.p.mmeToSGW
 		g.sport, g.dport = gtpcPort, gtpcPort
 		if !gcIsRequest(e.kind) {
@@ -162,6 +170,80 @@ func (g *gtpcGen) message(e *gcEvent) []byte {
 	case gcDSResp:
 		w.header(gtpcDSResp, int64(s.mmeC), seq)
 		w.cause(gtpcCauseAccepted)
+	}
+	return w.done()
+}
+
+// messageGn encodes event e as the GTPv1-C message of GTPCScenario.Gn.
+func (g *gtpcGen) messageGn(e *gcEvent) []byte {
+	p := g.p
+	w := &g.gn
+	seq := uint16(p.seqs[e.tx])
+	var s *gcSubscriber
+	if e.sub >= 0 {
+		s = &p.subs[e.sub]
+	}
+	switch e.kind {
+	case gcEchoReq, gcEchoResp:
+		typ := uint8(gnEchoReq)
+		if e.kind == gcEchoResp {
+			typ = gnEchoResp
+		}
+		w.header(typ, 0, seq)
+		w.tv8(gnIERecovery, p.recovery)
+	case gcCSReq:
+		w.header(gnCreateReq, 0, seq)
+		w.b = appendTBCD(append(w.b, gnIEIMSI), p.imsi(s), 15)
+		w.tv8(gnIERecovery, p.recovery)
+		w.tv8(gnIESelectionMode, 0xfc) // MS or network provided APN, subscription verified
+		w.tv32(gnIETEIDData, s.enbU)
+		w.tv32(gnIETEIDControl, s.mmeC)
+		w.tv8(gnIENSAPI, gnNSAPI)
+		w.endUser(netip.Addr{}, netip.Addr{}, p.UEIPv6)
+		w.tlv(gnIEAPN, p.apn)
+		w.gsn(p.MME)
+		w.gsn(p.ENB)
+		g.scratch = appendTBCD(append(g.scratch[:0], 0x91), s.msisdn, 11) // international E.164
+		w.tlv(gnIEMSISDN, g.scratch)
+		w.tlv(gnIEQoSProfile, gnQoS)
+	case gcCSResp:
+		w.header(gnCreateResp, s.mmeC, seq)
+		if s.rejected {
+			w.tv8(gnIECause, gnCauseNoRes)
+			break
+		}
+		w.tv8(gnIECause, gnCauseAccepted)
+		w.tv8(gnIEReordering, 0xfe) // not required
+		w.tv8(gnIERecovery, p.recovery)
+		w.tv32(gnIETEIDData, s.sgwU)
+		w.tv32(gnIETEIDControl, s.sgwC)
+		w.tv32(gnIEChargingID, s.pgwC)
+		w.endUser(s.ue4, s.ue6, p.UEIPv6)
+		w.gsn(p.SGW)
+		w.gsn(p.SGWU)
+		w.tlv(gnIEQoSProfile, gnQoS)
+	case gcMBReq:
+		w.header(gnUpdateReq, s.sgwC, seq)
+		w.tv32(gnIETEIDData, s.enbU)
+		w.tv32(gnIETEIDControl, s.mmeC)
+		w.tv8(gnIENSAPI, gnNSAPI)
+		w.gsn(p.MME)
+		w.gsn(p.ENB)
+		w.tlv(gnIEQoSProfile, gnQoS)
+	case gcMBResp:
+		w.header(gnUpdateResp, s.mmeC, seq)
+		w.tv8(gnIECause, gnCauseAccepted)
+		w.tv32(gnIETEIDData, s.sgwU)
+		w.gsn(p.SGW)
+		w.gsn(p.SGWU)
+		w.tlv(gnIEQoSProfile, gnQoS)
+	case gcDSReq:
+		w.header(gnDeleteReq, s.sgwC, seq)
+		w.tv8(gnIETeardown, 0xff)
+		w.tv8(gnIENSAPI, gnNSAPI)
+	case gcDSResp:
+		w.header(gnDeleteResp, s.mmeC, seq)
+		w.tv8(gnIECause, gnCauseAccepted)
 	}
 	return w.done()
 }

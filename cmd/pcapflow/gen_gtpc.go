@@ -28,6 +28,7 @@ func init() {
 			fs.BoolVar(&c.NoDeletion, "no-deletion", false, "leave the sessions up (no Delete Session)")
 			fs.IntVar(&c.UserPackets, "user-packets", 4, "G-PDUs per accepted subscriber (uplink and downlink in turn)")
 			fs.BoolVar(&c.ReuseTEIDs, "reuse-teids", false, "give the TEIDs of deleted subscribers to later ones")
+			fs.BoolVar(&c.Gn, "gn", false, "Gn/Gp instead of S11: GTPv1-C PDP contexts between an SGSN (--mme, --enb) and a GGSN (--sgw, --sgwu)")
 			fs.StringVar(&c.PLMN, "plmn", "00101", "MCC and MNC the 15-digit IMSIs start with (5 or 6 digits)")
 			fs.StringVar(&c.APN, "apn", "internet", "access point name")
 			fs.Uint8Var(&c.RAT, "rat", 6, "RAT Type value (6 EUTRAN, 10 NR, 1 UTRAN…)")

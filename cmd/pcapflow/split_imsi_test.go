@@ -14,8 +14,8 @@ import (
 	"github.com/pcapflow/pcapflow/internal/testcap"
 )
 
-// TestSplitByIMSIGenerated generates GTPv2-C S11 scenarios with `pcapflow
-// gen gtpc --expect`, splits them with `split --by imsi` and checks, from
+// TestSplitByIMSIGenerated generates GTPv2-C S11 scenarios (and Gn/Gp
+// GTPv1-C ones) with `pcapflow gen gtpc --expect`, splits them with `split --by imsi` and checks, from
 // the expectation alone, that each subscriber's file holds exactly its
 // frames (control messages, rejected Create Sessions, retransmissions and
 // the G-PDUs of its bearers, also when a later subscriber reuses its TEIDs),
@@ -31,6 +31,10 @@ func TestSplitByIMSIGenerated(t *testing.T) {
 			"--reuse-teids", "--hold", "30ms", "--user-packets", "6", "--ue-ipv6", "--seed", "5"}},
 		{"ipv6-transport", []string{"-n", "4", "--ipv6", "--user-packets", "4", "--plmn", "310260", "--seed", "6"}},
 		{"no-echo-no-deletion", []string{"-n", "3", "--no-deletion", "--user-packets", "2"}},
+		// The same over Gn/Gp: GTPv1-C PDP contexts.
+		{"gn-reuse-reject-retransmit-echo", []string{"--gn", "-n", "14", "--reject", "4", "--retransmit", "0.2", "--echo", "3",
+			"--reuse-teids", "--hold", "30ms", "--user-packets", "6", "--ue-ipv6", "--seed", "5"}},
+		{"gn-ipv6-transport", []string{"--gn", "-n", "4", "--ipv6", "--user-packets", "4", "--seed", "6"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

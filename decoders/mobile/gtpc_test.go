@@ -46,7 +46,11 @@ func replayGTPC(t *testing.T, cfg generators.GTPCScenario) (*GTPCTable, []string
 		dec.Decode(f, 1, uint32(len(f)), &d)
 		switch {
 		case d.Layers.Has(pipeline.LayerGTPC):
-			if i, ok := tab.Add(d.IP.Src, d.IP.Dst, f[d.PayloadOffset:d.PayloadOffset+d.PayloadLen]); ok {
+			add := tab.Add
+			if decoders.GTPCVersion(&d) == 1 {
+				add = tab.AddV1
+			}
+			if i, ok := add(d.IP.Src, d.IP.Dst, f[d.PayloadOffset:d.PayloadOffset+d.PayloadLen]); ok {
 				owner[k] = tab.Subscriber(i).IMSI.String()
 			}
 		case d.Layers.Has(pipeline.LayerGTPU) && d.GTPType == 255:
@@ -54,14 +58,15 @@ func replayGTPC(t *testing.T, cfg generators.GTPCScenario) (*GTPCTable, []string
 				owner[k] = tab.Subscriber(i).IMSI.String()
 			}
 		default:
-			t.Fatalf("frame %d is neither GTPv2-C nor a G-PDU: layers %b", k+1, d.Layers)
+			t.Fatalf("frame %d is neither GTP-C nor a G-PDU: layers %b", k+1, d.Layers)
 		}
 	}
 	return tab, owner
 }
 
-// TestGTPCTableScenarios replays generated S11 scenarios through a
-// GTPCTable and checks every attribution against the generator's Expect:
+// TestGTPCTableScenarios replays generated S11 scenarios, and the same
+// over Gn/Gp (GTPv1-C), through a GTPCTable and checks every attribution
+// against the generator's Expect:
 // each frame goes to the subscriber that owns it (IMSI learned from the
 // Create Session Request; its response matched by TEID, or by sequence
 // number when rejected with TEID 0; later messages by the F-TEIDs the
@@ -86,55 +91,76 @@ func TestGTPCTableScenarios(t *testing.T) {
 			UserPackets: 8, Seed: 5}},
 		{name: "no-deletion", cfg: generators.GTPCScenario{Subscribers: 3, NoDeletion: true, UserPackets: 2, Seed: 6}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := tc.cfg.Expect()
-			if e.Rejected < tc.rejected || e.GTPCRetransmissions < tc.retrans || e.ReusedTEIDs < tc.reused || e.Echoes < tc.echoes {
-				t.Fatalf("scenario too weak: %d rejected, %d retransmissions, %d reused, %d echoes", e.Rejected,
-					e.GTPCRetransmissions, e.ReusedTEIDs, e.Echoes)
+		for _, gn := range []bool{false, true} {
+			name := tc.name
+			if gn {
+				name += "-gn"
 			}
-			tab, owner := replayGTPC(t, tc.cfg)
-			want := make([]string, len(owner))
-			for _, s := range e.PerSubscriber {
-				for _, f := range s.Frames {
-					want[f-1] = s.IMSI
-				}
+			tc.cfg.Gn = gn
+			t.Run(name, func(t *testing.T) { checkGTPCScenario(t, tc.cfg, tc.rejected, tc.retrans, tc.reused, tc.echoes) })
+		}
+	}
+}
+
+// checkGTPCScenario is one case of TestGTPCTableScenarios.
+func checkGTPCScenario(t *testing.T, cfg generators.GTPCScenario, rejected, retrans, reused, echoes int64) {
+	e := cfg.Expect()
+	if e.Rejected < rejected || e.GTPCRetransmissions < retrans || e.ReusedTEIDs < reused || e.Echoes < echoes {
+		t.Fatalf("scenario too weak: %d rejected, %d retransmissions, %d reused, %d echoes", e.Rejected,
+			e.GTPCRetransmissions, e.ReusedTEIDs, e.Echoes)
+	}
+	tab, owner := replayGTPC(t, cfg)
+	want := make([]string, len(owner))
+	for _, s := range e.PerSubscriber {
+		for _, f := range s.Frames {
+			want[f-1] = s.IMSI
+		}
+	}
+	for k := range owner {
+		if owner[k] != want[k] {
+			t.Errorf("frame %d attributed to %q, want %q", k+1, owner[k], want[k])
+		}
+	}
+	if tab.Len() != len(e.PerSubscriber) {
+		t.Fatalf("%d subscribers, want %d", tab.Len(), len(e.PerSubscriber))
+	}
+	sgwu, enb, pgw := addrs(cfg.IPv6)
+	for i, s := range e.PerSubscriber {
+		got := tab.Subscriber(int32(i))
+		if got.IMSI.String() != s.IMSI || int64(got.Messages) != s.ControlMessages {
+			t.Errorf("subscriber %d: IMSI %v with %d messages, want %s with %d", i, got.IMSI, got.Messages, s.IMSI, s.ControlMessages)
+		}
+		var wantEP []Endpoint
+		var wantUE []netip.Addr
+		switch {
+		case s.Rejected && cfg.Gn:
+			// The SGSN announced its TEID Data I before the rejection.
+			wantEP = []Endpoint{{enb, s.ENBTEID}}
+		case s.Rejected:
+		case cfg.Gn:
+			// The SGSN's TEID Data I comes with its request, the
+			// GGSN's with the response; Gn has no S5/S8.
+			wantEP = []Endpoint{{enb, s.ENBTEID}, {sgwu, s.SGWUTEID}}
+		default:
+			wantEP = []Endpoint{{sgwu, s.SGWUTEID}, {pgw, s.PGWUTEID}, {enb, s.ENBTEID}}
+		}
+		if !s.Rejected {
+			wantUE = []netip.Addr{s.UEIPv4}
+			if s.UEIPv6.IsValid() {
+				wantUE = append(wantUE, s.UEIPv6)
 			}
-			for k := range owner {
-				if owner[k] != want[k] {
-					t.Errorf("frame %d attributed to %q, want %q", k+1, owner[k], want[k])
-				}
+		}
+		if !slices.Equal(got.Endpoints, wantEP) || !slices.Equal(got.UEIPs, wantUE) {
+			t.Errorf("subscriber %s: endpoints %v UE %v, want %v and %v", s.IMSI, got.Endpoints, got.UEIPs, wantEP, wantUE)
+		}
+		for _, a := range wantUE {
+			if j, ok := tab.UE(a); !ok || j != int32(i) {
+				t.Errorf("UE %v belongs to %d %v, want %d", a, j, ok, i)
 			}
-			if tab.Len() != len(e.PerSubscriber) {
-				t.Fatalf("%d subscribers, want %d", tab.Len(), len(e.PerSubscriber))
-			}
-			sgwu, enb, pgw := addrs(tc.cfg.IPv6)
-			for i, s := range e.PerSubscriber {
-				got := tab.Subscriber(int32(i))
-				if got.IMSI.String() != s.IMSI || int64(got.Messages) != s.ControlMessages {
-					t.Errorf("subscriber %d: IMSI %v with %d messages, want %s with %d", i, got.IMSI, got.Messages, s.IMSI, s.ControlMessages)
-				}
-				var wantEP []Endpoint
-				var wantUE []netip.Addr
-				if !s.Rejected {
-					wantEP = []Endpoint{{sgwu, s.SGWUTEID}, {pgw, s.PGWUTEID}, {enb, s.ENBTEID}}
-					wantUE = []netip.Addr{s.UEIPv4}
-					if s.UEIPv6.IsValid() {
-						wantUE = append(wantUE, s.UEIPv6)
-					}
-				}
-				if !slices.Equal(got.Endpoints, wantEP) || !slices.Equal(got.UEIPs, wantUE) {
-					t.Errorf("subscriber %s: endpoints %v UE %v, want %v and %v", s.IMSI, got.Endpoints, got.UEIPs, wantEP, wantUE)
-				}
-				for _, a := range wantUE {
-					if j, ok := tab.UE(a); !ok || j != int32(i) {
-						t.Errorf("UE %v belongs to %d %v, want %d", a, j, ok, i)
-					}
-				}
-			}
-			if len(tab.pending) != 0 {
-				t.Errorf("%d requests still pending after every request was answered: %v", len(tab.pending), tab.pending)
-			}
-		})
+		}
+	}
+	if len(tab.pending) != 0 {
+		t.Errorf("%d requests still pending after every request was answered: %v", len(tab.pending), tab.pending)
 	}
 }
 
