@@ -66,7 +66,8 @@ pfcp|pfcp -n 4 --reject-every 3 --vendor-ie --heartbeats 1 --retransmit 0.3 --se
 pfcp-user-plane-qfi|pfcp -n 2 --user-plane 3 --qfi 9 --seed 1
 pfcp-ipv6|pfcp -n 2 --ipv6 --user-plane 2 --seed 1
 gtpc|gtpc -n 8 --reject 3 --echo 2 --retransmit 0.2 --reuse-teids --hold 30ms --ue-ipv6 --user-packets 8 --seed 1|gtpc
-gtpc-ipv6|gtpc -n 2 --ipv6 --user-packets 4 --plmn 310260 --apn ims.mnc260.mcc310.gprs --rat 10 --seed 2|gtpc'
+gtpc-ipv6|gtpc -n 2 --ipv6 --user-packets 4 --plmn 310260 --apn ims.mnc260.mcc310.gprs --rat 10 --seed 2|gtpc
+gtpc-gn|gtpc -n 8 --gn --reject 3 --echo 2 --retransmit 0.2 --reuse-teids --hold 30ms --ue-ipv6 --user-packets 8 --seed 1'
 
 version=$(tshark --version 2>/dev/null | head -1)
 echo "$CASES" | while IFS='|' read -r name args extra; do

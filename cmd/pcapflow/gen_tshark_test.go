@@ -77,6 +77,7 @@ var intendedExpert = map[string]struct{ allowed, required []string }{
 	"pfcp-ipv6":           {},
 	"gtpc":                {},
 	"gtpc-ipv6":           {},
+	"gtpc-gn":             {},
 }
 
 // Expert summaries (regular expressions over "severity protocol summary").
