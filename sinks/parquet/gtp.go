@@ -161,25 +161,14 @@ func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketC
 		w.null()
 	}
 	fts := s.StoredFTEIDs()
-	tl := w.next().(*array.ListBuilder)
-	tl.Append(true)
-	il := w.next().(*array.ListBuilder)
-	il.Append(true)
-	fl := w.next().(*array.ListBuilder)
-	fl.Append(true)
-	tb, ib, fb := tl.ValueBuilder().(*array.Uint32Builder), il.ValueBuilder().(*array.StringBuilder), fl.ValueBuilder().(*array.Uint8Builder)
+	fl := w.fteidLists()
 	for i := range fts {
 		f := &fts[i]
-		tb.Append(f.TEID)
-		switch {
-		case f.IPv4.IsValid():
-			ib.BinaryBuilder.Append(f.IPv4.AppendTo(w.scratch[:0]))
-		case f.IPv6.IsValid():
-			ib.BinaryBuilder.Append(f.IPv6.AppendTo(w.scratch[:0]))
-		default:
-			ib.AppendNull()
+		a := f.IPv4
+		if !a.IsValid() {
+			a = f.IPv6
 		}
-		fb.Append(uint8(f.Interface))
+		fl.add(f.TEID, a, true, uint8(f.Interface))
 	}
 	w.boolean(s.NumMsgs > 1)
 	w.boolean(d.Flags.Has(pipeline.FlagMalformed) || s.Malformed)
@@ -208,13 +197,7 @@ func (a *gtpAppender) appendPDP(w *rowWriter, d *pipeline.Decoded) {
 	w.u8If(p.HasNSAPI, p.NSAPI)
 	w.addr(p.UEv4)
 	w.addr(p.UEv6)
-	tl := w.next().(*array.ListBuilder)
-	tl.Append(true)
-	il := w.next().(*array.ListBuilder)
-	il.Append(true)
-	fl := w.next().(*array.ListBuilder)
-	fl.Append(true)
-	tb, ib, fb := tl.ValueBuilder().(*array.Uint32Builder), il.ValueBuilder().(*array.StringBuilder), fl.ValueBuilder().(*array.Uint8Builder)
+	fl := w.fteidLists()
 	user := p.GSN[1]
 	if !user.IsValid() {
 		user = p.GSN[0]
@@ -224,17 +207,46 @@ func (a *gtpAppender) appendPDP(w *rowWriter, d *pipeline.Decoded) {
 		teid uint32
 		at   netip.Addr
 	}{{p.HasTEIDC, p.TEIDControl, p.GSN[0]}, {p.HasTEIDData, p.TEIDData, user}} {
-		if !t.ok {
-			continue
+		if t.ok {
+			fl.add(t.teid, t.at, false, 0)
 		}
-		tb.Append(t.teid)
-		if t.at.IsValid() {
-			ib.BinaryBuilder.Append(t.at.AppendTo(w.scratch[:0]))
-		} else {
-			ib.AppendNull()
-		}
-		fb.AppendNull()
 	}
 	w.boolean(false)
 	w.boolean(d.Flags.Has(pipeline.FlagMalformed) || p.Err != nil)
+}
+
+// fteidLists is one row's fteid_teids, fteid_ips and fteid_interfaces
+// lists, open for their entries.
+type fteidLists struct {
+	teids   *array.Uint32Builder
+	ips     *array.StringBuilder
+	ifaces  *array.Uint8Builder
+	scratch []byte
+}
+
+// fteidLists opens the row's three F-TEID lists (the next three columns).
+func (w *rowWriter) fteidLists() fteidLists {
+	var vb [3]array.Builder
+	for i := range vb {
+		l := w.next().(*array.ListBuilder)
+		l.Append(true)
+		vb[i] = l.ValueBuilder()
+	}
+	return fteidLists{vb[0].(*array.Uint32Builder), vb[1].(*array.StringBuilder), vb[2].(*array.Uint8Builder), w.scratch[:0]}
+}
+
+// add appends one F-TEID: its TEID, address (null when invalid) and
+// interface type (null without one).
+func (f *fteidLists) add(teid uint32, a netip.Addr, hasIface bool, iface uint8) {
+	f.teids.Append(teid)
+	if a.IsValid() {
+		f.ips.BinaryBuilder.Append(a.AppendTo(f.scratch[:0]))
+	} else {
+		f.ips.AppendNull()
+	}
+	if hasIface {
+		f.ifaces.Append(iface)
+	} else {
+		f.ifaces.AppendNull()
+	}
 }
