@@ -81,49 +81,71 @@ func looksLikeResponse(b []byte) bool {
 }
 
 // parseHead parses a message head (without the blank line). It reports
-// false when the first line is not a request or status line.
+// false when the first line is not a request or status line. The head is
+// copied into one string and every field is a part of it: one allocation
+// for the text of the whole head, one for its header list.
 func parseHead(head []byte, request bool, m *Message) bool {
 	line, rest, _ := bytes.Cut(head, []byte("\n"))
 	line = bytes.TrimRight(line, "\r")
 	if request {
 		method, r, ok1 := bytes.Cut(line, []byte(" "))
-		uri, version, ok2 := bytes.Cut(r, []byte(" "))
+		_, version, ok2 := bytes.Cut(r, []byte(" "))
 		if !ok1 || !ok2 || !bytes.HasPrefix(version, []byte("HTTP/")) {
 			return false
 		}
-		m.Method, m.URI, m.Version = string(method), string(uri), string(version)
+		_ = method
 	} else {
 		version, r, ok := bytes.Cut(line, []byte(" "))
 		if !ok || !bytes.HasPrefix(version, []byte("HTTP/")) {
 			return false
 		}
-		code, reason, _ := bytes.Cut(r, []byte(" "))
+		code, _, _ := bytes.Cut(r, []byte(" "))
 		n, err := strconv.Atoi(string(code))
 		if err != nil || n < 100 || n > 999 {
 			return false
 		}
-		m.Version, m.Status, m.Reason = string(version), n, string(reason)
+		m.Status = n
+	}
+	// The checks passed: take the text once, then slice it.
+	text := string(head)
+	sline, srest, _ := strings.Cut(text, "\n")
+	sline = strings.TrimRight(sline, "\r")
+	if request {
+		method, r, _ := strings.Cut(sline, " ")
+		uri, version, _ := strings.Cut(r, " ")
+		m.Method, m.URI, m.Version = method, uri, version
+	} else {
+		version, r, _ := strings.Cut(sline, " ")
+		_, reason, _ := strings.Cut(r, " ")
+		m.Version, m.Reason = version, reason
 	}
 	m.ContentLength = -1
-	for len(rest) > 0 {
-		var l []byte
-		l, rest, _ = bytes.Cut(rest, []byte("\n"))
-		l = bytes.TrimRight(l, "\r")
-		name, value, ok := bytes.Cut(l, []byte(":"))
+	if n := bytes.Count(rest, []byte("\n")) + 1; len(rest) > 0 {
+		m.Headers = make([]Header, 0, min(n, maxHeaders))
+	}
+	for len(srest) > 0 {
+		var l string
+		l, srest, _ = strings.Cut(srest, "\n")
+		l = strings.TrimRight(l, "\r")
+		name, value, ok := strings.Cut(l, ":")
 		if !ok || len(m.Headers) >= maxHeaders {
 			continue
 		}
-		h := Header{Name: string(bytes.TrimSpace(name)), Value: string(bytes.TrimSpace(value))}
+		h := Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)}
 		m.Headers = append(m.Headers, h)
 		switch {
-		case bytes.EqualFold([]byte(h.Name), []byte("Content-Length")):
+		case strings.EqualFold(h.Name, "Content-Length"):
 			if n, err := strconv.ParseInt(h.Value, 10, 64); err == nil && n >= 0 && m.ContentLength < 0 {
 				m.ContentLength = n
 			}
-		case bytes.EqualFold([]byte(h.Name), []byte("Transfer-Encoding")):
-			v := bytes.ToLower(bytes.TrimSpace([]byte(h.Value)))
-			m.Chunked = bytes.HasSuffix(v, []byte("chunked"))
+		case strings.EqualFold(h.Name, "Transfer-Encoding"):
+			m.Chunked = hasSuffixFold(h.Value, "chunked")
 		}
 	}
 	return true
+}
+
+// hasSuffixFold reports whether s ends with suffix, ignoring case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
