@@ -54,6 +54,9 @@ func FuzzDecode(f *testing.F) {
 			if a.Flags.Has(pipeline.FlagUnknownLink) && a.Layers != 0 {
 				t.Fatalf("unknown link type %d but layers %b", link, a.Layers)
 			}
+			if typ, _, ok := TunnelID(&a, data); ok && (typ == 0 || a.Layers&(pipeline.LayerVXLAN|pipeline.LayerGeneve|pipeline.LayerGRE) == 0) {
+				t.Fatalf("tunnel %v without a tunnel layer (%b)", typ, a.Layers)
+			}
 		}
 	})
 }

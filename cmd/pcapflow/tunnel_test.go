@@ -346,3 +346,42 @@ func TestLiveStagesDecap(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitByTunnel mirrors one generated capture into three sessions
+// (frames in turn: VXLAN VNI 42, VXLAN VNI 7, ERSPAN II session 0x3cd) and
+// splits it by tunnel: one file per session, each with its frames.
+func TestSplitByTunnel(t *testing.T) {
+	dir := t.TempDir()
+	plain := genFile(t, dir, "plain.pcap", "tcp-session", "-n", "2", "--seed", "3")
+	n := 0
+	wraps := []func([]byte) []byte{
+		func(f []byte) []byte { return outerUDP(4789, append([]byte{0x08, 0, 0, 0, 0, 0, 42, 0}, f...)) },
+		func(f []byte) []byte { return outerUDP(4789, append([]byte{0x08, 0, 0, 0, 0, 0, 7, 0}, f...)) },
+		func(f []byte) []byte {
+			gre := []byte{0x10, 0, 0x88, 0xbe, 0, 0, 0, 1, 0x10, 0x64, 0x0b, 0xcd, 0, 0, 0, 1}
+			return outerIP(47, append(gre, f...))
+		},
+	}
+	mirrored := filepath.Join(dir, "mirrored.pcap")
+	wrapCapture(t, plain, mirrored, func(f []byte) []byte {
+		n++
+		return wraps[(n-1)%3](f)
+	})
+	out := filepath.Join(dir, "split")
+	if code, _, stderr := runCLI(t, "split", mirrored, "--by", "tunnel", "-o", out); code != 0 {
+		t.Fatalf("split --by tunnel: exit %d\n%s", code, stderr)
+	}
+	got := map[string]int64{}
+	for _, f := range readManifest(t, out) {
+		got[f.Key] = f.Packets
+	}
+	want := map[string]int64{"vxlan vni 42": int64((n + 2) / 3), "vxlan vni 7": int64((n + 1) / 3), "erspan session 973": int64(n / 3)}
+	if len(got) != len(want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d packets, want %d (files %v)", k, got[k], v, got)
+		}
+	}
+}

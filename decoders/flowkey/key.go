@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/mobile"
 )
 
@@ -113,6 +114,18 @@ func (k Key) String() string {
 		b = strconv.AppendUint(b, k.id, 10)
 	case SEID, Session, TEID, Inner5Tuple, UEIP, IMSI:
 		b = k.appendMobileString(b)
+	case Tunnel:
+		t := decoders.TunnelType(k.proto)
+		b = append(b, t.String()...)
+		switch t {
+		case decoders.TunnelVXLAN, decoders.TunnelGeneve:
+			b = append(b, " vni "...)
+		case decoders.TunnelGRE:
+			b = append(b, " key "...)
+		default:
+			b = append(b, " session "...)
+		}
+		b = strconv.AppendUint(b, k.id, 10)
 	default:
 		return "invalid key"
 	}
@@ -130,8 +143,8 @@ func (k Key) String() string {
 // "-3"...), "tcp_10.0.0.1_1234_to_10.0.0.2_80" (5-tuple-dir), "src_10.0.0.1",
 // "dst_…", "client_…", "server_…", "server_tcp_80", "client_tcp_51000",
 // "vlan_100", "00-11-22-33-44-55_66-77-88-99-aa-bb" (mac-pair) and
-// "chunk-000001" (count, size, time); mobile kinds are described at
-// appendMobileFileName.
+// "chunk-000001" (count, size, time), "vxlan_5001", "geneve_9", "gre_42",
+// "erspan_7" (tunnel); mobile kinds are described at appendMobileFileName.
 func (k Key) FileName() string {
 	var buf [200]byte
 	b := buf[:0]
@@ -190,6 +203,10 @@ func (k Key) FileName() string {
 		b = append(b, s...)
 	case SEID, Session, TEID, Inner5Tuple, UEIP, IMSI:
 		b = k.appendMobileFileName(b)
+	case Tunnel:
+		b = append(b, decoders.TunnelType(k.proto).String()...)
+		b = append(b, '_')
+		b = strconv.AppendUint(b, k.id, 10)
 	default:
 		return "invalid"
 	}

@@ -552,3 +552,41 @@ func TestMobileKeysOuterFragments(t *testing.T) {
 		}
 	}
 }
+
+// TestTunnelKey keys overlay tunnel packets by tunnel type and identifier
+// (decoders.TunnelID: VXLAN VNI here), two VNIs apart; packets without a
+// tunnel have no key.
+func TestTunnelKey(t *testing.T) {
+	vxlan := func(vni uint32) ([]byte, pipeline.Packet) {
+		frame := make([]byte, 14+20+8+8)
+		frame[12], frame[13] = 0x08, 0x00
+		frame[14] = 0x45
+		var p pipeline.Packet
+		d := &p.Decoded
+		d.Layers = pipeline.LayerEthernet | pipeline.LayerIPv4 | pipeline.LayerUDP | pipeline.LayerVXLAN
+		d.IP = pipeline.Flow{Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("192.0.2.2"), SrcPort: 50000, DstPort: 4789, Proto: 17}
+		d.IPOffset, d.PayloadOffset, d.PayloadLen = 14, 42, 8
+		frame[42] = 0x08 // VNI valid
+		frame[46], frame[47], frame[48] = byte(vni>>16), byte(vni>>8), byte(vni)
+		return frame, p
+	}
+	spec, err := ParseSpec("tunnel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := NewKeyer(spec)
+	for _, c := range []struct {
+		vni        uint32
+		name, text string
+	}{{5001, "vxlan_5001", "vxlan vni 5001"}, {7, "vxlan_7", "vxlan vni 7"}} {
+		frame, p := vxlan(c.vni)
+		key, ok := k.KeyData(&p, frame)
+		if !ok || key.FileName() != c.name || key.String() != c.text || key.Kind() != Tunnel {
+			t.Errorf("VNI %d: key %q %q (%v)", c.vni, key.FileName(), key.String(), ok)
+		}
+	}
+	plain := pkt{src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, proto: 17}.packet()
+	if key, ok := k.KeyData(&plain, make([]byte, 60)); ok {
+		t.Errorf("a packet without a tunnel keyed %q", key.FileName())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/internal/fragmemo"
@@ -45,8 +46,8 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 }
 
 // KeyData is Key for a packet whose captured bytes are data. Mobile kinds
-// read PFCP and GTP-C (v2 and v1) messages from data; every other kind
-// ignores it.
+// read PFCP and GTP-C (v2 and v1) messages from data, and Tunnel the
+// tunnel header; every other kind ignores it.
 //
 // Rules of the mobile kinds (packets without a key go to "other"):
 //   - seid: PFCP session messages (types 50-57) by session, decided when
@@ -72,6 +73,10 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 //     TEID), and GTP-U packets sent to the bearer endpoints (GTPv1-C: TEID
 //     Data I at a GSN's user-plane address) its messages announced.
 func (k *Keyer) KeyData(p *pipeline.Packet, data []byte) (Key, bool) {
+	if k.spec.Kind == Tunnel {
+		t, id, ok := decoders.TunnelID(&p.Decoded, data)
+		return Key{kind: Tunnel, proto: uint8(t), id: uint64(id)}, ok
+	}
 	if !k.spec.Kind.IsMobile() {
 		return k.Key(p)
 	}

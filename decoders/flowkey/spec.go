@@ -74,6 +74,10 @@ const (
 	// IMSI groups GTPv2-C messages by subscriber with the GTP-U packets
 	// sent to the bearers' endpoints they set up.
 	IMSI
+	// Tunnel groups the packets of overlay tunnels by tunnel: VXLAN or
+	// Geneve VNI, ERSPAN session id, GRE key (see decoders.TunnelID), so
+	// that each mirroring session or virtual network gets its own file.
+	Tunnel
 )
 
 var kindNames = [...]string{
@@ -98,6 +102,7 @@ var kindNames = [...]string{
 	Inner5Tuple:  "inner-5-tuple",
 	UEIP:         "ue-ip",
 	IMSI:         "imsi",
+	Tunnel:       "tunnel",
 }
 
 // String returns the kind's name as ParseSpec accepts it ("5-tuple", "count"...).
@@ -145,7 +150,7 @@ func Names() []string {
 		"ip-pair", "3-tuple", "5-tuple", "5-tuple-dir", "src-ip", "dst-ip",
 		"client-ip", "server-ip", "server-port", "client-port", "vlan", "mac-pair",
 		"count:N", "size:BYTES", "time:DURATION",
-		"seid", "seid:nodes", "session", "session:nodes", "teid", "inner-5-tuple", "ue-ip", "imsi",
+		"seid", "seid:nodes", "session", "session:nodes", "teid", "inner-5-tuple", "ue-ip", "imsi", "tunnel",
 	}
 }
 
@@ -157,7 +162,7 @@ func Names() []string {
 func ParseSpec(s string) (Spec, error) {
 	name, arg, hasArg := strings.Cut(strings.TrimSpace(s), ":")
 	name = strings.ToLower(name)
-	for k := IPPair; k <= IMSI; k++ {
+	for k := IPPair; k <= Tunnel; k++ {
 		if kindNames[k] != name {
 			continue
 		}

@@ -93,7 +93,7 @@ func FuzzParseSpec(f *testing.F) {
 			}
 			return
 		}
-		if spec.Kind < IPPair || spec.Kind > IMSI {
+		if spec.Kind < IPPair || spec.Kind > Tunnel {
 			t.Fatalf("bad kind %d", spec.Kind)
 		}
 		if (spec.Kind == Count || spec.Kind == Size) && spec.N <= 0 {
