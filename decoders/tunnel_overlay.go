@@ -78,12 +78,7 @@ func (d *Decoder) decodeGRE(data []byte, off int, bounded bool, out *pipeline.De
 	if b[1]&7 != 0 || flags&0x40 != 0 {
 		return
 	}
-	hl := greLen
-	for _, bit := range [...]byte{0x80, 0x20, 0x10} { // checksum, key, sequence number
-		if flags&bit != 0 {
-			hl += 4
-		}
-	}
+	hl, _ := greFields(flags)
 	if len(b) < hl {
 		d.short(bounded, out)
 		return
@@ -103,6 +98,22 @@ func (d *Decoder) decodeGRE(data []byte, off int, bounded bool, out *pipeline.De
 		proto = etherTEB
 	}
 	d.decodeTunnelled(data, off+hl, proto, d.datagram(), out)
+}
+
+// greFields returns the length of a GRE header with flags (its optional
+// checksum, key and sequence number fields) and the offset of its key (-1
+// without one).
+func greFields(flags byte) (hl, key int) {
+	hl, key = greLen, -1
+	for _, bit := range [...]byte{0x80, 0x20, 0x10} { // checksum, key, sequence number
+		if flags&bit != 0 {
+			if bit == 0x20 {
+				key = hl
+			}
+			hl += 4
+		}
+	}
+	return hl, key
 }
 
 // decodeIPinIP decodes the IPv4 (protocol 4) or IPv6 (41) packet carried

@@ -63,15 +63,7 @@ func TunnelID(d *pipeline.Decoded, data []byte) (TunnelType, uint32, bool) {
 		if g[1]&7 != 0 || flags&0x40 != 0 {
 			return 0, 0, false // version 1 (PPTP: its key field is not a key), or routing
 		}
-		hl, key := greLen, -1
-		for _, bit := range [...]byte{0x80, 0x20, 0x10} { // checksum, key, sequence number
-			if flags&bit != 0 {
-				if bit == 0x20 {
-					key = hl
-				}
-				hl += 4
-			}
-		}
+		hl, key := greFields(flags)
 		if (proto == etherERSPAN3 || (proto == etherERSPAN2 && flags&0x10 != 0)) && hl+4 <= len(g) {
 			return TunnelERSPAN, uint32(be16(g[hl+2:hl+4]) & 0x3ff), true
 		}
