@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pcapflow/pcapflow/internal/fragmemo"
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -173,10 +174,10 @@ func (k *Keyer) connKey(p *pipeline.Packet, d *pipeline.Decoded, src, dst netip.
 	ported := hasPorts(proto)
 	if ported {
 		if d.Flags.Has(pipeline.FlagNonFirstFragment) {
-			pp, _ := k.frags.Get(fragmemo.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, ts)
+			pp, _ := k.frags.Get(ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, ts)
 			sport, dport = pp[0], pp[1]
 		} else if d.MoreFragments && d.FragOffset == 0 {
-			k.frags.Put(fragmemo.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, [2]uint16{sport, dport}, ts)
+			k.frags.Put(ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, [2]uint16{sport, dport}, ts)
 		}
 	} else {
 		sport, dport = 0, 0

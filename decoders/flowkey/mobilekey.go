@@ -7,7 +7,7 @@ import (
 	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/mobile"
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
-	"github.com/pcapflow/pcapflow/internal/fragmemo"
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -99,7 +99,7 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 	// An outer datagram in fragments (a G-PDU too large for the transport
 	// network's MTU): the later fragments, which carry no GTP-U header,
 	// go where the first one went.
-	id := fragmemo.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
+	id := ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
 	if d.FragOffset != 0 {
 		return k.fragKeys.Get(id, p.Timestamp)
 	}
@@ -214,10 +214,10 @@ func (k *Keyer) innerTuple(p *pipeline.Packet) (Key, bool) {
 		sport, dport = 0, 0
 	case k.frags == nil:
 	case d.InnerFragOffset != 0:
-		pp, _ := k.frags.Get(fragmemo.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, p.Timestamp)
+		pp, _ := k.frags.Get(ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, p.Timestamp)
 		sport, dport = pp[0], pp[1]
 	case d.InnerMoreFragments:
-		k.frags.Put(fragmemo.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, [2]uint16{sport, dport}, p.Timestamp)
+		k.frags.Put(ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, [2]uint16{sport, dport}, p.Timestamp)
 	}
 	key := Key{kind: Inner5Tuple, a: f.Src, b: f.Dst, aPort: sport, bPort: dport, proto: f.Proto}
 	if c := f.Dst.Compare(f.Src); c < 0 || (c == 0 && dport < sport) {

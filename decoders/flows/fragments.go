@@ -1,9 +1,9 @@
 package flows
 
 import (
-	"net/netip"
 	"time"
 
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/internal/ranges"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -31,15 +31,6 @@ type FragmentStats struct {
 	// fragmented datagram); Counted the packet counts those datagrams
 	// added when whole (one per datagram and flow).
 	Held, Counted uint64
-}
-
-// fragKey identifies a fragmented datagram; tunnelled tells a packet a
-// tunnel carries from an outer one.
-type fragKey struct {
-	src, dst  netip.Addr
-	id        uint32
-	proto     uint8
-	tunnelled bool
 }
 
 // tally is what one packet adds to its flow (see Table.count), held by a
@@ -70,7 +61,7 @@ type heldTally struct {
 
 // fragDatagram is one datagram waiting for fragments.
 type fragDatagram struct {
-	k     fragKey
+	k     ipfrag.ID
 	seq   uint64 // arrival number, for the expiry queue
 	start int64  // packet time of its first fragment seen
 	got   ranges.Set
@@ -87,13 +78,13 @@ type fragDatagram struct {
 
 // queued is an entry of the expiry queue.
 type queued struct {
-	k   fragKey
+	k   ipfrag.ID
 	seq uint64
 }
 
 // fragTable holds the datagrams waiting for fragments.
 type fragTable struct {
-	m map[fragKey]*fragDatagram
+	m map[ipfrag.ID]*fragDatagram
 	// queue[head:] holds the datagrams by arrival, for their timeout;
 	// entries whose datagram has gone (or was started again) are skipped.
 	queue []queued
@@ -104,13 +95,13 @@ type fragTable struct {
 }
 
 // get returns the datagram of k, or nil.
-func (f *fragTable) get(k fragKey) *fragDatagram { return f.m[k] }
+func (f *fragTable) get(k ipfrag.ID) *fragDatagram { return f.m[k] }
 
 // add starts datagram k at time now, dropping the oldest one when the
 // table is full.
-func (f *fragTable) add(k fragKey, now int64) *fragDatagram {
+func (f *fragTable) add(k ipfrag.ID, now int64) *fragDatagram {
 	if f.m == nil {
-		f.m = make(map[fragKey]*fragDatagram)
+		f.m = make(map[ipfrag.ID]*fragDatagram)
 	}
 	for len(f.m) >= MaxFragmentDatagrams && f.waiting() {
 		f.pop()
@@ -196,10 +187,10 @@ func (g *fragDatagram) whole() bool {
 // Fragments returns the counts of fragmented datagrams so far.
 func (t *Table) Fragments() FragmentStats { return t.frags.stats }
 
-// fragKeyOf returns the key of the datagram fragment s of p belongs to.
-func fragKeyOf(p *pipeline.Packet, s *segment) fragKey {
+// fragIDOf returns the datagram fragment s of p belongs to.
+func fragIDOf(p *pipeline.Packet, s *segment) ipfrag.ID {
 	tu := s.tuple(&p.Decoded)
-	return fragKey{src: tu.Src, dst: tu.Dst, id: s.fragID, proto: tu.Proto, tunnelled: s.tunnelled}
+	return ipfrag.ID{Src: tu.Src, Dst: tu.Dst, ID: s.fragID, Proto: tu.Proto, Tunnelled: s.tunnelled}
 }
 
 // laterFragment attributes fragment s (offset > 0) of packet p to the flow
@@ -208,7 +199,7 @@ func fragKeyOf(p *pipeline.Packet, s *segment) fragKey {
 // flow of its own.
 func (t *Table) laterFragment(p *pipeline.Packet, s *segment) (uint64, Direction, bool) {
 	now := p.Timestamp
-	k := fragKeyOf(p, s)
+	k := fragIDOf(p, s)
 	g := t.frags.get(k)
 	if g == nil {
 		g = t.frags.add(k, now)
@@ -262,7 +253,7 @@ func tallyOf(p *pipeline.Packet, s *segment) tally {
 func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment) {
 	now := p.Timestamp
 	c := tallyOf(p, s)
-	k := fragKeyOf(p, s)
+	k := fragIDOf(p, s)
 	g := t.frags.get(k)
 	if g == nil || g.done {
 		// (A datagram whole already: its identification came round
@@ -296,7 +287,7 @@ func (t *Table) holdCarried(p *pipeline.Packet, i int32, side int, s *segment) b
 	if d.FragOffset != 0 || !d.MoreFragments || len(t.frags.m) == 0 {
 		return false
 	}
-	g := t.frags.get(fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: d.IP.Proto})
+	g := t.frags.get(ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto})
 	if g == nil || !g.hasOwn || g.hasCarried || g.done {
 		return false
 	}

@@ -3,6 +3,7 @@ package flows
 import (
 	"encoding/binary"
 
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -123,32 +124,14 @@ func (s *segment) setFragment(data []byte, ipOff int, v6 bool, id uint32, fragOf
 // its IP header at data[off:]: after the IPv4 header, or after the IPv6
 // fragment header and the extension headers before it.
 func fragDataOffset(data []byte, off int, v6 bool) (int, bool) {
-	if !v6 {
-		if off >= len(data) {
-			return 0, false
-		}
-		return int(data[off]&0x0f) * 4, true
-	}
-	if off+40 > len(data) {
+	if off >= len(data) {
 		return 0, false
 	}
-	next, p := data[off+6], off+40
-	for range 16 {
-		if p+2 > len(data) {
-			return 0, false
-		}
-		switch next {
-		case 0, 43, 60: // hop-by-hop, routing, destination options
-			next, p = data[p], p+(int(data[p+1])+1)*8
-		case 51: // authentication header
-			next, p = data[p], p+(int(data[p+1])+2)*4
-		case 44:
-			return p + 8 - off, p+8 <= len(data)
-		default:
-			return 0, false
-		}
+	if !v6 {
+		return int(data[off]&0x0f) * 4, true
 	}
-	return 0, false
+	at, _, ok := ipfrag.IPv6FragmentHeader(data[off:], len(data)-off)
+	return at + 8, ok
 }
 
 // tuple returns the segment's addresses, ports and protocol in d.

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/internal/ranges"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -38,18 +39,9 @@ const (
 // whose first fragment has not been seen yet are held too (they may arrive
 // first), within the same bounds.
 
-// fragKey identifies a fragmented IP packet; inner tells a tunnelled
-// packet from an outer one.
-type fragKey struct {
-	src, dst netip.Addr
-	id       uint32
-	proto    uint8
-	inner    bool
-}
-
 // fragDatagram is one packet waiting for fragments.
 type fragDatagram struct {
-	k      fragKey
+	k      ipfrag.ID
 	start  int64      // packet time of its first fragment seen
 	hdr    []byte     // headers of the offset-0 fragment the packet keeps
 	nextAt int        // IPv6: where in hdr the fragment header was named (-1: IPv4)
@@ -93,7 +85,7 @@ func (f *defrag) outer(d *pipeline.Decoded) bool {
 	if len(f.pending) > 0 && d.FragOffset == 0 {
 		// The first fragment of a datagram that is not GTP-U: forget
 		// the later fragments held for it.
-		f.drop(f.find(fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: 17}))
+		f.drop(f.find(ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: 17}))
 	}
 	return false
 }
@@ -110,7 +102,7 @@ func innerFragment(d *pipeline.Decoded) int {
 
 // ipFragment is what one IP fragment says of itself.
 type ipFragment struct {
-	k fragKey
+	k ipfrag.ID
 	// kept is the length of the headers the reassembled packet keeps: the
 	// IPv4 header, or the IPv6 header and the extension headers before
 	// the fragment header; data is the fragment's data, at offset lo.
@@ -135,36 +127,22 @@ func parseFragment(b []byte, inner bool) (ipFragment, bool) {
 			return ipFragment{}, false
 		}
 		return ipFragment{
-			k: fragKey{src: netip.AddrFrom4([4]byte(b[12:16])), dst: netip.AddrFrom4([4]byte(b[16:20])),
-				id: uint32(binary.BigEndian.Uint16(b[4:])), proto: b[9], inner: inner},
+			k: ipfrag.ID{Src: netip.AddrFrom4([4]byte(b[12:16])), Dst: netip.AddrFrom4([4]byte(b[16:20])),
+				ID: uint32(binary.BigEndian.Uint16(b[4:])), Proto: b[9], Tunnelled: inner},
 			kept: ihl, data: b[ihl:total], lo: int(fo&0x1fff) * 8, more: fo&0x2000 != 0, nextAt: -1,
 		}, true
 	case len(b) >= 40 && b[0]>>4 == 6:
 		total := 40 + int(binary.BigEndian.Uint16(b[4:]))
-		if total > len(b) {
+		p, nextAt, ok := ipfrag.IPv6FragmentHeader(b, total)
+		if total > len(b) || !ok {
 			return ipFragment{}, false
 		}
-		next, nextAt, p := b[6], 6, 40
-		for range 16 {
-			if p+8 > total {
-				return ipFragment{}, false
-			}
-			switch next {
-			case 0, 43, 60: // hop-by-hop, routing, destination options
-				next, nextAt, p = b[p], p, p+(int(b[p+1])+1)*8
-			case 51: // authentication header
-				next, nextAt, p = b[p], p, p+(int(b[p+1])+2)*4
-			case 44:
-				fo := binary.BigEndian.Uint16(b[p+2:])
-				return ipFragment{
-					k: fragKey{src: netip.AddrFrom16([16]byte(b[8:24])), dst: netip.AddrFrom16([16]byte(b[24:40])),
-						id: binary.BigEndian.Uint32(b[p+4:]), proto: b[p], inner: inner},
-					kept: p, data: b[p+8 : total], lo: int(fo &^ 7), more: fo&1 != 0, nextAt: nextAt, next: b[p],
-				}, true
-			default:
-				return ipFragment{}, false
-			}
-		}
+		fo := binary.BigEndian.Uint16(b[p+2:])
+		return ipFragment{
+			k: ipfrag.ID{Src: netip.AddrFrom16([16]byte(b[8:24])), Dst: netip.AddrFrom16([16]byte(b[24:40])),
+				ID: binary.BigEndian.Uint32(b[p+4:]), Proto: b[p], Tunnelled: inner},
+			kept: p, data: b[p+8 : total], lo: int(fo &^ 7), more: fo&1 != 0, nextAt: nextAt, next: b[p],
+		}, true
 	}
 	return ipFragment{}, false
 }
@@ -248,11 +226,11 @@ func (a *Assembler) fragment(p *pipeline.Packet, data []byte, ipOff int, inner b
 
 // fragmentKey returns the key of the fragment d's decoder saw at the level
 // inner says, for a fragment too damaged to parse.
-func fragmentKey(d *pipeline.Decoded, inner bool) (fragKey, bool) {
+func fragmentKey(d *pipeline.Decoded, inner bool) (ipfrag.ID, bool) {
 	if inner {
-		return fragKey{src: d.Inner.Src, dst: d.Inner.Dst, id: d.InnerIPID, proto: d.Inner.Proto, inner: true}, d.Inner.Src.IsValid()
+		return ipfrag.ID{Src: d.Inner.Src, Dst: d.Inner.Dst, ID: d.InnerIPID, Proto: d.Inner.Proto, Tunnelled: true}, d.Inner.Src.IsValid()
 	}
-	return fragKey{src: d.IP.Src, dst: d.IP.Dst, id: d.IPID, proto: d.IP.Proto}, d.IP.Src.IsValid()
+	return ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}, d.IP.Src.IsValid()
 }
 
 // rebuild returns the whole packet g as an unfragmented IPv4 or IPv6
@@ -287,7 +265,7 @@ func (f *defrag) decoder(port uint16) *decoders.Decoder {
 	return dec
 }
 
-func (f *defrag) find(k fragKey) int {
+func (f *defrag) find(k ipfrag.ID) int {
 	for i, g := range f.pending {
 		if g.k == k {
 			return i
@@ -296,7 +274,7 @@ func (f *defrag) find(k fragKey) int {
 	return -1
 }
 
-func (f *defrag) add(k fragKey, now int64) int {
+func (f *defrag) add(k ipfrag.ID, now int64) int {
 	var g *fragDatagram
 	if n := len(f.spare); n > 0 {
 		g = f.spare[n-1]

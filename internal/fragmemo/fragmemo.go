@@ -5,16 +5,7 @@
 // datagrams.
 package fragmemo
 
-import "net/netip"
-
-// ID identifies the fragments of one IP datagram; Tunnelled tells a packet
-// a tunnel carries from an outer one.
-type ID struct {
-	Src, Dst  netip.Addr
-	ID        uint32
-	Proto     uint8
-	Tunnelled bool
-}
+import "github.com/pcapflow/pcapflow/internal/ipfrag"
 
 // entry is what a Table remembers of a first fragment.
 type entry[V any] struct {
@@ -29,8 +20,8 @@ type entry[V any] struct {
 // holds at most len(ring) datagrams, forgetting the oldest first, and
 // ignores entries older than maxAge.
 type Table[V any] struct {
-	m      map[ID]entry[V]
-	ring   []ID
+	m      map[ipfrag.ID]entry[V]
+	ring   []ipfrag.ID
 	seqs   []uint64
 	pos    int
 	seq    uint64
@@ -46,10 +37,10 @@ func New[V any](size int, maxAge int64) *Table[V] {
 }
 
 // Put records v for the first fragment of datagram id, at packet time ts.
-func (f *Table[V]) Put(id ID, v V, ts int64) {
+func (f *Table[V]) Put(id ipfrag.ID, v V, ts int64) {
 	if f.ring == nil {
-		f.m = make(map[ID]entry[V])
-		f.ring = make([]ID, f.size)
+		f.m = make(map[ipfrag.ID]entry[V])
+		f.ring = make([]ipfrag.ID, f.size)
 		f.seqs = make([]uint64, f.size)
 	}
 	f.seq++
@@ -69,7 +60,7 @@ func (f *Table[V]) Put(id ID, v V, ts int64) {
 
 // Get returns the value of datagram id's first fragment when it was seen
 // within maxAge of packet time ts.
-func (f *Table[V]) Get(id ID, ts int64) (V, bool) {
+func (f *Table[V]) Get(id ipfrag.ID, ts int64) (V, bool) {
 	e, ok := f.m[id]
 	if !ok {
 		var zero V

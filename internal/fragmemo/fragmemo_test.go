@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 )
 
 // TestBounded fills a table of 4 with 100 datagrams: the 4 latest stay.
@@ -11,15 +13,15 @@ func TestBounded(t *testing.T) {
 	f := New[uint16](4, int64(time.Minute))
 	src := netip.MustParseAddr("10.0.0.1")
 	for i := uint32(0); i < 100; i++ {
-		f.Put(ID{Src: src, Dst: src, ID: i, Proto: 17}, uint16(i), 0)
+		f.Put(ipfrag.ID{Src: src, Dst: src, ID: i, Proto: 17}, uint16(i), 0)
 	}
 	if len(f.m) != 4 {
 		t.Fatalf("table holds %d entries, want 4", len(f.m))
 	}
-	if _, ok := f.Get(ID{Src: src, Dst: src, ID: 95, Proto: 17}, 0); ok {
+	if _, ok := f.Get(ipfrag.ID{Src: src, Dst: src, ID: 95, Proto: 17}, 0); ok {
 		t.Error("evicted entry 95 still found")
 	}
-	if v, ok := f.Get(ID{Src: src, Dst: src, ID: 99, Proto: 17}, 0); !ok || v != 99 {
+	if v, ok := f.Get(ipfrag.ID{Src: src, Dst: src, ID: 99, Proto: 17}, 0); !ok || v != 99 {
 		t.Errorf("entry 99: %d %v", v, ok)
 	}
 }
@@ -28,7 +30,7 @@ func TestBounded(t *testing.T) {
 // side in time (captures are not always in time order).
 func TestMaxAge(t *testing.T) {
 	f := New[string](8, int64(time.Second))
-	id := ID{Src: netip.MustParseAddr("2001:db8::1"), Dst: netip.MustParseAddr("2001:db8::2"), ID: 7, Proto: 6}
+	id := ipfrag.ID{Src: netip.MustParseAddr("2001:db8::1"), Dst: netip.MustParseAddr("2001:db8::2"), ID: 7, Proto: 6}
 	f.Put(id, "first", 10e9)
 	for _, c := range []struct {
 		ts int64
@@ -38,7 +40,7 @@ func TestMaxAge(t *testing.T) {
 			t.Errorf("at %d: %q %v, want ok=%v", c.ts, v, ok, c.ok)
 		}
 	}
-	if _, ok := f.Get(ID{Src: id.Src, Dst: id.Dst, ID: 7, Proto: 6, Tunnelled: true}, 10e9); ok {
+	if _, ok := f.Get(ipfrag.ID{Src: id.Src, Dst: id.Dst, ID: 7, Proto: 6, Tunnelled: true}, 10e9); ok {
 		t.Error("a tunnelled datagram found the outer one's value")
 	}
 }

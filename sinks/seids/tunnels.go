@@ -6,6 +6,7 @@ import (
 	"github.com/pcapflow/pcapflow/decoders/pfcp"
 	"github.com/pcapflow/pcapflow/internal/chunked"
 	"github.com/pcapflow/pcapflow/internal/fragmemo"
+	"github.com/pcapflow/pcapflow/internal/ipfrag"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -181,8 +182,8 @@ func (u *tunnels) fragment(p *pipeline.Packet) {
 }
 
 // fragIDOf names the outer datagram d is a fragment of.
-func fragIDOf(d *pipeline.Decoded) fragmemo.ID {
-	return fragmemo.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
+func fragIDOf(d *pipeline.Decoded) ipfrag.ID {
+	return ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
 }
 
 // of returns the G-PDU packets and bytes of session id, not ended.
