@@ -94,10 +94,7 @@ func (g *gtpcGen) message(e *gcEvent) []byte {
 	p := g.p
 	w := &g.w
 	seq := p.seqs[e.tx]
-	var s *gcSubscriber
-	if e.sub >= 0 {
-		s = &p.subs[e.sub]
-	}
+	s := p.subscriber(e)
 	switch e.kind {
 	case gcEchoReq, gcEchoResp:
 		typ := uint8(gtpcEchoReq)
@@ -174,15 +171,20 @@ func (g *gtpcGen) message(e *gcEvent) []byte {
 	return w.done()
 }
 
+// subscriber returns the subscriber of event e, nil for a path message.
+func (p *gcPlan) subscriber(e *gcEvent) *gcSubscriber {
+	if e.sub < 0 {
+		return nil
+	}
+	return &p.subs[e.sub]
+}
+
 // messageGn encodes event e as the GTPv1-C message of GTPCScenario.Gn.
 func (g *gtpcGen) messageGn(e *gcEvent) []byte {
 	p := g.p
 	w := &g.gn
 	seq := uint16(p.seqs[e.tx])
-	var s *gcSubscriber
-	if e.sub >= 0 {
-		s = &p.subs[e.sub]
-	}
+	s := p.subscriber(e)
 	switch e.kind {
 	case gcEchoReq, gcEchoResp:
 		typ := uint8(gnEchoReq)
