@@ -29,9 +29,9 @@
 // Table.Fragments counts it. A fragment of a datagram already whole
 // (captured twice, or sent again) adds its frame bytes to the flow, and no
 // packet, for FragmentTimeout after. Fragments that arrive before the first
-// fragment of their datagram cannot be attributed yet: they are counted in a
-// flow of their own with ports 0, and the datagram, once whole, only with
-// the fragments from its first one on. A packet carried by a G-PDU in outer
+// fragment of their datagram wait in it, in no flow (Observe returns id 0):
+// the first fragment brings them into its flow, and a datagram whose first
+// fragment never comes is counted nowhere, as Zeek does. A packet carried by a G-PDU in outer
 // fragments is counted in its own flow (ObserveInner) when the outer
 // datagram is whole.
 //

@@ -71,6 +71,12 @@ type fragDatagram struct {
 	// packet a tunnel in it carries (in that packet's flow).
 	own, carried       heldTally
 	hasOwn, hasCarried bool
+	// early is what the fragments that arrived before the first one
+	// add: their frame bytes and data, for own once it arrives.
+	early struct {
+		frameBytes uint64
+		data       uint32
+	}
 	// done is set once the datagram was whole and counted; it stays
 	// until it times out, for the duplicates of its fragments.
 	done bool
@@ -194,9 +200,11 @@ func fragIDOf(p *pipeline.Packet, s *segment) ipfrag.ID {
 }
 
 // laterFragment attributes fragment s (offset > 0) of packet p to the flow
-// of its datagram's first fragment. It reports false when that fragment
-// has not been seen (or its flow has ended): the caller then counts p in a
-// flow of its own.
+// of its datagram's first fragment. Before that fragment has arrived the
+// datagram holds what p adds, and p is in no flow (id 0); the flow gets it
+// with the first fragment, or never if the datagram stays incomplete, as
+// Zeek counts it. laterFragment reports false when the first fragment's flow
+// has ended since: the caller then counts p in a flow of its own.
 func (t *Table) laterFragment(p *pipeline.Packet, s *segment) (uint64, Direction, bool) {
 	now := p.Timestamp
 	k := fragIDOf(p, s)
@@ -210,7 +218,12 @@ func (t *Table) laterFragment(p *pipeline.Packet, s *segment) (uint64, Direction
 			g.total = int(s.fragHi)
 		}
 	}
-	if !g.hasOwn || !t.live(&g.own) {
+	if !g.hasOwn {
+		g.early.frameBytes += uint64(p.OrigLen)
+		g.early.data += s.fragHi - s.fragLo
+		return 0, DirNone, true
+	}
+	if !t.live(&g.own) {
 		return 0, DirNone, false
 	}
 	i := g.own.slot
@@ -267,7 +280,9 @@ func (t *Table) firstFragment(p *pipeline.Packet, i int32, side int, s *segment)
 		g.own.frameBytes += c.frameBytes
 	} else {
 		g.own = heldTally{tally: c, slot: i, id: t.slab.hot(i).id, side: uint8(side)}
-		g.own.ipLen = s.fragKept + s.fragHi - s.fragLo
+		g.own.ipLen = s.fragKept + s.fragHi - s.fragLo + g.early.data
+		g.own.payload += g.early.data
+		g.own.frameBytes += g.early.frameBytes
 		g.hasOwn = true
 	}
 	g.add(s)
