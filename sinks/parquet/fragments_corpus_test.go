@@ -18,8 +18,9 @@ import (
 // tshark's conversation tables do not, and how many fragmented datagrams
 // became whole. tshark counts a fragmented datagram once, at the fragment
 // that completes it and with that frame's length; the flows table counts
-// it once too, with the frames of all its fragments from the first one on
-// (and of duplicates that arrive after it was whole). Fragments are read
+// it once too, with the frames of all its fragments, those that came before
+// the first one included (and of duplicates that arrive after it was
+// whole), and a datagram without its first fragment not at all. Fragments are read
 // with gopacket, apart from pcapflow's decoders: outer IPv4 and IPv6
 // fragments and tunnelled IPv4 fragments in GTP-U; an outer datagram
 // carrying a G-PDU counts for the tunnelled conversation too.
@@ -57,12 +58,9 @@ func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
 	// conversation tuples.
 	seen := func(k dkey, lo, hi int, last bool, n int64, own, carried convSide) {
 		g := pending[k]
-		if lo == 0 && (g == nil || g.done) {
+		if g == nil || (lo == 0 && g.done) {
 			g = &datagram{total: -1}
 			pending[k] = g
-		}
-		if g == nil {
-			return // before its first fragment: not in the datagram's flow
 		}
 		if g.done {
 			add(g.own, n)
@@ -72,15 +70,12 @@ func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
 		if lo == 0 {
 			g.first, g.own, g.carried = true, own, carried
 		}
-		if !g.first {
-			return
-		}
 		g.frames += n
 		g.got.Add(lo, hi)
 		if last {
 			g.total = hi
 		}
-		if g.total >= 0 && g.got.Whole(g.total) {
+		if g.first && g.total >= 0 && g.got.Whole(g.total) {
 			g.done = true
 			whole++
 			add(g.own, g.frames-n)
