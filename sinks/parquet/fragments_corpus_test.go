@@ -226,3 +226,71 @@ func addrOf(ip net.IP) netip.Addr {
 	a, _ := netip.AddrFromSlice(ip)
 	return a.Unmap()
 }
+
+// completingFrames maps the frame at which each fragmented outer IP
+// datagram of the capture at path becomes whole (where tshark shows what it
+// carries) to the frame of its first fragment (where the gtp table has its
+// row), frame numbers as text; incomplete holds the first fragments of the
+// datagrams that never become whole (tshark shows them as data). Fragments
+// are read with gopacket.
+func completingFrames(t *testing.T, path string) (firsts map[string]string, incomplete map[string]bool) {
+	type dkey struct {
+		src, dst netip.Addr
+		id       uint32
+	}
+	type datagram struct {
+		first int
+		got   ranges.Set
+		total int
+	}
+	pending := map[dkey]*datagram{}
+	out := map[string]string{}
+	for i, f := range testcap.Read(t, path) {
+		pkt := gopacket.NewPacket(f.Data, layers.LinkType(f.LinkType), gopacket.Default)
+		var k dkey
+		var lo, hi int
+		var last bool
+		switch l := pkt.NetworkLayer().(type) {
+		case *layers.IPv4:
+			if l.Flags&layers.IPv4MoreFragments == 0 && l.FragOffset == 0 {
+				continue
+			}
+			k = dkey{addrOf(l.SrcIP), addrOf(l.DstIP), uint32(l.Id)}
+			lo, last = int(l.FragOffset)*8, l.Flags&layers.IPv4MoreFragments == 0
+			hi = lo + len(l.Payload)
+		case *layers.IPv6:
+			fh, ok := pkt.Layer(layers.LayerTypeIPv6Fragment).(*layers.IPv6Fragment)
+			if !ok {
+				continue
+			}
+			k = dkey{addrOf(l.SrcIP), addrOf(l.DstIP), fh.Identification}
+			lo, last = int(fh.FragmentOffset)*8, !fh.MoreFragments
+			hi = lo + len(fh.Payload)
+		default:
+			continue
+		}
+		g := pending[k]
+		if g == nil {
+			g = &datagram{total: -1}
+			pending[k] = g
+		}
+		if lo == 0 {
+			g.first = i + 1
+		}
+		g.got.Add(lo, hi)
+		if last {
+			g.total = hi
+		}
+		if g.first > 0 && g.total >= 0 && g.got.Whole(g.total) {
+			out[strconv.Itoa(i+1)] = strconv.Itoa(g.first)
+			delete(pending, k)
+		}
+	}
+	incomplete = map[string]bool{}
+	for _, g := range pending {
+		if g.first > 0 {
+			incomplete[strconv.Itoa(g.first)] = true
+		}
+	}
+	return out, incomplete
+}
