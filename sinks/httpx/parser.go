@@ -90,22 +90,33 @@ func (p *parser) feed(data []byte, at tcpreasm.Chunk) {
 		m.Last, m.LastFrame = at.Timestamp, at.Frame
 		switch p.st {
 		case stHead:
-			from := max(0, len(p.line)-3)
-			p.line = append(p.line, data...)
-			end, skip := headEnd(p.line[from:])
-			if end < 0 {
-				data = nil
-				if len(p.line) > maxHead {
-					p.finish(false)
-					p.st = stDead
+			var head []byte
+			if len(p.line) == 0 {
+				// A head whole in data is parsed where it is
+				// (parseHead copies what it keeps).
+				if end, skip := headEnd(data); end >= 0 {
+					head, m.HeadBytes = data[:end], end+skip
+					data = data[end+skip:]
 				}
-				continue
 			}
-			end += from
-			used := len(data) - (len(p.line) - end - skip)
-			data = data[used:]
-			ok := parseHead(p.line[:end], p.request, m)
-			m.HeadBytes = end + skip
+			if head == nil {
+				from := max(0, len(p.line)-3)
+				p.line = append(p.line, data...)
+				end, skip := headEnd(p.line[from:])
+				if end < 0 {
+					data = nil
+					if len(p.line) > maxHead {
+						p.finish(false)
+						p.st = stDead
+					}
+					continue
+				}
+				end += from
+				used := len(data) - (len(p.line) - end - skip)
+				data = data[used:]
+				head, m.HeadBytes = p.line[:end], end+skip
+			}
+			ok := parseHead(head, p.request, m)
 			p.line = p.line[:0]
 			if !ok {
 				p.finish(false)
