@@ -32,12 +32,6 @@ func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
 		total         int
 		frames, extra int64
 	}
-	type dkey struct {
-		src, dst netip.Addr
-		id       uint32
-		proto    uint8
-		inner    bool
-	}
 	out := map[convKey][2]int64{}
 	add := func(tu convSide, n int64) {
 		if !tu.ok {
@@ -51,12 +45,12 @@ func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
 		}
 		out[tu.key] = v
 	}
-	pending := map[dkey]*datagram{}
+	pending := map[fragKey]*datagram{}
 	whole := 0
 	// seen handles one fragment of frame length n: data [lo, hi) of the
 	// datagram k, the last one when last; first fragments give the
 	// conversation tuples.
-	seen := func(k dkey, lo, hi int, last bool, n int64, own, carried convSide) {
+	seen := func(k fragKey, lo, hi int, last bool, n int64, own, carried convSide) {
 		g := pending[k]
 		if g == nil || (lo == 0 && g.done) {
 			g = &datagram{total: -1}
@@ -84,53 +78,73 @@ func fragExtra(t *testing.T, path string) (map[convKey][2]int64, int) {
 	}
 	for _, f := range testcap.Read(t, path) {
 		pkt := gopacket.NewPacket(f.Data, layers.LinkType(f.LinkType), gopacket.Default)
-		var k dkey
-		var lo, hi int
-		var last bool
-		var data []byte
-		var found bool
-		for _, l := range pkt.Layers() {
-			switch l := l.(type) {
-			case *layers.IPv4:
-				if found {
-					break
-				}
-				if l.Flags&layers.IPv4MoreFragments == 0 && l.FragOffset == 0 {
-					// Not fragmented: look inside a G-PDU for a
-					// tunnelled fragment.
-					continue
-				}
-				k = dkey{src: addrOf(l.SrcIP), dst: addrOf(l.DstIP), id: uint32(l.Id), proto: uint8(l.Protocol)}
-				lo, last, data = int(l.FragOffset)*8, l.Flags&layers.IPv4MoreFragments == 0, l.Payload
-				hi, found = lo+len(data), true
-				k.inner = hasGTPU(pkt, l)
-			case *layers.IPv6Fragment:
-				if found {
-					break
-				}
-				ip6, ok := pkt.Layer(layers.LayerTypeIPv6).(*layers.IPv6)
-				if !ok {
-					continue
-				}
-				k = dkey{src: addrOf(ip6.SrcIP), dst: addrOf(ip6.DstIP), id: l.Identification, proto: uint8(l.NextHeader)}
-				lo, last, data = int(l.FragmentOffset)*8, !l.MoreFragments, l.Payload
-				hi, found = lo+len(data), true
-			}
-		}
-		if !found {
+		fp, ok := fragmentIn(pkt)
+		if !ok {
 			continue
 		}
+		k, data := fp.k, fp.data
 		var own, carried convSide
-		if lo == 0 {
+		if fp.lo == 0 {
 			own = convTuple(k.src, k.dst, k.proto, data)
 			if k.proto == 17 && !k.inner && len(data) > 8 &&
 				(binary.BigEndian.Uint16(data) == 2152 || binary.BigEndian.Uint16(data[2:]) == 2152) {
 				carried = carriedTuple(data[8:])
 			}
 		}
-		seen(k, lo, hi, last, int64(f.OrigLen), own, carried)
+		seen(k, fp.lo, fp.hi, fp.last, int64(f.OrigLen), own, carried)
 	}
 	return out, whole
+}
+
+// fragKey identifies a fragmented datagram; inner marks one tunnelled in
+// GTP-U.
+type fragKey struct {
+	src, dst netip.Addr
+	id       uint32
+	proto    uint8
+	inner    bool
+}
+
+// fragPiece is one IP fragment: its datagram, the data range [lo, hi) it
+// holds (data), and whether it is the datagram's last.
+type fragPiece struct {
+	k      fragKey
+	lo, hi int
+	last   bool
+	data   []byte
+}
+
+// fragmentIn returns the first IP fragment in pkt, outer or tunnelled in
+// GTP-U (IPv4 and IPv6), as gopacket reads it.
+func fragmentIn(pkt gopacket.Packet) (fragPiece, bool) {
+	var ip6 *layers.IPv6 // the header a fragment header extends
+	for _, l := range pkt.Layers() {
+		switch l := l.(type) {
+		case *layers.IPv6:
+			ip6 = l
+		case *layers.IPv4:
+			if l.Flags&layers.IPv4MoreFragments == 0 && l.FragOffset == 0 {
+				// Not fragmented: look inside a G-PDU for a
+				// tunnelled fragment.
+				continue
+			}
+			lo := int(l.FragOffset) * 8
+			return fragPiece{
+				k:  fragKey{src: addrOf(l.SrcIP), dst: addrOf(l.DstIP), id: uint32(l.Id), proto: uint8(l.Protocol), inner: hasGTPU(pkt, l)},
+				lo: lo, hi: lo + len(l.Payload), last: l.Flags&layers.IPv4MoreFragments == 0, data: l.Payload,
+			}, true
+		case *layers.IPv6Fragment:
+			if ip6 == nil {
+				continue
+			}
+			lo := int(l.FragmentOffset) * 8
+			return fragPiece{
+				k:  fragKey{src: addrOf(ip6.SrcIP), dst: addrOf(ip6.DstIP), id: l.Identification, proto: uint8(l.NextHeader), inner: hasGTPU(pkt, l)},
+				lo: lo, hi: lo + len(l.Payload), last: !l.MoreFragments, data: l.Payload,
+			}, true
+		}
+	}
+	return fragPiece{}, false
 }
 
 // convSide is a tshark conversation and a direction in it; ok is false
@@ -208,11 +222,11 @@ func carriedTuple(gtp []byte) (tu convSide) {
 	return tu
 }
 
-// hasGTPU reports whether ip comes after a GTP-U header in pkt: it is the
-// tunnelled packet.
-func hasGTPU(pkt gopacket.Packet, ip *layers.IPv4) bool {
+// hasGTPU reports whether layer ip comes after a GTP-U header in pkt: it
+// is (in) the tunnelled packet.
+func hasGTPU(pkt gopacket.Packet, ip gopacket.Layer) bool {
 	for _, l := range pkt.Layers() {
-		if l == gopacket.Layer(ip) {
+		if l == ip {
 			return false
 		}
 		if l.LayerType() == layers.LayerTypeGTPv1U {
@@ -234,41 +248,19 @@ func addrOf(ip net.IP) netip.Addr {
 // datagrams that never become whole (tshark shows them as data). Fragments
 // are read with gopacket.
 func completingFrames(t *testing.T, path string) (firsts map[string]string, incomplete map[string]bool) {
-	type dkey struct {
-		src, dst netip.Addr
-		id       uint32
-	}
 	type datagram struct {
 		first int
 		got   ranges.Set
 		total int
 	}
-	pending := map[dkey]*datagram{}
+	pending := map[fragKey]*datagram{}
 	out := map[string]string{}
 	for i, f := range testcap.Read(t, path) {
-		pkt := gopacket.NewPacket(f.Data, layers.LinkType(f.LinkType), gopacket.Default)
-		var k dkey
-		var lo, hi int
-		var last bool
-		switch l := pkt.NetworkLayer().(type) {
-		case *layers.IPv4:
-			if l.Flags&layers.IPv4MoreFragments == 0 && l.FragOffset == 0 {
-				continue
-			}
-			k = dkey{addrOf(l.SrcIP), addrOf(l.DstIP), uint32(l.Id)}
-			lo, last = int(l.FragOffset)*8, l.Flags&layers.IPv4MoreFragments == 0
-			hi = lo + len(l.Payload)
-		case *layers.IPv6:
-			fh, ok := pkt.Layer(layers.LayerTypeIPv6Fragment).(*layers.IPv6Fragment)
-			if !ok {
-				continue
-			}
-			k = dkey{addrOf(l.SrcIP), addrOf(l.DstIP), fh.Identification}
-			lo, last = int(fh.FragmentOffset)*8, !fh.MoreFragments
-			hi = lo + len(fh.Payload)
-		default:
+		fp, ok := fragmentIn(gopacket.NewPacket(f.Data, layers.LinkType(f.LinkType), gopacket.Default))
+		if !ok || fp.k.inner {
 			continue
 		}
+		k, lo, hi, last := fp.k, fp.lo, fp.hi, fp.last
 		g := pending[k]
 		if g == nil {
 			g = &datagram{total: -1}
