@@ -58,6 +58,13 @@ func (f *Table[V]) Put(id ipfrag.ID, v V, ts int64) {
 	f.m[id] = entry[V]{ts: ts, seq: f.seq, v: v}
 }
 
+// Take returns what Get returns and forgets datagram id.
+func (f *Table[V]) Take(id ipfrag.ID, ts int64) (V, bool) {
+	v, ok := f.Get(id, ts)
+	delete(f.m, id)
+	return v, ok
+}
+
 // Get returns the value of datagram id's first fragment when it was seen
 // within maxAge of packet time ts.
 func (f *Table[V]) Get(id ipfrag.ID, ts int64) (V, bool) {

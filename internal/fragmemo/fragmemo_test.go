@@ -44,3 +44,23 @@ func TestMaxAge(t *testing.T) {
 		t.Error("a tunnelled datagram found the outer one's value")
 	}
 }
+
+// TestTake forgets what it returns; the slot the datagram held in the ring
+// does not evict it when it is put again.
+func TestTake(t *testing.T) {
+	f := New[int](2, int64(time.Minute))
+	src := netip.MustParseAddr("10.0.0.1")
+	id := func(n uint32) ipfrag.ID { return ipfrag.ID{Src: src, Dst: src, ID: n, Proto: 17} }
+	f.Put(id(1), 10, 0)
+	if v, ok := f.Take(id(1), 0); !ok || v != 10 {
+		t.Fatalf("take: %d %v", v, ok)
+	}
+	if _, ok := f.Take(id(1), 0); ok {
+		t.Fatal("taken twice")
+	}
+	f.Put(id(1), 11, 0) // the second slot
+	f.Put(id(2), 20, 0) // the first slot again, which held id 1's old entry
+	if v, ok := f.Get(id(1), 0); !ok || v != 11 {
+		t.Errorf("id 1 after its old slot was reused: %d %v", v, ok)
+	}
+}

@@ -34,8 +34,11 @@ type tunnels struct {
 	waiting map[int32]pfcp.Session
 	ends    *endQueue
 	// frags holds, for a G-PDU whose outer datagram is in fragments, the
-	// count its first fragment went to, for the later fragments' bytes.
+	// count its first fragment went to, for the later fragments' bytes;
+	// early the frame bytes of later fragments that came before their
+	// datagram's first one, for that fragment's count.
 	frags *fragmemo.Table[fragCount]
+	early *fragmemo.Table[int64]
 }
 
 // fragCount is the count slot (and its session id, as the slot may pass
@@ -65,7 +68,8 @@ type gpduCount struct {
 
 func newTunnels(ends *endQueue) *tunnels {
 	return &tunnels{mob: mobile.NewPFCPTable(), waiting: map[int32]pfcp.Session{}, ends: ends,
-		frags: fragmemo.New[fragCount](flowkey.FragmentTableSize, int64(flowkey.FragmentTimeout))}
+		frags: fragmemo.New[fragCount](flowkey.FragmentTableSize, int64(flowkey.FragmentTimeout)),
+		early: fragmemo.New[int64](flowkey.FragmentTableSize, int64(flowkey.FragmentTimeout))}
 }
 
 // count returns session id's count slot, making one when asked to.
@@ -165,15 +169,23 @@ func (u *tunnels) gtpu(p *pipeline.Packet) {
 	g.packets++
 	g.bytes += int64(wire)
 	if d.Layers.Has(pipeline.LayerFragment) && d.FragOffset == 0 && d.MoreFragments {
-		u.frags.Put(fragIDOf(d), fragCount{slot: c - 1, id: g.id}, p.Timestamp)
+		id := fragIDOf(d)
+		u.frags.Put(id, fragCount{slot: c - 1, id: g.id}, p.Timestamp)
+		if n, ok := u.early.Take(id, p.Timestamp); ok {
+			g.bytes += n
+		}
 	}
 }
 
 // fragment adds the frame bytes of p, a later fragment of an outer
-// datagram, to the count of the G-PDU its first fragment carried.
+// datagram, to the count of the G-PDU its first fragment carried; before
+// that fragment has come, they wait for it in early.
 func (u *tunnels) fragment(p *pipeline.Packet) {
-	fc, ok := u.frags.Get(fragIDOf(&p.Decoded), p.Timestamp)
+	id := fragIDOf(&p.Decoded)
+	fc, ok := u.frags.Get(id, p.Timestamp)
 	if !ok {
+		n, _ := u.early.Get(id, p.Timestamp)
+		u.early.Put(id, n+int64(p.OrigLen), p.Timestamp)
 		return
 	}
 	if g := u.counts.at(fc.slot); g.id == fc.id {
