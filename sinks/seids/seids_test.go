@@ -229,7 +229,7 @@ func TestSessionsFragmentedGPDUs(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "frag.pcap")
 		capture := generate(t, sc)
 		if c.firstLast {
-			capture = firstFragmentsLast(t, capture)
+			capture = testcap.FirstFragmentsLast(t, capture)
 		}
 		if err := os.WriteFile(path, capture, 0o644); err != nil {
 			t.Fatal(err)
@@ -265,58 +265,4 @@ func TestSessionsFragmentedGPDUs(t *testing.T) {
 			t.Errorf("%+v: sessions count %d G-PDUs in %d bytes, want %d in %d (%d later fragments)", c, pkts, byts, e.GPDUs, wantBytes, fragments)
 		}
 	}
-}
-
-// firstFragmentsLast returns the classic pcap capture with each fragmented
-// datagram's first fragment moved after the later fragments that follow it
-// (the records' times stay in place).
-func firstFragmentsLast(t *testing.T, capture []byte) []byte {
-	t.Helper()
-	le := binary.LittleEndian
-	if binary.BigEndian.Uint32(capture) == 0xa1b2c3d4 || binary.BigEndian.Uint32(capture) == 0xa1b23c4d {
-		t.Fatal("big-endian capture")
-	}
-	link := uint16(le.Uint32(capture[20:]))
-	type record struct {
-		ts   []byte // seconds and fraction
-		rest []byte // lengths and data
-		d    pipeline.Decoded
-	}
-	var recs []record
-	dec := decoders.NewDecoder(decoders.Options{})
-	for b := capture[24:]; len(b) >= 16; {
-		n := 16 + int(le.Uint32(b[8:]))
-		r := record{ts: b[:8], rest: b[8:n]}
-		dec.Decode(r.rest[8:], link, le.Uint32(r.rest[4:]), &r.d)
-		recs = append(recs, r)
-		b = b[n:]
-	}
-	datagram := func(d *pipeline.Decoded) [3]any { return [3]any{d.IP.Src, d.IP.Dst, d.IPID} }
-	moved := 0
-	for i := 0; i < len(recs); {
-		d := &recs[i].d
-		j := i + 1
-		if d.Layers.Has(pipeline.LayerFragment) && d.FragOffset == 0 && d.MoreFragments {
-			for j < len(recs) && recs[j].d.Flags.Has(pipeline.FlagNonFirstFragment) && datagram(&recs[j].d) == datagram(d) {
-				j++
-			}
-			if j > i+1 {
-				first := recs[i].rest
-				for k := i; k < j-1; k++ {
-					recs[k].rest = recs[k+1].rest
-				}
-				recs[j-1].rest = first
-				moved++
-			}
-		}
-		i = j
-	}
-	if moved == 0 {
-		t.Fatal("no fragmented datagram to reorder")
-	}
-	out := append([]byte(nil), capture[:24]...)
-	for _, r := range recs {
-		out = append(append(out, r.ts...), r.rest...)
-	}
-	return out
 }
