@@ -50,7 +50,9 @@ const (
 //   - IP fragments: non-first fragments carry no ports; they take the ports
 //     of their datagram's first fragment, matched by (src, dst, protocol, IP
 //     id) within FragmentTimeout. A non-first fragment seen before its first
-//     fragment (or after it was forgotten) uses ports 0.
+//     fragment (or after it was forgotten) uses ports 0;
+//     Fragments tells the caller so, which may hold the fragment for its
+//     first one (split does).
 //   - count:N: chunk i holds packets (i-1)*N+1 ... i*N.
 //   - size:BYTES: a chunk takes packets while its pcap size (24-byte file
 //     header plus 16 bytes and the captured bytes per packet) stays within
@@ -68,6 +70,9 @@ type Keyer struct {
 	// fragKeys holds the mobile keys of outer first fragments, for the
 	// datagrams' later fragments.
 	fragKeys *fragmemo.Table[Key]
+	// notes is what the last Key or KeyData call found about its packet's
+	// fragmented datagrams (see Fragments).
+	notes fragNotes
 
 	// chunk state
 	count     int64
@@ -118,6 +123,7 @@ func (k *Keyer) Tracked() int {
 // need the packet bytes to read PFCP and GTPv2-C: Key gives those messages
 // no key; use KeyData.
 func (k *Keyer) Key(p *pipeline.Packet) (Key, bool) {
+	k.notes.reset()
 	d := &p.Decoded
 	if k.spec.Kind.IsMobile() {
 		return k.mobileKey(p, nil)
@@ -174,10 +180,14 @@ func (k *Keyer) connKey(p *pipeline.Packet, d *pipeline.Decoded, src, dst netip.
 	ported := hasPorts(proto)
 	if ported {
 		if d.Flags.Has(pipeline.FlagNonFirstFragment) {
-			pp, _ := k.frags.Get(ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, ts)
+			id := ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}
+			pp, ok := k.frags.Get(id, ts)
 			sport, dport = pp[0], pp[1]
+			k.notes.later(id, ok)
 		} else if d.MoreFragments && d.FragOffset == 0 {
-			k.frags.Put(ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}, [2]uint16{sport, dport}, ts)
+			id := ipfrag.ID{Src: src, Dst: dst, ID: d.IPID, Proto: proto}
+			k.frags.Put(id, [2]uint16{sport, dport}, ts)
+			k.notes.first(id)
 		}
 	} else {
 		sport, dport = 0, 0
@@ -324,4 +334,45 @@ func (k *Keyer) chunkKey(p *pipeline.Packet) Key {
 		}
 		return Key{kind: Time, id: id}
 	}
+}
+
+// fragNotes is what keying one packet found about the fragmented IP
+// datagrams it belongs to.
+type fragNotes struct {
+	wait   ipfrag.ID
+	waits  bool
+	firsts [2]ipfrag.ID // an outer and a tunnelled datagram, at most
+	n      int
+}
+
+// reset forgets the notes of the packet before.
+func (n *fragNotes) reset() { n.waits, n.n = false, 0 }
+
+// later notes a later fragment of datagram id, whose first fragment was
+// found (known) or not.
+func (n *fragNotes) later(id ipfrag.ID, known bool) {
+	if !known {
+		n.wait, n.waits = id, true
+	}
+}
+
+// first notes the first fragment of datagram id.
+func (n *fragNotes) first(id ipfrag.ID) {
+	if n.n < len(n.firsts) {
+		n.firsts[n.n] = id
+		n.n++
+	}
+}
+
+// Fragments tells what the last Key or KeyData call found about its
+// packet's fragmented IP datagrams, for the kinds whose key of a later
+// fragment comes from its datagram's first fragment (the ports, or the
+// mobile key). waits reports a later fragment whose first fragment the
+// Keyer has not seen (or has forgotten): its key was a guess (ports 0, or
+// none), and a caller that can hold the packet may wait for the first
+// fragment of datagram wait. firsts are the datagrams whose first fragment
+// the packet was (an outer one, and one tunnelled in it): held fragments of
+// those go where the packet goes.
+func (k *Keyer) Fragments() (wait ipfrag.ID, waits bool, firsts []ipfrag.ID) {
+	return k.notes.wait, k.notes.waits, k.notes.firsts[:k.notes.n]
 }

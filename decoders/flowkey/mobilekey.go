@@ -73,6 +73,7 @@ func (k *Keyer) PFCPTable() *mobile.PFCPTable {
 //     TEID), and GTP-U packets sent to the bearer endpoints (GTPv1-C: TEID
 //     Data I at a GSN's user-plane address) its messages announced.
 func (k *Keyer) KeyData(p *pipeline.Packet, data []byte) (Key, bool) {
+	k.notes.reset()
 	if k.spec.Kind == Tunnel {
 		t, id, ok := decoders.TunnelID(&p.Decoded, data)
 		return Key{kind: Tunnel, proto: uint8(t), id: uint64(id)}, ok
@@ -101,12 +102,15 @@ func (k *Keyer) mobileKey(p *pipeline.Packet, data []byte) (Key, bool) {
 	// go where the first one went.
 	id := ipfrag.ID{Src: d.IP.Src, Dst: d.IP.Dst, ID: d.IPID, Proto: d.IP.Proto}
 	if d.FragOffset != 0 {
-		return k.fragKeys.Get(id, p.Timestamp)
+		key, ok := k.fragKeys.Get(id, p.Timestamp)
+		k.notes.later(id, ok)
+		return key, ok
 	}
 	key, ok := k.mobileKeyOf(p, data)
 	if ok {
 		k.fragKeys.Put(id, key, p.Timestamp)
 	}
+	k.notes.first(id)
 	return key, ok
 }
 
@@ -214,10 +218,14 @@ func (k *Keyer) innerTuple(p *pipeline.Packet) (Key, bool) {
 		sport, dport = 0, 0
 	case k.frags == nil:
 	case d.InnerFragOffset != 0:
-		pp, _ := k.frags.Get(ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, p.Timestamp)
+		id := ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}
+		pp, ok := k.frags.Get(id, p.Timestamp)
 		sport, dport = pp[0], pp[1]
+		k.notes.later(id, ok)
 	case d.InnerMoreFragments:
-		k.frags.Put(ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}, [2]uint16{sport, dport}, p.Timestamp)
+		id := ipfrag.ID{Src: f.Src, Dst: f.Dst, ID: d.InnerIPID, Proto: f.Proto, Tunnelled: true}
+		k.frags.Put(id, [2]uint16{sport, dport}, p.Timestamp)
+		k.notes.first(id)
 	}
 	key := Key{kind: Inner5Tuple, a: f.Src, b: f.Dst, aPort: sport, bPort: dport, proto: f.Proto}
 	if c := f.Dst.Compare(f.Src); c < 0 || (c == 0 && dport < sport) {

@@ -24,6 +24,9 @@ func (s *Sink) Close(aborted bool) error {
 	s.sum.Interrupted = aborted
 
 	var errs []error
+	if err := s.releaseHeld(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := s.foldPending(); err != nil {
 		errs = append(errs, err)
 	}

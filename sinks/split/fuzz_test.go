@@ -5,12 +5,16 @@ import (
 	"encoding/binary"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/pcapflow/pcapflow/decoders/flowkey"
 )
 
 // FuzzSplit runs packet sequences built from the fuzz input (3 bytes a
-// packet: flow, link type and size) through the splitter with varying
-// options and checks that every packet lands exactly once, in order, in a
-// readable file described by the manifest.
+// packet: flow, link type, fragment part and time jump, size) through the
+// splitter with varying options and checks that every packet lands exactly
+// once, in order (a later IP fragment may be written later: it can wait
+// for its first fragment), in a readable file described by the manifest.
 func FuzzSplit(f *testing.F) {
 	f.Add([]byte{0, 1, 0, 10, 2, 0, 30, 1, 0, 40, 255, 1, 0, 200, 9, 1, 0, 10})
 	f.Add([]byte{5, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 0, 0, 0})
@@ -21,6 +25,7 @@ func FuzzSplit(f *testing.F) {
 		mode := in[0]
 		in = in[1:]
 		var pkts []tp
+		var jump int64
 		for len(in) >= 3 && len(pkts) < 300 {
 			x := tp{size: 4 + int(in[2])}
 			if in[0]&7 != 7 { // 7: no IP
@@ -33,6 +38,13 @@ func FuzzSplit(f *testing.F) {
 			if in[1]&2 == 2 {
 				x.digits = 9
 			}
+			if x.src != "" {
+				x.frag, x.ipid = fragPart(in[1]>>2%3), uint16(in[0]>>3&3)
+			}
+			if in[1]&32 != 0 {
+				jump += int64(flowkey.FragmentTimeout) // the held fragments time out
+			}
+			x.ts = int64(len(pkts)+1)*int64(time.Millisecond) + jump
 			pkts = append(pkts, x)
 			in = in[3:]
 		}
@@ -72,10 +84,13 @@ func FuzzSplit(f *testing.F) {
 			last := -1
 			for _, g := range back {
 				i := int(binary.BigEndian.Uint32(g.data))
-				if i <= last || i >= len(pkts) || seen[i] {
+				if i >= len(pkts) || seen[i] || (i <= last && pkts[i].frag != fragLater) {
 					t.Fatalf("%s: packet %d out of order or repeated", e.File, i)
 				}
-				seen[i], last = true, i
+				seen[i] = true
+				if pkts[i].frag != fragLater {
+					last = i
+				}
 			}
 			total += e.Packets
 		}

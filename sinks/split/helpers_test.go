@@ -30,7 +30,20 @@ type tp struct {
 	origLen      uint32
 	ts           int64 // ns offset from t0, default index*1ms
 	digits       uint8 // default 6
+	// frag makes the packet an IP fragment of datagram ipid: fragFirst
+	// (with the ports) or fragLater (offset 1480, no ports).
+	frag fragPart
+	ipid uint16
 }
+
+// fragPart is which part of a fragmented datagram a test packet is.
+type fragPart uint8
+
+const (
+	notFrag fragPart = iota
+	fragFirst
+	fragLater
+)
 
 // build returns the packets as batches of at most per packets, with
 // distinct contents, and the expected capture infos and bytes.
@@ -102,6 +115,17 @@ func (x tp) make(i int) (pipeline.CaptureInfo, []byte, pipeline.Decoded) {
 			d.Layers |= pipeline.LayerUDP
 		}
 		d.IP = pipeline.Flow{Src: netip.MustParseAddr(x.src), Dst: netip.MustParseAddr(x.dst), SrcPort: x.sport, DstPort: x.dport, Proto: proto}
+		d.IPID = uint32(x.ipid)
+		switch x.frag {
+		case fragFirst:
+			d.Layers |= pipeline.LayerFragment
+			d.MoreFragments = true
+		case fragLater:
+			d.Layers = d.Layers&^pipeline.LayerUDP | pipeline.LayerFragment
+			d.FragOffset = 1480
+			d.Flags |= pipeline.FlagNonFirstFragment
+			d.IP.SrcPort, d.IP.DstPort = 0, 0
+		}
 	}
 	return ci, data, d
 }

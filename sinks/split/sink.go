@@ -51,6 +51,7 @@ type Sink struct {
 	buffered int64    // bytes held by flow buffers (capacity)
 	writers  []writer // flow idx goes to writers[idx%len(writers)]
 	log      pendingLog
+	held     heldFrags
 	sum      Summary
 	err      error
 	closed   bool
@@ -117,27 +118,7 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		s.sum.Packets++
 		s.sum.Bytes += int64(len(data))
 		s.sum.WireBytes += int64(p.OrigLen)
-		var idx int32
-		if key, ok := s.keyer.KeyData(p, data); ok {
-			var found bool
-			idx, found = s.index[key]
-			if !found {
-				idx = s.newFlow(key, false)
-				s.index[key] = idx
-			}
-		} else {
-			s.sum.OtherPackets++
-			s.sum.OtherBytes += int64(len(data))
-			if s.opts.DropOther {
-				s.sum.Dropped++
-				continue
-			}
-			if s.other < 0 {
-				s.other = s.newFlow(flowkey.Key{}, true)
-			}
-			idx = s.other
-		}
-		if err := s.add(idx, &p.CaptureInfo, data); err != nil {
+		if err := s.consume(p, data); err != nil {
 			s.err = err
 			return err
 		}
@@ -149,6 +130,58 @@ func (s *Sink) Consume(ctx context.Context, b *pipeline.Batch) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// consume keys packet p (captured bytes data) and adds it to its file. A
+// later IP fragment whose key depends on a first fragment not seen yet
+// waits for it (see heldFrags); a first fragment takes the fragments that
+// waited for it into its file, just before itself (after the packets of
+// that file that came meanwhile).
+func (s *Sink) consume(p *pipeline.Packet, data []byte) error {
+	if len(s.held.queue) > 0 {
+		if err := s.expireHeld(p.Timestamp); err != nil {
+			return err
+		}
+	}
+	key, ok := s.keyer.KeyData(p, data)
+	wait, waits, firsts := s.keyer.Fragments()
+	if waits {
+		return s.hold(wait, &p.CaptureInfo, data, key, ok)
+	}
+	if len(s.held.m) > 0 {
+		for _, id := range firsts {
+			if err := s.claim(id, key, ok); err != nil {
+				return err
+			}
+		}
+	}
+	return s.place(key, ok, &p.CaptureInfo, data)
+}
+
+// place adds a packet to the file of key, or to other when ok is false
+// (counted as such, and dropped with DropOther).
+func (s *Sink) place(key flowkey.Key, ok bool, ci *pipeline.CaptureInfo, data []byte) error {
+	var idx int32
+	if ok {
+		var found bool
+		idx, found = s.index[key]
+		if !found {
+			idx = s.newFlow(key, false)
+			s.index[key] = idx
+		}
+	} else {
+		s.sum.OtherPackets++
+		s.sum.OtherBytes += int64(len(data))
+		if s.opts.DropOther {
+			s.sum.Dropped++
+			return nil
+		}
+		if s.other < 0 {
+			s.other = s.newFlow(flowkey.Key{}, true)
+		}
+		idx = s.other
+	}
+	return s.add(idx, ci, data)
 }
 
 func (s *Sink) newFlow(key flowkey.Key, other bool) int32 {

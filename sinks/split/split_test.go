@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pcapflow/pcapflow/decoders/flowkey"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -449,5 +451,34 @@ func TestEmptyRun(t *testing.T) {
 	}
 	if got := dirFiles(t, dir); !slices.Equal(got, []string{ManifestCSV, ManifestJSON}) {
 		t.Errorf("files %v", got)
+	}
+}
+
+// TestFragmentsBeforeTheirFirst splits by 5-tuple later IP fragments that
+// arrive before their datagram's first fragment: they wait for it and go
+// into its flow's file just before it (after the flow's packets that came
+// meanwhile); those whose first fragment comes too late (FragmentTimeout of
+// packet time) or never go where their own headers say (ports 0), when
+// released.
+func TestFragmentsBeforeTheirFirst(t *testing.T) {
+	late := int64(flowkey.FragmentTimeout) + int64(time.Second)
+	pkts := []tp{
+		{src: "10.0.0.1", dst: "10.0.0.2", frag: fragLater, ipid: 1},                         // 0: waits for 2
+		{src: "10.0.0.1", dst: "10.0.0.2", sport: 5000, dport: 53},                           // 1
+		{src: "10.0.0.1", dst: "10.0.0.2", sport: 5000, dport: 53, frag: fragFirst, ipid: 1}, // 2
+		{src: "10.0.0.1", dst: "10.0.0.2", frag: fragLater, ipid: 2, ts: 10e6},               // 3: first too late
+		{src: "10.0.0.1", dst: "10.0.0.2", frag: fragLater, ipid: 3, ts: 11e6},               // 4: first never comes
+		{src: "10.0.0.1", dst: "10.0.0.2", sport: 5001, dport: 53, frag: fragFirst, ipid: 2, ts: late + 10e6},
+		{src: "10.0.0.1", dst: "10.0.0.2", frag: fragLater, ipid: 4, ts: late + 11e6}, // 6: held at the end
+	}
+	dir := t.TempDir()
+	s, infos, datas := run(t, Options{Dir: dir, Spec: mustSpec(t, "5-tuple")}, pkts, 2, false)
+	checkOutput(t, dir, map[string][]int{
+		"udp_10.0.0.1_5000_10.0.0.2_53.pcap": {1, 0, 2},
+		"udp_10.0.0.1_0_10.0.0.2_0.pcap":     {3, 4, 6},
+		"udp_10.0.0.1_5001_10.0.0.2_53.pcap": {5},
+	}, infos, datas, "")
+	if sum := s.Summary(); sum.Packets != int64(len(pkts)) || sum.Flows != 3 || len(s.held.m) != 0 || s.held.bytes != 0 {
+		t.Errorf("summary %+v", sum)
 	}
 }
