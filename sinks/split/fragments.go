@@ -79,13 +79,7 @@ func (s *Sink) claim(id ipfrag.ID, key flowkey.Key, ok bool) error {
 		return nil
 	}
 	s.forget(id, g)
-	for i := range g.frags {
-		f := &g.frags[i]
-		if err := s.place(key, ok, &f.ci, f.data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.write(g, &key, ok)
 }
 
 // expireHeld releases the datagrams held longer than FragmentTimeout at
@@ -125,9 +119,19 @@ func (s *Sink) releaseOldest() error {
 		return nil
 	}
 	s.forget(id, g)
+	return s.write(g, nil, false)
+}
+
+// write adds the fragments of datagram g to the file of key (ok) or other,
+// or with key nil where each fragment's guessed key says.
+func (s *Sink) write(g *heldDatagram, key *flowkey.Key, ok bool) error {
 	for i := range g.frags {
 		f := &g.frags[i]
-		if err := s.place(f.key, f.ok, &f.ci, f.data); err != nil {
+		k, kok := f.key, f.ok
+		if key != nil {
+			k, kok = *key, ok
+		}
+		if err := s.place(k, kok, &f.ci, f.data); err != nil {
 			return err
 		}
 	}
