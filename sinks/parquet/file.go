@@ -21,8 +21,9 @@ import (
 // larger; 8Ki rows saved no more CPU and grew it 9%.
 const recordRows = 16 << 10
 
-// initialRows is the capacity the builders of a new file start with.
-const initialRows = 4 << 10
+// initialRows is the capacity the builders of a new file start with (what
+// reserving 4Ki rows gave them; see sizeBuilders).
+const initialRows = 8 << 10
 
 // dataPageSize bounds the data pages of the tables with list columns,
 // which pqarrow's FileWriter cuts by size; the other tables' pages are one
@@ -95,7 +96,7 @@ func newFile(path string, t Table, o *Options) (*file, error) {
 	}
 	// A modest start (most files of a partitioned run stay small); full
 	// records are reserved at once from the second one on (see flush).
-	f.b.Reserve(min(f.maxRows, initialRows))
+	sizeBuilders(f.b, min(f.maxRows, initialRows))
 	f.bind(t)
 	return f, nil
 }
@@ -218,7 +219,7 @@ func (f *file) flush(more bool) error {
 		}
 	}
 	if more {
-		f.b.Reserve(f.maxRows)
+		sizeBuilders(f.b, f.maxRows)
 		for i, fb := range f.b.Fields() {
 			if sb, ok := fb.(*array.StringBuilder); ok && f.dataLen[i] > 0 {
 				sb.ReserveData(f.dataLen[i] + f.dataLen[i]/8)
@@ -226,6 +227,18 @@ func (f *file) flush(more bool) error {
 		}
 	}
 	return f.enc.send(rec, dicts)
+}
+
+// sizeBuilders gives the empty builders of b room for exactly rows rows.
+// arrow-go's Reserve rounds up to the next power of two above what is
+// asked, so reserving a record of 16Ki rows made every buffer twice that
+// size, half of it never filled. On the benchmark mix sizing exactly took
+// the buffers the recycler had to allocate from 47 MB to 37 MB; the run's
+// CPU time and page faults stayed the same (paired runs, within noise).
+func sizeBuilders(b *array.RecordBuilder, rows int) {
+	for _, fb := range b.Fields() {
+		fb.Resize(rows)
+	}
 }
 
 // finish hands over the last record and lets the encoder write the
