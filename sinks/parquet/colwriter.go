@@ -86,8 +86,8 @@ func (s *serialWriter) close() error { return s.fw.Close() }
 // dictionary columns (see dict.go): their records hold indices, and each
 // row group's dictionary and index pages are written when it closes.
 type parallelWriter struct {
-	fw       *pqfile.Writer
-	rgw      pqfile.BufferedRowGroupWriter
+	fw       *fileWriter
+	rg       *rowGroupWriter
 	rgRows   int
 	maxRows  int
 	arrProps pqarrow.ArrowWriterProperties
@@ -112,7 +112,7 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 	// so that Arrow readers get the exact column types back.
 	meta := metadata.NewKeyValueMetadata()
 	meta.Append("ARROW:schema", base64.StdEncoding.EncodeToString(flight.SerializeSchema(schema, props.Allocator())))
-	fw, err := pqfile.NewParquetWriterWithError(w, pqSchema.Root(), pqfile.WithWriterProps(props), pqfile.WithWriteMetadata(meta))
+	fw, err := newFileWriter(w, pqSchema.Root(), props, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -145,17 +145,17 @@ func (p *parallelWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
 		return fmt.Errorf("record with %d dictionaries for %d dictionary columns", len(dicts), len(p.dicts))
 	}
 	for off := int64(0); off < rec.NumRows(); {
-		if p.rgw != nil && p.rgRows >= p.maxRows {
+		if p.rg != nil && p.rgRows >= p.maxRows {
 			if err := p.closeRowGroup(); err != nil {
 				return err
 			}
 		}
-		if p.rgw == nil {
-			rgw, err := p.fw.AppendBufferedRowGroupChecked()
+		if p.rg == nil {
+			rg, err := p.fw.appendRowGroup(func(i int) bool { return p.dictPos[i] >= 0 })
 			if err != nil {
 				return err
 			}
-			p.rgw, p.rgRows = rgw, 0
+			p.rg, p.rgRows = rg, 0
 		}
 		n := min(rec.NumRows()-off, int64(p.maxRows-p.rgRows))
 		part := rec
@@ -198,10 +198,7 @@ func (p *parallelWriter) writeColumns(rec arrow.RecordBatch, dicts []dictSnap) e
 // writeColumn appends column i. A flat nullable column has definition
 // level 1 for a value and 0 for a null; a required one has none.
 func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array) error {
-	cw, err := p.rgw.Column(i)
-	if err != nil {
-		return err
-	}
+	cw := p.rg.cols[i].cw
 	var def []int16
 	if p.nullable[i] {
 		def = defLevels(p.defLevels[i], col)
@@ -276,25 +273,21 @@ func isDictEncoding(e parquet.Encoding) bool {
 // and compressed into pages, concurrently; Close then only writes the
 // buffered pages in column order.
 func (p *parallelWriter) closeRowGroup() error {
-	err := p.forColumns(p.rgw.NumColumns(), func(i int) error {
-		cw, err := p.rgw.Column(i)
-		if err != nil {
-			return err
-		}
+	err := p.forColumns(len(p.rg.cols), func(i int) error {
 		if p.dictPos[i] >= 0 {
-			return p.writeDictColumn(cw, i)
+			return p.writeDictColumn(p.rg.cols[i], i)
 		}
-		return flushPage(cw)
+		return flushPage(p.rg.cols[i].cw)
 	})
 	// A worker stops at its first error: the dictionary columns it did
 	// not reach still hold their indices (release is idempotent).
 	for k := range p.dicts {
 		p.dicts[k].release()
 	}
-	if cerr := p.rgw.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = p.rg.close()
 	}
-	p.rgw = nil
+	p.rg = nil
 	return err
 }
 
@@ -337,11 +330,11 @@ func (p *parallelWriter) forColumns(n int, fn func(i int) error) error {
 
 func (p *parallelWriter) close() error {
 	var err error
-	if p.rgw != nil {
+	if p.rg != nil {
 		err = p.closeRowGroup()
 	}
-	if cerr := p.fw.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = p.fw.close()
 	}
 	return err
 }

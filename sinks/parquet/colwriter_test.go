@@ -84,7 +84,7 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 			}()
 			write := func(parallel bool) []byte {
 				var buf bytes.Buffer
-				props := writerProperties(packetsSchema, &o, nil)
+				props := writerProperties(packetsSchema, &o)
 				var rw recordWriter
 				if parallel {
 					arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))

@@ -16,17 +16,16 @@ import (
 // indices (see writeDictColumn): the value bytes are formatted, copied and
 // compressed once per row group instead of once per row. A value is found
 // in the dictionary by its key (the address, the hardware address, the
-// string) in an open-addressing table, so arrow-go's dictionary encoder,
-// which hashes each value through an interface and allocates, never sees
-// the rows. The Arrow schema stored in the file still says string, and
-// readers see plain strings.
+// string) in an open-addressing table; pcapflow writes the dictionary and
+// index pages itself, so arrow-go's dictionary encoder, which hashes every
+// value again, never sees them. The Arrow schema stored in the file still
+// says string, and readers see plain strings.
 
 // dictPageLimit bounds a row group's dictionary, counted as Parquet counts
 // a dictionary page: the value bytes plus four per value. A dictionary that
 // would reach it takes no more keys: the row group's values not in it yet
 // are appended once per row, and the column chunk is written plain (see
-// dictValues.dense). It is also the writer's dictionary page size limit,
-// which the column writer then never reaches.
+// dictValues.dense).
 const dictPageLimit = 1 << 20
 
 // dictSeed seeds the hash of string keys; values are numbered in order of

@@ -174,7 +174,7 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 	// column and row group by row group.
 	var buf bytes.Buffer
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
-	pw, err := newParallelWriter(&buf, packetsSchema, writerProperties(packetsSchema, &o, nil), arrProps, rg, nil)
+	pw, err := newParallelWriter(&buf, packetsSchema, writerProperties(packetsSchema, &o), arrProps, rg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package parquet
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -9,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
 // dictChunk is a dictionary column's share of the open row group: the
@@ -23,6 +26,11 @@ type dictChunk struct {
 	vals  []parquet.ByteArray // scratch: a part's values (plain) or distinct values (statistics)
 	seen  []uint32            // scratch: stamp of the values already in vals
 	stamp uint32
+	// Scratch of the page being written: its bytes before and after
+	// compression, and the indices of its non-null rows.
+	raw     []byte
+	zbuf    bytes.Buffer
+	nonNull []int32
 }
 
 // keep adds a record's index array col, whose dictionary is s.
@@ -50,99 +58,164 @@ func (c *dictChunk) release() {
 	clear(c.vals)
 }
 
-// dictEncoder is the part of arrow-go's dictionary encoders used here:
-// seeding the dictionary from an array of values.
-type dictEncoder interface {
-	PutDictionary(arrow.Array) error
-	NumEntries() int
-}
-
-// writeDictColumn writes dictionary column i of the closing row group:
-// the dictionary, then the indices of each kept record as a data page of
-// their own (as writeColumn cuts the pages of the other columns). A
-// dictionary that filled up (dictValues.dense), that the column writer
-// cannot take, or that is empty (only nulls) is written plain instead.
-func (p *parallelWriter) writeDictColumn(cw pqfile.ColumnChunkWriter, i int) error {
+// writeDictColumn writes dictionary column i of the closing row group
+// straight to its page writer: the dictionary page (the snapshot's values,
+// plain), then one data page of indices per kept record, as writeColumn
+// cuts the pages of the other columns. A dictionary that filled up
+// (dictValues.dense) or that is empty (only nulls) is written plain
+// instead. arrow-go's column writer would first rebuild the dictionary in
+// its own hash table (its PutDictionary: 6% of the benchmark mix's CPU,
+// most of it growing tables of fresh memory) and then encode the indices
+// one call per value.
+func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
 	c := &p.dicts[p.dictPos[i]]
 	defer c.release()
-	if len(c.parts) == 0 {
-		return nil
+	props := p.fw.props
+	descr := cc.meta.Descr()
+	var chunkStats *metadata.ByteArrayStatistics
+	if props.StatisticsEnabledFor(descr.Path()) {
+		chunkStats = metadata.NewStatistics(descr, props.Allocator()).(*metadata.ByteArrayStatistics)
 	}
-	bw, ok := cw.(*pqfile.ByteArrayColumnChunkWriter)
-	if !ok {
-		return fmt.Errorf("dictionary column %s is not a byte array column", cw.Descr().Name())
-	}
-	useDict := !c.snap.dense && c.snap.len() > 0 && isDictEncoding(cw.CurrentEncoder().Encoding())
-	if useDict {
-		enc, ok := cw.CurrentEncoder().(dictEncoder)
-		useDict = ok
-		if ok {
-			dict := c.snap.array()
-			err := enc.PutDictionary(dict)
-			dict.Release()
-			if err != nil {
-				return err
-			}
-			// Equal values would be merged, shifting the indices.
-			useDict = enc.NumEntries() == c.snap.len()
-		}
-	}
-	if !useDict {
-		cw.FallbackToPlain()
-	}
-	for _, part := range c.parts {
-		var def []int16
-		if p.nullable[i] {
-			def = defLevels(p.defLevels[i], part)
-			p.defLevels[i] = def
-		}
-		idx := part.(*array.Int32)
-		var err error
-		// The column writer may also have given up its dictionary
-		// (never with the limits set in writerProperties).
-		if isDictEncoding(cw.CurrentEncoder().Encoding()) {
-			err = c.writeIndices(cw, idx, def)
-		} else {
-			err = c.writePlain(bw, idx, def)
-		}
+	useDict := !c.snap.dense && c.snap.len() > 0
+	if useDict && len(c.parts) > 0 {
+		c.raw = c.snap.appendPlain(c.raw[:0])
+		page := pqfile.NewDictionaryPage(memory.NewBufferBytes(c.raw), int32(c.snap.len()), props.DictionaryPageEncoding())
+		n, err := cc.pager.WriteDictionaryPage(page)
 		if err != nil {
 			return err
 		}
-		if idx.Len() > 0 {
-			if err := bw.FlushCurrentPage(); err != nil {
-				return err
-			}
+		cc.written += n
+		cc.hasDict = true
+	}
+	for _, part := range c.parts {
+		idx, ok := part.(*array.Int32)
+		if !ok {
+			return fmt.Errorf("dictionary indices of type %s", part.DataType())
 		}
+		if err := c.writePage(cc, idx, p.nullable[i], useDict, props, chunkStats); err != nil {
+			return fmt.Errorf("column %s: %w", descr.Name(), err)
+		}
+	}
+	if chunkStats != nil {
+		enc, err := chunkStats.Encode()
+		if err != nil {
+			return err
+		}
+		cc.stats = statLimits(enc, props, descr)
 	}
 	return nil
 }
 
-// writeIndices writes the indices of idx; the page statistics, which the
-// column writer leaves to its caller on this path, get the counts and the
-// minimum and maximum of the values idx refers to.
-func (c *dictChunk) writeIndices(cw pqfile.ColumnChunkWriter, idx *array.Int32, def []int16) error {
-	if st := cw.PageStatistics(); st != nil {
-		bs, ok := st.(*metadata.ByteArrayStatistics)
-		if !ok {
-			return fmt.Errorf("dictionary column %s: statistics of type %T", cw.Descr().Name(), st)
+// statLimits applies the size limit of props to statistics enc of column
+// descr and marks their sort order, as arrow-go's column writer does.
+func statLimits(enc metadata.EncodedStatistics, props *parquet.WriterProperties, descr *schema.Column) metadata.EncodedStatistics {
+	enc.ApplyStatSizeLimits(int(props.MaxStatsSizeFor(descr.Path())))
+	enc.Signed = descr.SortOrder() == schema.SortSIGNED
+	return enc
+}
+
+// writePage writes the indices idx as one V1 data page: the definition
+// levels (nullable columns), then the indices of the non-null rows in the
+// hybrid encoding behind their bit width (useDict), or the values they
+// refer to, plain. chunkStats, if not nil, takes the page's statistics.
+func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDict bool, props *parquet.WriterProperties, chunkStats *metadata.ByteArrayStatistics) error {
+	rows, nulls := idx.Len(), idx.NullN()
+	if rows == 0 {
+		return nil
+	}
+	if nulls > 0 && !nullable {
+		return fmt.Errorf("%d nulls in a required column", nulls)
+	}
+	raw := c.raw[:0]
+	if nullable {
+		raw = appendDefLevels(raw, idx)
+	}
+	enc := parquet.Encodings.Plain
+	if useDict {
+		enc = props.DictionaryIndexEncoding()
+		width := bitWidth(c.snap.len())
+		vals := idx.Int32Values()
+		if nulls > 0 {
+			c.nonNull = c.nonNull[:0]
+			for j, v := range vals {
+				if idx.IsValid(j) {
+					c.nonNull = append(c.nonNull, v)
+				}
+			}
+			vals = c.nonNull
 		}
+		n := c.snap.len()
+		for _, v := range vals {
+			if v < 0 || int(v) >= n {
+				return fmt.Errorf("dictionary index %d of %d values", v, n)
+			}
+		}
+		raw = append(raw, byte(width))
+		raw = appendHybrid(raw, vals, width)
+	} else {
+		if err := c.collect(idx, false); err != nil {
+			return err
+		}
+		for _, v := range c.vals {
+			raw = binary.LittleEndian.AppendUint32(raw, uint32(len(v)))
+			raw = append(raw, v...)
+		}
+	}
+	c.raw = raw
+	var pageStats metadata.EncodedStatistics
+	if chunkStats != nil {
+		ps := metadata.NewStatistics(cc.meta.Descr(), props.Allocator()).(*metadata.ByteArrayStatistics)
 		if err := c.collect(idx, true); err != nil {
 			return err
 		}
 		// Update counts each distinct value once: add the repeats.
-		bs.Update(c.vals, int64(idx.NullN()))
-		bs.IncNumValues(int64(idx.Len() - idx.NullN() - len(c.vals)))
+		ps.Update(c.vals, int64(nulls))
+		ps.IncNumValues(int64(rows - nulls - len(c.vals)))
+		e, err := ps.Encode()
+		if err != nil {
+			return err
+		}
+		pageStats = statLimits(e, props, cc.meta.Descr())
+		chunkStats.Merge(ps)
 	}
-	return cw.WriteDictIndices(idx, def, nil)
-}
-
-// writePlain writes the values idx refers to.
-func (c *dictChunk) writePlain(bw *pqfile.ByteArrayColumnChunkWriter, idx *array.Int32, def []int16) error {
-	if err := c.collect(idx, false); err != nil {
+	data := raw
+	if cc.pager.HasCompressor() {
+		c.zbuf.Reset()
+		data = cc.pager.Compress(&c.zbuf, raw)
+	}
+	page := pqfile.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, pqfile.DataPageConfig{
+		Num:              int32(rows),
+		Encoding:         enc,
+		UncompressedSize: int32(len(raw)),
+		Stats:            pageStats,
+		FirstRowIndex:    cc.rows,
+	})
+	n, err := cc.pager.WriteDataPage(page)
+	page.Release()
+	if err != nil {
 		return err
 	}
-	_, err := bw.WriteBatch(c.vals, def, nil)
-	return err
+	cc.written += n
+	cc.rows += int64(rows)
+	return nil
+}
+
+// appendDefLevels appends the definition levels of flat nullable column
+// col as a V1 data page holds them: their length, then the levels (1 for
+// a value, 0 for a null) in the hybrid encoding, one bit wide.
+func appendDefLevels(dst []byte, col arrow.Array) []byte {
+	at := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	switch n := col.Len(); col.NullN() {
+	case 0:
+		dst = appendRLE(dst, 1, n, 1)
+	case n:
+		dst = appendRLE(dst, 0, n, 1)
+	default:
+		dst = appendHybrid(dst, defLevels(nil, col), 1)
+	}
+	binary.LittleEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
+	return dst
 }
 
 // collect puts the values of idx's non-null rows in c.vals, each once
@@ -175,11 +248,13 @@ func (c *dictChunk) collect(idx *array.Int32, distinct bool) error {
 	return nil
 }
 
-// array returns s's values as an Arrow string array over s's memory.
-func (s *dictSnap) array() arrow.Array {
-	data := array.NewData(arrow.BinaryTypes.String, s.len(), []*memory.Buffer{
-		nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(s.offs)), memory.NewBufferBytes(s.vals),
-	}, nil, 0, 0)
-	defer data.Release()
-	return array.NewStringData(data)
+// appendPlain appends s's values PLAIN-encoded, as a dictionary page
+// holds them: each its length (4 bytes, little-endian), then its bytes.
+func (s *dictSnap) appendPlain(dst []byte) []byte {
+	for i := range s.len() {
+		v := s.value(int32(i))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(v)))
+		dst = append(dst, v...)
+	}
+	return dst
 }

@@ -11,8 +11,10 @@
 // and compresses the columns of a record concurrently (the columns of a
 // buffered row group have independent writers), producing the same bytes
 // as pqarrow's FileWriter; the packets table's string columns are built as
-// indices into dictionaries the sink keeps per row group, and written as
-// dictionary pages when the row group closes (see dict.go). Reading, decoding and row building thus overlap
+// indices into dictionaries the sink keeps per row group, and their
+// dictionary and index pages are encoded by pcapflow when the row group
+// closes (see dict.go, dictwrite.go) and handed to the file's page writers,
+// the file being assembled from arrow-go's parts (filewriter.go). Reading, decoding and row building thus overlap
 // Parquet encoding and use every core. In a graph the flow table runs as
 // the sink's stage (pipeline.SinkStager) on the graph's ordering goroutine,
 // one batch ahead of Consume, which appends the packet and PFCP rows while

@@ -77,7 +77,7 @@ func newFile(path string, t Table, o *Options) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
-	rw, err := newRecordWriter(af, schema, writerProperties(schema, o, dictCols), o.RowsPerRowGroup, dictCols)
+	rw, err := newRecordWriter(af, schema, writerProperties(schema, o), o.RowsPerRowGroup, dictCols)
 	if err != nil {
 		af.Abort()
 		return nil, fmt.Errorf("parquet: %s: %w", path, err)
@@ -131,12 +131,12 @@ func (o *Options) builderAllocator() memory.Allocator {
 
 // writerProperties are the Parquet settings of every file: format 2.6
 // (nanosecond timestamps), the codec and level of o, row groups of
-// o.RowsPerRowGroup rows, dictionary encoding only for dictCols, delta
+// o.RowsPerRowGroup rows, no dictionary encoding by arrow-go, delta
 // encoding for the columns that grow from row to row (see deltaColumns),
 // and no statistics where they cannot help a reader (see noStatistics).
 //
-// The dictionary columns come with their dictionaries (see dict.go); the
-// column writers only encode indices. The other columns are plain-encoded
+// The dictionary columns come with their dictionaries and are written by
+// pcapflow (see dict.go, dictwrite.go). The other columns are plain-encoded
 // and left to zstd. arrow-go's dictionary encoder hashes each value into a
 // table grown per column chunk, and its byte-array one allocates per
 // lookup (4-6 allocations per packet row when strings had dictionaries).
@@ -144,7 +144,7 @@ func (o *Options) builderAllocator() memory.Allocator {
 // numeric columns (ports, lengths, TTL, flags, protocols), the whole run
 // used 7% more CPU than with none, for a packets table 3.8% smaller (the
 // flows table was 1% larger with them).
-func writerProperties(schema *arrow.Schema, o *Options, dictCols []string) *parquet.WriterProperties {
+func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterProperties {
 	wopts := []parquet.WriterProperty{
 		parquet.WithVersion(parquet.V2_6),
 		parquet.WithCompression(o.Compression),
@@ -154,12 +154,6 @@ func writerProperties(schema *arrow.Schema, o *Options, dictCols []string) *parq
 		parquet.WithAllocator(o.builderAllocator()),
 		parquet.WithCreatedBy("pcapflow"),
 		parquet.WithDictionaryDefault(false),
-		parquet.WithDictionaryPageSizeLimit(dictPageLimit),
-	}
-	for _, c := range dictCols {
-		// The cost check compares the dictionary with the raw values it
-		// was given, which the indices path never reports.
-		wopts = append(wopts, parquet.WithDictionaryFor(c, true), parquet.WithDictionaryCostFallbackFor(c, false))
 	}
 	for _, f := range schema.Fields() {
 		if _, nested := f.Type.(arrow.NestedType); nested {

@@ -1,0 +1,166 @@
+package parquet
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow-go/v18/parquet"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/apache/arrow-go/v18/parquet/schema"
+)
+
+// parquetMagic opens and ends every Parquet file.
+const parquetMagic = "PAR1"
+
+// fileWriter writes a Parquet file of buffered row groups, assembled from
+// arrow-go's parts as its pqfile.Writer assembles them: metadata builders,
+// a buffered page writer and a column chunk writer per column. Doing the
+// assembly here lets a column skip the column chunk writer and hand its
+// encoded pages to its page writer directly: the dictionary columns, whose
+// dictionaries pcapflow builds itself (see dictwrite.go). Without page
+// indexes, bloom filters or encryption (pcapflow sets none), the file is
+// the one pqfile.Writer writes.
+type fileWriter struct {
+	sink   *tellWriter
+	props  *parquet.WriterProperties
+	schema *schema.Schema
+	meta   *metadata.FileMetaDataBuilder
+	groups int
+}
+
+// tellWriter counts the bytes written, for the page writers' offsets.
+type tellWriter struct {
+	w   io.Writer
+	pos int64
+}
+
+func (t *tellWriter) Write(p []byte) (int, error) {
+	n, err := t.w.Write(p)
+	t.pos += int64(n)
+	return n, err
+}
+
+// Tell returns the number of bytes written so far.
+func (t *tellWriter) Tell() int64 { return t.pos }
+
+// newFileWriter writes the file header to w and returns the writer of a
+// file with schema root, properties props and key-value metadata kv.
+func newFileWriter(w io.Writer, root *schema.GroupNode, props *parquet.WriterProperties, kv metadata.KeyValueMetadata) (*fileWriter, error) {
+	if props.FileEncryptionProperties() != nil || props.PageIndexEnabled() {
+		return nil, fmt.Errorf("parquet: encryption and page indexes are not supported")
+	}
+	s := schema.NewSchema(root)
+	fw := &fileWriter{sink: &tellWriter{w: w}, props: props, schema: s,
+		meta: metadata.NewFileMetadataBuilder(s, props, kv)}
+	if _, err := io.WriteString(fw.sink, parquetMagic); err != nil {
+		return nil, err
+	}
+	return fw, nil
+}
+
+// rowGroupWriter is an open buffered row group: its column chunks are
+// filled independently (each by one goroutine at a time) and written out
+// in column order when it closes.
+type rowGroupWriter struct {
+	fw      *fileWriter
+	ordinal int16
+	meta    *metadata.RowGroupMetaDataBuilder
+	cols    []*columnChunk
+}
+
+// columnChunk is one column of an open row group.
+type columnChunk struct {
+	meta  *metadata.ColumnChunkMetaDataBuilder
+	pager pqfile.PageWriter
+	// cw encodes the column's values; nil for a direct column, whose
+	// pages go to pager as they are (see the fields below).
+	cw pqfile.ColumnChunkWriter
+	// A direct column's rows, bytes written (page headers included),
+	// whether a dictionary page was written, and chunk statistics.
+	rows    int64
+	written int64
+	hasDict bool
+	stats   metadata.EncodedStatistics
+}
+
+// appendRowGroup opens a row group. The columns for which direct reports
+// true get no column chunk writer.
+func (fw *fileWriter) appendRowGroup(direct func(i int) bool) (*rowGroupWriter, error) {
+	rg := &rowGroupWriter{fw: fw, ordinal: int16(fw.groups), meta: fw.meta.AppendRowGroup()}
+	fw.groups++
+	for i := 0; i < fw.schema.NumColumns(); i++ {
+		cm := rg.meta.NextColumnChunk()
+		path := cm.Descr().Path()
+		pager, err := pqfile.NewPageWriter(fw.sink, fw.props.CompressionFor(path), fw.props.CompressionLevelFor(path),
+			cm, rg.ordinal, int16(i), fw.props.Allocator(), true, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		c := &columnChunk{meta: cm, pager: pager}
+		if !direct(i) {
+			c.cw = pqfile.NewColumnChunkWriter(cm, pager, fw.props)
+		}
+		rg.cols = append(rg.cols, c)
+	}
+	return rg, nil
+}
+
+// rowsOf returns the rows written to column c.
+func (c *columnChunk) rowsOf() int64 {
+	if c.cw != nil {
+		return int64(c.cw.RowsWritten())
+	}
+	return c.rows
+}
+
+// close writes the row group's column chunks out, in column order, and
+// finishes its metadata. Every column must hold the same number of rows.
+func (rg *rowGroupWriter) close() error {
+	var rows, written int64
+	for i, c := range rg.cols {
+		if n := c.rowsOf(); i == 0 {
+			rows = n
+		} else if n != rows {
+			return fmt.Errorf("parquet: row group %d: column %s has %d rows, column %s %d",
+				rg.ordinal, c.meta.Descr().Name(), n, rg.cols[0].meta.Descr().Name(), rows)
+		}
+	}
+	for _, c := range rg.cols {
+		if c.cw != nil {
+			if err := c.cw.Close(); err != nil {
+				return err
+			}
+			written += c.cw.TotalBytesWritten()
+			continue
+		}
+		if c.rows > 0 && c.stats.IsSet() {
+			c.meta.SetStats(c.stats)
+		}
+		if err := c.pager.Close(c.hasDict, false); err != nil {
+			return err
+		}
+		written += c.written
+	}
+	rg.meta.SetNumRows(int(rows))
+	return rg.meta.Finish(written, rg.ordinal)
+}
+
+// close writes the footer: the file metadata, its length and the magic.
+// The open row group, if any, must be closed first.
+func (fw *fileWriter) close() error {
+	md, err := fw.meta.Finish()
+	if err != nil {
+		return err
+	}
+	n, err := md.WriteTo(fw.sink, nil)
+	if err != nil {
+		return err
+	}
+	if err := binary.Write(fw.sink, binary.LittleEndian, uint32(n)); err != nil {
+		return err
+	}
+	_, err = io.WriteString(fw.sink, parquetMagic)
+	return err
+}
