@@ -77,14 +77,16 @@ func (s *serialWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
 func (s *serialWriter) close() error { return s.fw.Close() }
 
 // parallelWriter writes a flat schema with every column of a record
-// encoded and compressed concurrently: the columns of a Parquet buffered
-// row group have independent writers (encoder, statistics, page buffer),
-// so they can be filled from several goroutines, and the row group is
-// written out in column order when it closes. The file is the same as
-// pqarrow's FileWriter writes (same Parquet schema, same ARROW:schema
-// metadata, same encodings), only produced on more cores, except for the
-// dictionary columns (see dict.go): their records hold indices, and each
-// row group's dictionary and index pages are written when it closes.
+// encoded and compressed concurrently: the columns of a buffered row group
+// have independent writers (encoder, statistics, page buffer), so they can
+// be filled from several goroutines, and the row group is written out in
+// column order when it closes. The file is the same as pqarrow's
+// FileWriter writes (same Parquet schema, same ARROW:schema metadata, same
+// encodings, pages cut at the end of each record), only produced on more
+// cores. The plain integer columns' pages are encoded by pcapflow (see
+// plainwrite.go), the same bytes as arrow-go's; the dictionary columns
+// (see dict.go) hold indices in their records, and each row group's
+// dictionary and index pages are written when it closes (dictwrite.go).
 type parallelWriter struct {
 	fw       *fileWriter
 	rg       *rowGroupWriter
@@ -101,6 +103,10 @@ type parallelWriter struct {
 	// group's close.
 	dictPos []int
 	dicts   []dictChunk
+	// plain marks the integer columns written directly, PLAIN (see
+	// plainwrite.go), with their scratch.
+	plain   []plainScratch
+	isPlain []bool
 }
 
 func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int, dictCols []string) (*parallelWriter, error) {
@@ -122,10 +128,18 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		defLevels: make([][]int16, schema.NumFields()),
 		nullable:  make([]bool, schema.NumFields()),
 		dictPos:   make([]int, schema.NumFields()),
+		plain:     make([]plainScratch, schema.NumFields()),
+		isPlain:   make([]bool, schema.NumFields()),
 	}
 	for i, f := range schema.Fields() {
 		p.nullable[i] = f.Nullable
 		p.dictPos[i] = -1
+		col := pqSchema.Column(i)
+		switch w := plainWidth(f.Type); {
+		case props.EncodingFor(col.Path()) != parquet.Encodings.Plain:
+		case w == 4 && col.PhysicalType() == parquet.Types.Int32, w == 8 && col.PhysicalType() == parquet.Types.Int64:
+			p.isPlain[i] = true
+		}
 		if slices.Contains(dictCols, f.Name) {
 			if f.Type.ID() != arrow.STRING {
 				return nil, fmt.Errorf("dictionary column %s of type %s", f.Name, f.Type)
@@ -151,7 +165,7 @@ func (p *parallelWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
 			}
 		}
 		if p.rg == nil {
-			rg, err := p.fw.appendRowGroup(func(i int) bool { return p.dictPos[i] >= 0 })
+			rg, err := p.fw.appendRowGroup(func(i int) bool { return p.dictPos[i] >= 0 || p.isPlain[i] })
 			if err != nil {
 				return err
 			}
@@ -189,6 +203,9 @@ func (p *parallelWriter) writeColumns(rec arrow.RecordBatch, dicts []dictSnap) e
 	return p.forColumns(int(rec.NumCols()), func(i int) error {
 		if k := p.dictPos[i]; k >= 0 {
 			return p.dicts[k].keep(rec.Column(i), dicts[k])
+		}
+		if p.isPlain[i] {
+			return p.writePlainColumn(p.rg.cols[i], i, rec.Column(i))
 		}
 		ctxs[i] = pqarrow.NewArrowWriteContext(context.Background(), &p.arrProps)
 		return p.writeColumn(ctxs[i], i, rec.Column(i))
@@ -274,8 +291,11 @@ func isDictEncoding(e parquet.Encoding) bool {
 // buffered pages in column order.
 func (p *parallelWriter) closeRowGroup() error {
 	err := p.forColumns(len(p.rg.cols), func(i int) error {
-		if p.dictPos[i] >= 0 {
+		switch {
+		case p.dictPos[i] >= 0:
 			return p.writeDictColumn(p.rg.cols[i], i)
+		case p.isPlain[i]:
+			return nil // written record by record
 		}
 		return flushPage(p.rg.cols[i].cw)
 	})

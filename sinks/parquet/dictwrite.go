@@ -11,7 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
-	"github.com/apache/arrow-go/v18/parquet/schema"
 )
 
 // dictChunk is a dictionary column's share of the open row group: the
@@ -31,6 +30,7 @@ type dictChunk struct {
 	raw     []byte
 	zbuf    bytes.Buffer
 	nonNull []int32
+	levels  []int16
 }
 
 // keep adds a record's index array col, whose dictionary is s.
@@ -72,10 +72,6 @@ func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
 	defer c.release()
 	props := p.fw.props
 	descr := cc.meta.Descr()
-	var chunkStats *metadata.ByteArrayStatistics
-	if props.StatisticsEnabledFor(descr.Path()) {
-		chunkStats = metadata.NewStatistics(descr, props.Allocator()).(*metadata.ByteArrayStatistics)
-	}
 	useDict := !c.snap.dense && c.snap.len() > 0
 	if useDict && len(c.parts) > 0 {
 		c.raw = c.snap.appendPlain(c.raw[:0])
@@ -92,33 +88,18 @@ func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
 		if !ok {
 			return fmt.Errorf("dictionary indices of type %s", part.DataType())
 		}
-		if err := c.writePage(cc, idx, p.nullable[i], useDict, props, chunkStats); err != nil {
+		if err := c.writePage(cc, idx, p.nullable[i], useDict, props); err != nil {
 			return fmt.Errorf("column %s: %w", descr.Name(), err)
 		}
 	}
-	if chunkStats != nil {
-		enc, err := chunkStats.Encode()
-		if err != nil {
-			return err
-		}
-		cc.stats = statLimits(enc, props, descr)
-	}
 	return nil
-}
-
-// statLimits applies the size limit of props to statistics enc of column
-// descr and marks their sort order, as arrow-go's column writer does.
-func statLimits(enc metadata.EncodedStatistics, props *parquet.WriterProperties, descr *schema.Column) metadata.EncodedStatistics {
-	enc.ApplyStatSizeLimits(int(props.MaxStatsSizeFor(descr.Path())))
-	enc.Signed = descr.SortOrder() == schema.SortSIGNED
-	return enc
 }
 
 // writePage writes the indices idx as one V1 data page: the definition
 // levels (nullable columns), then the indices of the non-null rows in the
 // hybrid encoding behind their bit width (useDict), or the values they
-// refer to, plain. chunkStats, if not nil, takes the page's statistics.
-func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDict bool, props *parquet.WriterProperties, chunkStats *metadata.ByteArrayStatistics) error {
+// refer to, plain, with the page's statistics when the column has them.
+func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDict bool, props *parquet.WriterProperties) error {
 	rows, nulls := idx.Len(), idx.NullN()
 	if rows == 0 {
 		return nil
@@ -128,7 +109,7 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 	}
 	raw := c.raw[:0]
 	if nullable {
-		raw = appendDefLevels(raw, idx)
+		raw = appendDefLevels(raw, idx, &c.levels)
 	}
 	enc := parquet.Encodings.Plain
 	if useDict {
@@ -162,60 +143,17 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 		}
 	}
 	c.raw = raw
-	var pageStats metadata.EncodedStatistics
-	if chunkStats != nil {
-		ps := metadata.NewStatistics(cc.meta.Descr(), props.Allocator()).(*metadata.ByteArrayStatistics)
+	st := cc.newPageStats(props)
+	if st != nil {
 		if err := c.collect(idx, true); err != nil {
 			return err
 		}
 		// Update counts each distinct value once: add the repeats.
-		ps.Update(c.vals, int64(nulls))
-		ps.IncNumValues(int64(rows - nulls - len(c.vals)))
-		e, err := ps.Encode()
-		if err != nil {
-			return err
-		}
-		pageStats = statLimits(e, props, cc.meta.Descr())
-		chunkStats.Merge(ps)
+		bs := st.(*metadata.ByteArrayStatistics)
+		bs.Update(c.vals, int64(nulls))
+		bs.IncNumValues(int64(rows - nulls - len(c.vals)))
 	}
-	data := raw
-	if cc.pager.HasCompressor() {
-		c.zbuf.Reset()
-		data = cc.pager.Compress(&c.zbuf, raw)
-	}
-	page := pqfile.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, pqfile.DataPageConfig{
-		Num:              int32(rows),
-		Encoding:         enc,
-		UncompressedSize: int32(len(raw)),
-		Stats:            pageStats,
-		FirstRowIndex:    cc.rows,
-	})
-	n, err := cc.pager.WriteDataPage(page)
-	page.Release()
-	if err != nil {
-		return err
-	}
-	cc.written += n
-	cc.rows += int64(rows)
-	return nil
-}
-
-// appendDefLevels appends the definition levels of flat nullable column
-// col as a V1 data page holds them: their length, then the levels (1 for
-// a value, 0 for a null) in the hybrid encoding, one bit wide.
-func appendDefLevels(dst []byte, col arrow.Array) []byte {
-	at := len(dst)
-	dst = append(dst, 0, 0, 0, 0)
-	switch n := col.Len(); col.NullN() {
-	case 0:
-		dst = appendRLE(dst, 1, n, 1)
-	case n:
-		dst = appendRLE(dst, 0, n, 1)
-	default:
-		dst = appendHybrid(dst, defLevels(nil, col), 1)
-	}
-	binary.LittleEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
-	return dst
+	return cc.writePage(raw, rows, enc, st, props, &c.zbuf)
 }
 
 // collect puts the values of idx's non-null rows in c.vals, each once

@@ -1,10 +1,13 @@
 package parquet
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -78,11 +81,12 @@ type columnChunk struct {
 	// pages go to pager as they are (see the fields below).
 	cw pqfile.ColumnChunkWriter
 	// A direct column's rows, bytes written (page headers included),
-	// whether a dictionary page was written, and chunk statistics.
+	// whether a dictionary page was written, and chunk statistics (nil
+	// when the column has none).
 	rows    int64
 	written int64
 	hasDict bool
-	stats   metadata.EncodedStatistics
+	stats   metadata.TypedStatistics
 }
 
 // appendRowGroup opens a row group. The columns for which direct reports
@@ -99,8 +103,11 @@ func (fw *fileWriter) appendRowGroup(direct func(i int) bool) (*rowGroupWriter, 
 			return nil, err
 		}
 		c := &columnChunk{meta: cm, pager: pager}
-		if !direct(i) {
+		switch {
+		case !direct(i):
 			c.cw = pqfile.NewColumnChunkWriter(cm, pager, fw.props)
+		case fw.props.StatisticsEnabledFor(path):
+			c.stats = metadata.NewStatistics(cm.Descr(), fw.props.Allocator())
 		}
 		rg.cols = append(rg.cols, c)
 	}
@@ -135,8 +142,14 @@ func (rg *rowGroupWriter) close() error {
 			written += c.cw.TotalBytesWritten()
 			continue
 		}
-		if c.rows > 0 && c.stats.IsSet() {
-			c.meta.SetStats(c.stats)
+		if c.rows > 0 && c.stats != nil {
+			enc, err := c.stats.Encode()
+			if err != nil {
+				return err
+			}
+			if enc = statLimits(enc, rg.fw.props, c.meta.Descr()); enc.IsSet() {
+				c.meta.SetStats(enc)
+			}
 		}
 		if err := c.pager.Close(c.hasDict, false); err != nil {
 			return err
@@ -145,6 +158,79 @@ func (rg *rowGroupWriter) close() error {
 	}
 	rg.meta.SetNumRows(int(rows))
 	return rg.meta.Finish(written, rg.ordinal)
+}
+
+// newPageStats returns empty statistics for a page of direct column c, or
+// nil when the column has none.
+func (c *columnChunk) newPageStats(props *parquet.WriterProperties) metadata.TypedStatistics {
+	if c.stats == nil {
+		return nil
+	}
+	return metadata.NewStatistics(c.meta.Descr(), props.Allocator())
+}
+
+// writePage writes raw, the uncompressed bytes of a V1 data page of rows
+// rows whose values have encoding enc, to direct column c: compressed
+// (in zbuf) when the column has a codec, with page statistics st (nil for
+// none), which then also count in the chunk's.
+func (c *columnChunk) writePage(raw []byte, rows int, enc parquet.Encoding, st metadata.TypedStatistics, props *parquet.WriterProperties, zbuf *bytes.Buffer) error {
+	var pageStats metadata.EncodedStatistics
+	if st != nil {
+		e, err := st.Encode()
+		if err != nil {
+			return err
+		}
+		pageStats = statLimits(e, props, c.meta.Descr())
+		c.stats.Merge(st)
+	}
+	data := raw
+	if c.pager.HasCompressor() {
+		zbuf.Reset()
+		data = c.pager.Compress(zbuf, raw)
+	}
+	page := pqfile.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, pqfile.DataPageConfig{
+		Num:              int32(rows),
+		Encoding:         enc,
+		UncompressedSize: int32(len(raw)),
+		Stats:            pageStats,
+		FirstRowIndex:    c.rows,
+	})
+	n, err := c.pager.WriteDataPage(page)
+	page.Release()
+	if err != nil {
+		return err
+	}
+	c.written += n
+	c.rows += int64(rows)
+	return nil
+}
+
+// statLimits applies the size limit of props to statistics enc of column
+// descr and marks their sort order, as arrow-go's column writer does.
+func statLimits(enc metadata.EncodedStatistics, props *parquet.WriterProperties, descr *schema.Column) metadata.EncodedStatistics {
+	enc.ApplyStatSizeLimits(int(props.MaxStatsSizeFor(descr.Path())))
+	enc.Signed = descr.SortOrder() == schema.SortSIGNED
+	return enc
+}
+
+// appendDefLevels appends the definition levels of flat nullable column
+// col as a V1 data page holds them: their length, then the levels (1 for
+// a value, 0 for a null) in the hybrid encoding, one bit wide. scratch
+// holds the levels of a column with both.
+func appendDefLevels(dst []byte, col arrow.Array, scratch *[]int16) []byte {
+	at := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	switch n := col.Len(); col.NullN() {
+	case 0:
+		dst = appendRLE(dst, 1, n, 1)
+	case n:
+		dst = appendRLE(dst, 0, n, 1)
+	default:
+		*scratch = defLevels(*scratch, col)
+		dst = appendHybrid(dst, *scratch, 1)
+	}
+	binary.LittleEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
+	return dst
 }
 
 // close writes the footer: the file metadata, its length and the magic.

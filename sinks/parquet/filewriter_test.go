@@ -56,7 +56,7 @@ func TestDictPageErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := &dictChunk{snap: snap}
-			err = c.writePage(rg.cols[1], tc.idx, false, true, props, nil)
+			err = c.writePage(rg.cols[1], tc.idx, false, true, props)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
