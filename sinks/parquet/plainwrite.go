@@ -3,6 +3,7 @@ package parquet
 import (
 	"bytes"
 	"fmt"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -62,19 +63,19 @@ func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Arra
 	var err error
 	switch a := col.(type) {
 	case *array.Uint8:
-		s.v32 = nonNull32(s.v32[:0], a.Uint8Values(), col)
+		s.v32 = nonNull(s.v32[:0], a.Uint8Values(), col)
 	case *array.Uint16:
-		s.v32 = nonNull32(s.v32[:0], a.Uint16Values(), col)
+		s.v32 = nonNull(s.v32[:0], a.Uint16Values(), col)
 	case *array.Uint32:
-		s.v32 = nonNull32(s.v32[:0], a.Uint32Values(), col)
+		s.v32 = nonNull(s.v32[:0], a.Uint32Values(), col)
 	case *array.Int32:
-		s.v32 = nonNull32(s.v32[:0], a.Int32Values(), col)
+		s.v32 = nonNull(s.v32[:0], a.Int32Values(), col)
 	case *array.Uint64:
-		s.v64 = nonNull64(s.v64[:0], a.Uint64Values(), col)
+		s.v64 = nonNull(s.v64[:0], a.Uint64Values(), col)
 	case *array.Int64:
-		s.v64 = nonNull64(s.v64[:0], a.Int64Values(), col)
+		s.v64 = nonNull(s.v64[:0], a.Int64Values(), col)
 	case *array.Timestamp:
-		s.v64 = nonNull64(s.v64[:0], a.TimestampValues(), col)
+		s.v64 = nonNull(s.v64[:0], a.TimestampValues(), col)
 	default:
 		err = fmt.Errorf("column %s: %s is not a plain integer column", cc.meta.Descr().Name(), col.DataType())
 	}
@@ -82,12 +83,12 @@ func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Arra
 		return err
 	}
 	if plainWidth(col.DataType()) == 4 {
-		raw = appendLE32(raw, s.v32)
+		raw = appendLE(raw, s.v32)
 		if st != nil {
 			st.(*metadata.Int32Statistics).Update(s.v32, int64(nulls))
 		}
 	} else {
-		raw = appendLE64(raw, s.v64)
+		raw = appendLE(raw, s.v64)
 		if st != nil {
 			st.(*metadata.Int64Statistics).Update(s.v64, int64(nulls))
 		}
@@ -96,59 +97,36 @@ func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Arra
 	return cc.writePage(raw, rows, parquet.Encodings.Plain, st, p.fw.props, &s.zbuf)
 }
 
-// nonNull32 appends the values of col's non-null rows, vals being col's
-// values, as the int32 Parquet stores them in (unsigned ones keep their
-// bits; readers take them back by the column's logical type).
-func nonNull32[T uint8 | uint16 | uint32 | int32](dst []int32, vals []T, col arrow.Array) []int32 {
+// nonNull appends the values of col's non-null rows, vals being col's
+// values, as the int32 or int64 Parquet stores them in (unsigned ones keep
+// their bits; readers take them back by the column's logical type).
+func nonNull[U int32 | int64, T uint8 | uint16 | uint32 | int32 | uint64 | int64 | arrow.Timestamp](dst []U, vals []T, col arrow.Array) []U {
 	if col.NullN() == 0 {
 		for _, v := range vals {
-			dst = append(dst, int32(v))
+			dst = append(dst, U(v))
 		}
 		return dst
 	}
 	for j, v := range vals {
 		if col.IsValid(j) {
-			dst = append(dst, int32(v))
+			dst = append(dst, U(v))
 		}
 	}
 	return dst
 }
 
-// nonNull64 is nonNull32 for 8-byte values.
-func nonNull64[T uint64 | int64 | arrow.Timestamp](dst []int64, vals []T, col arrow.Array) []int64 {
-	if col.NullN() == 0 {
-		for _, v := range vals {
-			dst = append(dst, int64(v))
-		}
+// appendLE appends vals as little-endian integers of their size.
+func appendLE[U int32 | int64](dst []byte, vals []U) []byte {
+	size := int(unsafe.Sizeof(U(0)))
+	if len(vals) == 0 {
 		return dst
 	}
-	for j, v := range vals {
-		if col.IsValid(j) {
-			dst = append(dst, int64(v))
-		}
-	}
-	return dst
-}
-
-// appendLE32 appends vals as 4-byte little-endian integers.
-func appendLE32(dst []byte, vals []int32) []byte {
 	if !endian.IsBigEndian {
-		return append(dst, arrow.Int32Traits.CastToBytes(vals)...)
+		return append(dst, unsafe.Slice((*byte)(unsafe.Pointer(&vals[0])), len(vals)*size)...)
 	}
 	for _, v := range vals {
-		dst = append(dst, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
-	}
-	return dst
-}
-
-// appendLE64 appends vals as 8-byte little-endian integers.
-func appendLE64(dst []byte, vals []int64) []byte {
-	if !endian.IsBigEndian {
-		return append(dst, arrow.Int64Traits.CastToBytes(vals)...)
-	}
-	for _, v := range vals {
-		for b := range 8 {
-			dst = append(dst, byte(v>>(8*b)))
+		for b := range size {
+			dst = append(dst, byte(uint64(v)>>(8*b)))
 		}
 	}
 	return dst
