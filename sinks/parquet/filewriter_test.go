@@ -2,6 +2,8 @@ package parquet
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +12,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -107,19 +108,11 @@ func TestFileWriterOnlyDirectColumns(t *testing.T) {
 	if err := pw.close(); err != nil {
 		t.Fatal(err)
 	}
-	rdr, err := pqfile.NewParquetReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
+	path := filepath.Join(t.TempDir(), "s.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer rdr.Close()
-	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tbl, rdr := readTable(t, path)
 	defer tbl.Release()
 	var got []string
 	for _, ch := range tbl.Column(0).Data().Chunks() {
