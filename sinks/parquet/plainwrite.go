@@ -3,10 +3,12 @@ package parquet
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/endian"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -97,20 +99,40 @@ func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Arra
 	return cc.writePage(raw, rows, parquet.Encodings.Plain, st, p.fw.props, &s.zbuf)
 }
 
-// nonNull appends the values of col's non-null rows, vals being col's
-// values, as the int32 or int64 Parquet stores them in (unsigned ones keep
-// their bits; readers take them back by the column's logical type).
+// nonNull returns, in dst's memory, the values of col's non-null rows,
+// vals being col's values, as the int32 or int64 Parquet stores them in
+// (unsigned ones keep their bits; readers take them back by the column's
+// logical type). The validity bitmap is read a byte (8 rows) at a time.
 func nonNull[U int32 | int64, T uint8 | uint16 | uint32 | int32 | uint64 | int64 | arrow.Timestamp](dst []U, vals []T, col arrow.Array) []U {
-	if col.NullN() == 0 {
-		for _, v := range vals {
-			dst = append(dst, U(v))
+	n := len(vals) - col.NullN()
+	dst = slices.Grow(dst[:0], n)[:n]
+	if n == len(vals) {
+		for j, v := range vals {
+			dst[j] = U(v)
 		}
 		return dst
 	}
-	for j, v := range vals {
-		if col.IsValid(j) {
-			dst = append(dst, U(v))
+	bits, off, k := col.NullBitmapBytes(), col.Data().Offset(), 0
+	for j := 0; j < len(vals); {
+		if (off+j)%8 == 0 && j+8 <= len(vals) {
+			switch bits[(off+j)/8] {
+			case 0:
+				j += 8
+				continue
+			case 0xff:
+				for _, v := range vals[j : j+8] {
+					dst[k] = U(v)
+					k++
+				}
+				j += 8
+				continue
+			}
 		}
+		if bitutil.BitIsSet(bits, off+j) {
+			dst[k] = U(vals[j])
+			k++
+		}
+		j++
 	}
 	return dst
 }
