@@ -9,6 +9,7 @@ import (
 	"github.com/pcapflow/pcapflow/decoders"
 	"github.com/pcapflow/pcapflow/decoders/flows"
 	"github.com/pcapflow/pcapflow/generators"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -69,22 +70,14 @@ func frag4(ip []byte, size int) [][]byte {
 // in fragments of at most size data bytes, as Ethernet frames, in order.
 func frag6(ip []byte, size int, id uint32) [][]byte {
 	data := ip[20:]
+	pkt := make([]byte, 40, 40+len(data))
+	pkt[0], pkt[6], pkt[7] = 0x60, 17, 64
+	pkt[8], pkt[9], pkt[23] = 0xfe, 0x80, 1
+	pkt[24], pkt[25], pkt[39] = 0xfe, 0x80, 2
+	binary.BigEndian.PutUint16(pkt[4:], uint16(len(data)))
+	pkt = append(pkt, data...)
 	var out [][]byte
-	for off := 0; off < len(data); off += size {
-		end := min(off+size, len(data))
-		f := make([]byte, 48, 48+end-off)
-		f[0], f[6], f[7] = 0x60, 44, 64
-		f[8], f[9], f[23] = 0xfe, 0x80, 1
-		f[24], f[25], f[39] = 0xfe, 0x80, 2
-		f[40] = 17
-		fo := uint16(off)
-		if end < len(data) {
-			fo |= 1
-		}
-		binary.BigEndian.PutUint16(f[42:], fo)
-		binary.BigEndian.PutUint32(f[44:], id)
-		f = append(f, data[off:end]...)
-		binary.BigEndian.PutUint16(f[4:], uint16(len(f)-40))
+	for _, f := range testcap.FragmentIPv6(pkt, size, id) {
 		out = append(out, ethFrame(0x86dd, f))
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/pcapflow/pcapflow/decoders"
+	"github.com/pcapflow/pcapflow/internal/testcap"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
@@ -142,22 +143,7 @@ func fragments6(pkt []byte, size int) [][]byte {
 		return [][]byte{pkt}
 	}
 	fragID6++
-	var out [][]byte
-	for off := 0; off < len(payload); off += size {
-		end := min(off+size, len(payload))
-		f := append(append([]byte(nil), pkt[:40]...), make([]byte, 8)...)
-		f[6], f[40] = 44, pkt[6]
-		fo := uint16(off)
-		if end < len(payload) {
-			fo |= 1
-		}
-		binary.BigEndian.PutUint16(f[42:], fo)
-		binary.BigEndian.PutUint32(f[44:], fragID6)
-		f = append(f, payload[off:end]...)
-		binary.BigEndian.PutUint16(f[4:], uint16(len(f)-40))
-		out = append(out, f)
-	}
-	return out
+	return testcap.FragmentIPv6(pkt, size, fragID6)
 }
 
 // frame is a capture record: bytes and the length on the wire.

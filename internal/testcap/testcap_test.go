@@ -121,3 +121,52 @@ func TestReadPartial(t *testing.T) {
 		t.Fatalf("cut file: %d frames, error %v; want 1 frame and damage", len(frames), err)
 	}
 }
+
+func TestFragmentIPv6(t *testing.T) {
+	pkt := make([]byte, 40, 40+100)
+	pkt[0], pkt[6], pkt[7] = 0x60, 17, 64
+	for i := range 100 {
+		pkt = append(pkt, byte(i))
+	}
+	binary.BigEndian.PutUint16(pkt[4:], 100)
+	tests := []struct {
+		name  string
+		size  int
+		sizes []int // fragmentable bytes per fragment
+	}{
+		{"three fragments", 40, []int{40, 40, 20}},
+		{"size 48", 48, []int{48, 48, 4}},
+		{"fits: one atomic fragment", 104, []int{100}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			frags := FragmentIPv6(pkt, tc.size, 7)
+			if len(frags) != len(tc.sizes) {
+				t.Fatalf("%d fragments, want %d", len(frags), len(tc.sizes))
+			}
+			var joined []byte
+			for i, f := range frags {
+				// Decoded by gopacket, independently.
+				p := gopacket.NewPacket(f, layers.LayerTypeIPv6, gopacket.Default)
+				fh, ok := p.Layer(layers.LayerTypeIPv6Fragment).(*layers.IPv6Fragment)
+				if !ok {
+					t.Fatalf("fragment %d: no fragment header: %v", i, p)
+				}
+				more := i < len(frags)-1
+				if fh.Identification != 7 || fh.MoreFragments != more || int(fh.FragmentOffset)*8 != len(joined) || fh.NextHeader != layers.IPProtocolUDP {
+					t.Errorf("fragment %d: header %+v", i, fh)
+				}
+				if got := len(fh.Payload); got != tc.sizes[i] {
+					t.Errorf("fragment %d: %d bytes, want %d", i, got, tc.sizes[i])
+				}
+				if int(binary.BigEndian.Uint16(f[4:])) != len(f)-40 {
+					t.Errorf("fragment %d: payload length %d for %d bytes", i, binary.BigEndian.Uint16(f[4:]), len(f)-40)
+				}
+				joined = append(joined, fh.Payload...)
+			}
+			if !bytes.Equal(joined, pkt[40:]) {
+				t.Error("the fragments do not join into the packet's payload")
+			}
+		})
+	}
+}
