@@ -3,6 +3,7 @@ package generators
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"math/bits"
 	"net/netip"
@@ -17,6 +18,8 @@ import (
 // .0 or .255 inside a larger prefix are ordinary hosts and are used.
 // IPv6: the subnet-router anycast address (host part zero) is skipped; for
 // prefixes shorter than /64 only the lowest 2^64-1 host numbers are used.
+// An IPv4-mapped prefix (::ffff:a.b.c.d/n, n of 128 bits) is the IPv4
+// prefix a.b.c.d/(n-96); one shorter than /96 is refused.
 type hostRange struct {
 	v6     bool
 	hi, lo uint64 // first usable address as a 128-bit number (IPv4 in lo)
@@ -30,8 +33,17 @@ func newHostRange(p netip.Prefix) (hostRange, error) {
 	if !p.IsValid() {
 		return hostRange{}, errNoPrefix
 	}
-	a := p.Addr().Unmap()
-	p = netip.PrefixFrom(a, p.Bits())
+	a, plen := p.Addr(), p.Bits()
+	if a.Is4In6() {
+		// An IPv4-mapped prefix (::ffff:a.b.c.d/n, n counted over 128
+		// bits) is the IPv4 prefix of its last 32 bits; a shorter one
+		// would span IPv6 space beyond the mapped addresses.
+		if plen < 96 {
+			return hostRange{}, fmt.Errorf("IPv4-mapped prefix %v reaches beyond the mapped IPv4 addresses: give the IPv4 prefix (::ffff:%v/%d is %v/%d)", p, a.Unmap(), 96+8, a.Unmap(), 8)
+		}
+		a, plen = a.Unmap(), plen-96
+	}
+	p = netip.PrefixFrom(a, plen)
 	net := p.Masked().Addr()
 	r := hostRange{v6: a.Is6()}
 	hostBits := a.BitLen() - p.Bits()

@@ -28,6 +28,7 @@ func FuzzHostRange(f *testing.F) {
 	f.Add([]byte{10, 0, 0, 0}, 31, uint64(5), uint64(2))
 	f.Add([]byte{0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 64, uint64(1<<63), uint64(3))
 	f.Add([]byte{0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 0, ^uint64(0), uint64(3))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 0}, 104, uint64(0), uint64(4))
 	f.Fuzz(func(t *testing.T, addr []byte, bits int, i, seed uint64) {
 		a, ok := netip.AddrFromSlice(addr)
 		if !ok || bits < 0 || bits > a.BitLen() {
@@ -35,6 +36,17 @@ func FuzzHostRange(f *testing.F) {
 		}
 		pfx := netip.PrefixFrom(a, bits)
 		r, err := newHostRange(pfx)
+		if a.Is4In6() {
+			// A mapped prefix is the IPv4 prefix of its last 32 bits;
+			// a shorter one is refused.
+			if bits < 96 {
+				if err == nil {
+					t.Fatalf("%v: no error", pfx)
+				}
+				return
+			}
+			pfx, bits = netip.PrefixFrom(a.Unmap(), bits-96), bits-96
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
