@@ -83,8 +83,8 @@ func (s *serialWriter) close() error { return s.fw.Close() }
 // column order when it closes. The file is the same as pqarrow's
 // FileWriter writes (same Parquet schema, same ARROW:schema metadata, same
 // encodings, pages cut at the end of each record), only produced on more
-// cores. The plain integer columns' pages are encoded by pcapflow (see
-// plainwrite.go), the same bytes as arrow-go's; the dictionary columns
+// cores. The integer columns' pages (plain or delta) are encoded by
+// pcapflow (see plainwrite.go), the same bytes as arrow-go's; the dictionary columns
 // (see dict.go) hold indices in their records, and each row group's
 // dictionary and index pages are written when it closes (dictwrite.go).
 type parallelWriter struct {
@@ -103,10 +103,12 @@ type parallelWriter struct {
 	// group's close.
 	dictPos []int
 	dicts   []dictChunk
-	// plain marks the integer columns written directly, PLAIN (see
-	// plainwrite.go), with their scratch.
-	plain   []plainScratch
-	isPlain []bool
+	// isInt marks the integer columns written directly (see
+	// plainwrite.go), delta those of them DELTA_BINARY_PACKED rather than
+	// PLAIN; plain is their scratch.
+	plain []plainScratch
+	isInt []bool
+	delta []bool
 }
 
 func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int, dictCols []string) (*parallelWriter, error) {
@@ -129,16 +131,19 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		nullable:  make([]bool, schema.NumFields()),
 		dictPos:   make([]int, schema.NumFields()),
 		plain:     make([]plainScratch, schema.NumFields()),
-		isPlain:   make([]bool, schema.NumFields()),
+		isInt:     make([]bool, schema.NumFields()),
+		delta:     make([]bool, schema.NumFields()),
 	}
 	for i, f := range schema.Fields() {
 		p.nullable[i] = f.Nullable
 		p.dictPos[i] = -1
 		col := pqSchema.Column(i)
+		enc := props.EncodingFor(col.Path())
 		switch w := plainWidth(f.Type); {
-		case props.EncodingFor(col.Path()) != parquet.Encodings.Plain:
+		case enc != parquet.Encodings.Plain && enc != parquet.Encodings.DeltaBinaryPacked:
 		case w == 4 && col.PhysicalType() == parquet.Types.Int32, w == 8 && col.PhysicalType() == parquet.Types.Int64:
-			p.isPlain[i] = true
+			p.isInt[i] = true
+			p.delta[i] = enc == parquet.Encodings.DeltaBinaryPacked
 		}
 		if slices.Contains(dictCols, f.Name) {
 			if f.Type.ID() != arrow.STRING {
@@ -165,7 +170,7 @@ func (p *parallelWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
 			}
 		}
 		if p.rg == nil {
-			rg, err := p.fw.appendRowGroup(func(i int) bool { return p.dictPos[i] >= 0 || p.isPlain[i] })
+			rg, err := p.fw.appendRowGroup(func(i int) bool { return p.dictPos[i] >= 0 || p.isInt[i] })
 			if err != nil {
 				return err
 			}
@@ -204,8 +209,8 @@ func (p *parallelWriter) writeColumns(rec arrow.RecordBatch, dicts []dictSnap) e
 		if k := p.dictPos[i]; k >= 0 {
 			return p.dicts[k].keep(rec.Column(i), dicts[k])
 		}
-		if p.isPlain[i] {
-			return p.writePlainColumn(p.rg.cols[i], i, rec.Column(i))
+		if p.isInt[i] {
+			return p.writeIntColumn(p.rg.cols[i], i, rec.Column(i))
 		}
 		ctxs[i] = pqarrow.NewArrowWriteContext(context.Background(), &p.arrProps)
 		return p.writeColumn(ctxs[i], i, rec.Column(i))
@@ -294,7 +299,7 @@ func (p *parallelWriter) closeRowGroup() error {
 		switch {
 		case p.dictPos[i] >= 0:
 			return p.writeDictColumn(p.rg.cols[i], i)
-		case p.isPlain[i]:
+		case p.isInt[i]:
 			return nil // written record by record
 		}
 		return flushPage(p.rg.cols[i].cw)

@@ -9,8 +9,8 @@
 // queue of one record. The encoder appends records to a buffered row group
 // until it holds Options.RowsPerRowGroup rows; for flat schemas it encodes
 // and compresses the columns of a record concurrently (the columns of a
-// buffered row group have independent writers; the plain integer columns'
-// pages are encoded by pcapflow, see plainwrite.go), producing the same bytes
+// buffered row group have independent writers; the integer columns' pages,
+// plain or delta, are encoded by pcapflow, see plainwrite.go), producing the same bytes
 // as pqarrow's FileWriter; the packets table's string columns are built as
 // indices into dictionaries the sink keeps per row group, and their
 // dictionary and index pages are encoded by pcapflow when the row group

@@ -14,19 +14,20 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
-// Plain integer columns. Most columns of the packets and flows tables are
-// integers and timestamps written PLAIN and left to zstd: a page is the
-// definition levels, then the non-null values as 4- or 8-byte
-// little-endian integers. pcapflow writes those pages itself, one per
-// record, straight to the column's page writer (see fileWriter), with the
-// statistics arrow-go's typed statistics compute. arrow-go's column writer
-// got there through a write context, batches of definition levels, spaced
-// values, an encoder's pooled buffers and a copy of the whole page before
-// compressing it.
+// Integer columns. Most columns of the packets and flows tables are
+// integers and timestamps, written PLAIN and left to zstd, or for those
+// that grow from row to row DELTA_BINARY_PACKED (see deltaColumns, delta.go):
+// a page is the definition levels, then the non-null values, as 4- or
+// 8-byte little-endian integers or delta-encoded. pcapflow writes those
+// pages itself, one per record, straight to the column's page writer (see
+// fileWriter), with the statistics arrow-go's typed statistics compute.
+// arrow-go's column writer got there through a write context, batches of
+// definition levels, spaced values, an encoder's pooled buffers and a copy
+// of the whole page before compressing it.
 
 // plainWidth returns the byte width (4 or 8) of the Parquet values of a
-// column of Arrow type t written by writePlainColumn, or 0 for a column
-// left to arrow-go's column writer.
+// column of Arrow type t written by writeIntColumn, or 0 for a column left
+// to arrow-go's column writer.
 func plainWidth(t arrow.DataType) int {
 	switch t.ID() {
 	case arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.INT32:
@@ -37,7 +38,7 @@ func plainWidth(t arrow.DataType) int {
 	return 0
 }
 
-// plainScratch is one plain column's scratch, reused from page to page.
+// plainScratch is one integer column's scratch, reused from page to page.
 type plainScratch struct {
 	raw    []byte
 	zbuf   bytes.Buffer
@@ -46,9 +47,9 @@ type plainScratch struct {
 	v64    []int64
 }
 
-// writePlainColumn writes col, a record's column i, as one data page of
+// writeIntColumn writes col, a record's column i, as one data page of
 // direct column cc.
-func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Array) error {
+func (p *parallelWriter) writeIntColumn(cc *columnChunk, i int, col arrow.Array) error {
 	rows, nulls := col.Len(), col.NullN()
 	if rows == 0 {
 		return nil
@@ -84,19 +85,31 @@ func (p *parallelWriter) writePlainColumn(cc *columnChunk, i int, col arrow.Arra
 	if err != nil {
 		return err
 	}
+	enc := parquet.Encodings.Plain
+	if p.delta[i] {
+		enc = parquet.Encodings.DeltaBinaryPacked
+	}
 	if plainWidth(col.DataType()) == 4 {
-		raw = appendLE(raw, s.v32)
+		if p.delta[i] {
+			raw = appendDelta(raw, s.v32)
+		} else {
+			raw = appendLE(raw, s.v32)
+		}
 		if st != nil {
 			st.(*metadata.Int32Statistics).Update(s.v32, int64(nulls))
 		}
 	} else {
-		raw = appendLE(raw, s.v64)
+		if p.delta[i] {
+			raw = appendDelta(raw, s.v64)
+		} else {
+			raw = appendLE(raw, s.v64)
+		}
 		if st != nil {
 			st.(*metadata.Int64Statistics).Update(s.v64, int64(nulls))
 		}
 	}
 	s.raw = raw
-	return cc.writePage(raw, rows, parquet.Encodings.Plain, st, p.fw.props, &s.zbuf)
+	return cc.writePage(raw, rows, enc, st, p.fw.props, &s.zbuf)
 }
 
 // nonNull returns, in dst's memory, the values of col's non-null rows,

@@ -49,7 +49,22 @@ func appendHybrid[T int16 | int32](dst []byte, vals []T, width int) []byte {
 		}
 		i = j
 	}
+	// A last stretch of fewer than 8 equal values is a run too (as
+	// arrow-go ends its encodings).
+	if tail := vals[lit:]; len(tail) > 0 && len(tail) < minRLERun && allEqual(tail) {
+		return appendRLE(dst, uint32(tail[0]), len(tail), width)
+	}
 	return appendPacked(dst, vals[lit:], width)
+}
+
+// allEqual reports whether every value of vals equals the first.
+func allEqual[T int16 | int32](vals []T) bool {
+	for _, v := range vals[1:] {
+		if v != vals[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // appendRLE appends an RLE run of n copies of v.

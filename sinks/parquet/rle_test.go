@@ -73,10 +73,12 @@ func TestAppendHybrid(t *testing.T) {
 		// want, if set, is the exact encoding.
 		want []byte
 	}{
-		{"one value", []int32{1}, 1, []byte{0x03, 0x01}},
+		{"one value: a last short run", []int32{1}, 1, []byte{0x02, 0x01}},
 		{"run of 16000 ones", repeat(1, 16000), 1, []byte{0x80, 0xfa, 0x01, 0x01}},
 		{"run of zeros, 2-byte width", repeat(0, 9), 9, []byte{0x12, 0x00, 0x00}},
-		{"seven equal values stay packed", repeat(3, 7), 2, []byte{0x03, 0xff, 0x3f}},
+		{"seven equal values: a last short run", repeat(3, 7), 2, []byte{0x0e, 0x03}},
+		{"seven values, not all equal, are packed", []int32{3, 3, 3, 3, 3, 3, 1}, 2, []byte{0x03, 0xff, 0x1f}},
+		{"a short run after literals is packed with them", slices.Concat([]int32{1, 2, 3, 0, 1, 2, 3, 0, 1}, repeat(2, 3)), 2, nil},
 		{"eight literals", []int32{0, 1, 2, 3, 4, 5, 6, 7}, 3, []byte{0x03, 0x88, 0xc6, 0xfa}},
 		{"literals then a run lend it their group's tail", append([]int32{1, 2, 3}, repeat(5, 20)...), 3, nil},
 		{"run, literals, run", slices.Concat(repeat(2, 10), []int32{1, 0, 1}, repeat(7, 30)), 3, nil},
