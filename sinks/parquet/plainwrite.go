@@ -90,20 +90,12 @@ func (p *parallelWriter) writeIntColumn(cc *columnChunk, i int, col arrow.Array)
 		enc = parquet.Encodings.DeltaBinaryPacked
 	}
 	if plainWidth(col.DataType()) == 4 {
-		if p.delta[i] {
-			raw = appendDelta(raw, s.v32)
-		} else {
-			raw = appendLE(raw, s.v32)
-		}
+		raw = appendInts(raw, s.v32, p.delta[i])
 		if st != nil {
 			st.(*metadata.Int32Statistics).Update(s.v32, int64(nulls))
 		}
 	} else {
-		if p.delta[i] {
-			raw = appendDelta(raw, s.v64)
-		} else {
-			raw = appendLE(raw, s.v64)
-		}
+		raw = appendInts(raw, s.v64, p.delta[i])
 		if st != nil {
 			st.(*metadata.Int64Statistics).Update(s.v64, int64(nulls))
 		}
@@ -148,6 +140,14 @@ func nonNull[U int32 | int64, T uint8 | uint16 | uint32 | int32 | uint64 | int64
 		j++
 	}
 	return dst
+}
+
+// appendInts appends vals DELTA_BINARY_PACKED (delta) or PLAIN.
+func appendInts[U int32 | int64](dst []byte, vals []U, delta bool) []byte {
+	if delta {
+		return appendDelta(dst, vals)
+	}
+	return appendLE(dst, vals)
 }
 
 // appendLE appends vals as little-endian integers of their size.
