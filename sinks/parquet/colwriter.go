@@ -109,6 +109,10 @@ type parallelWriter struct {
 	plain []plainScratch
 	isInt []bool
 	delta []bool
+	// intDicts are the dictionary integer columns' chunks (see
+	// intdict.go), by column; dictInt marks those columns.
+	intDicts []intDictChunk
+	dictInt  []bool
 }
 
 func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterProperties, arrProps pqarrow.ArrowWriterProperties, maxRows int, dictCols []string) (*parallelWriter, error) {
@@ -133,6 +137,8 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		plain:     make([]plainScratch, schema.NumFields()),
 		isInt:     make([]bool, schema.NumFields()),
 		delta:     make([]bool, schema.NumFields()),
+		intDicts:  make([]intDictChunk, schema.NumFields()),
+		dictInt:   make([]bool, schema.NumFields()),
 	}
 	for i, f := range schema.Fields() {
 		p.nullable[i] = f.Nullable
@@ -144,6 +150,7 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		case w == 4 && col.PhysicalType() == parquet.Types.Int32, w == 8 && col.PhysicalType() == parquet.Types.Int64:
 			p.isInt[i] = true
 			p.delta[i] = enc == parquet.Encodings.DeltaBinaryPacked
+			p.dictInt[i] = w == 4 && !p.delta[i] && props.DictionaryEnabledFor(col.Path())
 		}
 		if slices.Contains(dictCols, f.Name) {
 			if f.Type.ID() != arrow.STRING {
@@ -299,6 +306,8 @@ func (p *parallelWriter) closeRowGroup() error {
 		switch {
 		case p.dictPos[i] >= 0:
 			return p.writeDictColumn(p.rg.cols[i], i)
+		case p.dictInt[i]:
+			return p.writeIntDictColumn(p.rg.cols[i], &p.intDicts[i])
 		case p.isInt[i]:
 			return nil // written record by record
 		}
@@ -308,6 +317,9 @@ func (p *parallelWriter) closeRowGroup() error {
 	// not reach still hold their indices (release is idempotent).
 	for k := range p.dicts {
 		p.dicts[k].release()
+	}
+	for k := range p.intDicts {
+		p.intDicts[k].reset()
 	}
 	if err == nil {
 		err = p.rg.close()

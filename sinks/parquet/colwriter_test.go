@@ -74,7 +74,7 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			o := Options{RowsPerRowGroup: tt.rg, Allocator: mem}
+			o := Options{RowsPerRowGroup: tt.rg, Allocator: mem, plainInts: true}
 			o.fill()
 			recs := packetRecords(t, mem, tt.rows, tt.per)
 			defer func() {

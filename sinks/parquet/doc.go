@@ -10,8 +10,9 @@
 // until it holds Options.RowsPerRowGroup rows; for flat schemas it encodes
 // and compresses the columns of a record concurrently (the columns of a
 // buffered row group have independent writers; the integer columns' pages,
-// plain or delta, are encoded by pcapflow, see plainwrite.go), producing the same bytes
-// as pqarrow's FileWriter; the packets table's string columns are built as
+// plain, delta or dictionary indices, are encoded by pcapflow, see
+// plainwrite.go and intdict.go), producing the same bytes as pqarrow's
+// FileWriter; the packets table's string columns are built as
 // indices into dictionaries the sink keeps per row group, and their
 // dictionary and index pages are encoded by pcapflow when the row group
 // closes (see dict.go, dictwrite.go) and handed to the file's page writers,

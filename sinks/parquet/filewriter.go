@@ -81,12 +81,14 @@ type columnChunk struct {
 	// pages go to pager as they are (see the fields below).
 	cw pqfile.ColumnChunkWriter
 	// A direct column's rows, bytes written (page headers included),
-	// whether a dictionary page was written, and chunk statistics (nil
+	// whether a dictionary page was written and whether PLAIN pages
+	// follow some of its indices (fallback), and chunk statistics (nil
 	// when the column has none).
-	rows    int64
-	written int64
-	hasDict bool
-	stats   metadata.TypedStatistics
+	rows     int64
+	written  int64
+	hasDict  bool
+	fallback bool
+	stats    metadata.TypedStatistics
 }
 
 // appendRowGroup opens a row group. The columns for which direct reports
@@ -151,7 +153,7 @@ func (rg *rowGroupWriter) close() error {
 				c.meta.SetStats(enc)
 			}
 		}
-		if err := c.pager.Close(c.hasDict, false); err != nil {
+		if err := c.pager.Close(c.hasDict, c.fallback); err != nil {
 			return err
 		}
 		written += c.written
@@ -174,24 +176,40 @@ func (c *columnChunk) newPageStats(props *parquet.WriterProperties) metadata.Typ
 // (in zbuf) when the column has a codec, with page statistics st (nil for
 // none), which then also count in the chunk's.
 func (c *columnChunk) writePage(raw []byte, rows int, enc parquet.Encoding, st metadata.TypedStatistics, props *parquet.WriterProperties, zbuf *bytes.Buffer) error {
+	data, pageStats, err := c.encodePage(raw, st, props, zbuf)
+	if err != nil {
+		return err
+	}
+	return c.submitPage(data, len(raw), rows, enc, pageStats)
+}
+
+// encodePage compresses raw, a data page's bytes, into zbuf when c has a
+// codec, and returns them with the page's encoded statistics (from st,
+// nil for none), which then also count in the chunk's.
+func (c *columnChunk) encodePage(raw []byte, st metadata.TypedStatistics, props *parquet.WriterProperties, zbuf *bytes.Buffer) ([]byte, metadata.EncodedStatistics, error) {
 	var pageStats metadata.EncodedStatistics
 	if st != nil {
 		e, err := st.Encode()
 		if err != nil {
-			return err
+			return nil, pageStats, err
 		}
 		pageStats = statLimits(e, props, c.meta.Descr())
 		c.stats.Merge(st)
 	}
-	data := raw
-	if c.pager.HasCompressor() {
-		zbuf.Reset()
-		data = c.pager.Compress(zbuf, raw)
+	if !c.pager.HasCompressor() {
+		return raw, pageStats, nil
 	}
+	zbuf.Reset()
+	return c.pager.Compress(zbuf, raw), pageStats, nil
+}
+
+// submitPage hands c's page writer a data page of rows rows whose values
+// have encoding enc: data, compressed from rawLen bytes (see encodePage).
+func (c *columnChunk) submitPage(data []byte, rawLen, rows int, enc parquet.Encoding, pageStats metadata.EncodedStatistics) error {
 	page := pqfile.NewDataPageV1WithConfig(memory.NewBufferBytes(data), parquet.Encodings.RLE, parquet.Encodings.RLE, pqfile.DataPageConfig{
 		Num:              int32(rows),
 		Encoding:         enc,
-		UncompressedSize: int32(len(raw)),
+		UncompressedSize: int32(rawLen),
 		Stats:            pageStats,
 		FirstRowIndex:    c.rows,
 	})

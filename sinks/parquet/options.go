@@ -75,6 +75,11 @@ type Options struct {
 	// Allocator for Arrow buffers (default memory.DefaultAllocator).
 	Allocator memory.Allocator
 
+	// plainInts writes the 4-byte integer columns PLAIN, without
+	// pcapflow's dictionaries (see intdict.go): tests compare those pages
+	// with arrow-go's.
+	plainInts bool
+
 	// recycle serves the column builders: it keeps the buffers of the
 	// records the encoders have written for the next records (set by New,
 	// over Allocator).

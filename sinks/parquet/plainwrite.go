@@ -90,10 +90,23 @@ func (p *parallelWriter) writeIntColumn(cc *columnChunk, i int, col arrow.Array)
 		enc = parquet.Encodings.DeltaBinaryPacked
 	}
 	if plainWidth(col.DataType()) == 4 {
-		raw = appendInts(raw, s.v32, p.delta[i])
 		if st != nil {
 			st.(*metadata.Int32Statistics).Update(s.v32, int64(nulls))
 		}
+		if d := &p.intDicts[i]; p.dictInt[i] {
+			raw, enc = d.appendValues(raw, s.v32)
+			s.raw = raw
+			if !d.held() {
+				return cc.writePage(raw, rows, enc, st, p.fw.props, &s.zbuf)
+			}
+			data, pageStats, err := cc.encodePage(raw, st, p.fw.props, &s.zbuf)
+			if err != nil {
+				return err
+			}
+			d.hold(data, len(raw), rows, enc, pageStats)
+			return nil
+		}
+		raw = appendInts(raw, s.v32, p.delta[i])
 	} else {
 		raw = appendInts(raw, s.v64, p.delta[i])
 		if st != nil {

@@ -125,7 +125,7 @@ func TestIntColumnsMatchPqarrow(t *testing.T) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	o := Options{}
+	o := Options{plainInts: true} // dictionaries: see TestIntDictMatchesPqarrow
 	o.fill()
 	props := writerProperties(schema, &o)
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
