@@ -45,7 +45,10 @@ const directDict = 1 << 16
 
 // intDict is a column chunk's dictionary of 4-byte integers.
 type intDict struct {
-	direct []int32          // value+1 → id+1 for values below directDict (0: absent)
+	// direct maps value+1 to id+1 for values below its length (0:
+	// absent); it grows, up to directDict entries, to the largest value
+	// seen, so that a column of small values keeps a small table.
+	direct []int32
 	big    map[uint32]int32 // the other values → id
 	vals   []int32          // the values in id order
 }
@@ -54,9 +57,6 @@ type intDict struct {
 // not seen yet. It returns false, ids undefined and the dictionary as it
 // was before the call, when the dictionary would outgrow limit values.
 func (d *intDict) index(ids, vals []int32, limit int) ([]int32, bool) {
-	if d.direct == nil {
-		d.direct = make([]int32, directDict)
-	}
 	if cap(ids) < len(vals) {
 		ids = make([]int32, len(vals))
 	}
@@ -64,14 +64,16 @@ func (d *intDict) index(ids, vals []int32, limit int) ([]int32, bool) {
 	before := len(d.vals)
 	for k, v := range vals {
 		u := uint32(v)
-		if u < directDict {
+		if u < uint32(len(d.direct)) {
 			if id := d.direct[u]; id != 0 {
 				ids[k] = id - 1
 				continue
 			}
-		} else if id, ok := d.big[u]; ok {
-			ids[k] = id
-			continue
+		} else if u >= directDict {
+			if id, ok := d.big[u]; ok {
+				ids[k] = id
+				continue
+			}
 		}
 		if len(d.vals) >= limit {
 			d.truncate(before)
@@ -80,6 +82,9 @@ func (d *intDict) index(ids, vals []int32, limit int) ([]int32, bool) {
 		id := int32(len(d.vals))
 		d.vals = append(d.vals, v)
 		if u < directDict {
+			if u >= uint32(len(d.direct)) {
+				d.grow(u)
+			}
 			d.direct[u] = id + 1
 		} else {
 			if d.big == nil {
@@ -92,10 +97,19 @@ func (d *intDict) index(ids, vals []int32, limit int) ([]int32, bool) {
 	return ids, true
 }
 
+// grow makes the direct table hold value u (below directDict).
+func (d *intDict) grow(u uint32) {
+	n := max(len(d.direct), 256)
+	for n <= int(u) {
+		n *= 2
+	}
+	d.direct = append(d.direct, make([]int32, min(n, directDict)-len(d.direct))...)
+}
+
 // truncate forgets the values from id n on.
 func (d *intDict) truncate(n int) {
 	for _, v := range d.vals[n:] {
-		if u := uint32(v); u < directDict {
+		if u := uint32(v); u < uint32(len(d.direct)) {
 			d.direct[u] = 0
 		} else {
 			delete(d.big, u)

@@ -17,6 +17,10 @@ import (
 
 func TestIntDictIndex(t *testing.T) {
 	var d intDict
+	if _, ok := d.index(nil, []int32{3, 255, 3}, maxIntDict); !ok || len(d.direct) != 256 {
+		t.Fatalf("small values: ok %v, direct table of %d", ok, len(d.direct))
+	}
+	d.truncate(0)
 	ids, ok := d.index(nil, []int32{7, 70000, 7, -1, 65535, 70000}, maxIntDict)
 	if !ok || !slices.Equal(ids, []int32{0, 1, 0, 2, 3, 1}) || !slices.Equal(d.vals, []int32{7, 70000, -1, 65535}) {
 		t.Fatalf("ids %v ok %v dictionary %v", ids, ok, d.vals)
