@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/pcapflow/pcapflow/internal/splitmix"
 )
 
 // decodeHybrid decodes n values of width bits from the RLE / bit-packing
@@ -170,4 +172,21 @@ func FuzzAppendHybrid(f *testing.F) {
 			t.Fatalf("%d values encoded in %d bytes, over %d", len(vals), len(enc), limit)
 		}
 	})
+}
+
+// BenchmarkAppendHybrid encodes a page of 16Ki dictionary indices without
+// runs, at the bit widths of a few values, ports and addresses.
+func BenchmarkAppendHybrid(b *testing.B) {
+	for _, width := range []int{2, 7, 15} {
+		vals := make([]int32, 16384)
+		for i := range vals {
+			vals[i] = int32(splitmix.Mix(uint64(i)) & (1<<width - 1))
+		}
+		b.Run(fmt.Sprintf("width%d", width), func(b *testing.B) {
+			var dst []byte
+			for b.Loop() {
+				dst = appendHybrid(dst[:0], vals, width)
+			}
+		})
+	}
 }
