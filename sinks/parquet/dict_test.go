@@ -106,7 +106,7 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 	pkts, pcs := dictRows(rows, wide)
 
 	path := filepath.Join(t.TempDir(), "dict.parquet")
-	f, err := newFile(path, packetsTable{}, &o)
+	f, err := newFile(path, packetsTable{}, &o, initialRows)
 	if err != nil {
 		t.Fatal(err)
 	}

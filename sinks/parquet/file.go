@@ -65,9 +65,10 @@ type file struct {
 }
 
 // newFile creates the file of table t at path, with t's appender bound to
-// its record builder. The builder has t's schema, with the dictionary
-// columns of a dictTable as int32 indices (see indexSchema).
-func newFile(path string, t Table, o *Options) (*file, error) {
+// its record builder, sized for rows rows (at most a record's). The
+// builder has t's schema, with the dictionary columns of a dictTable as
+// int32 indices (see indexSchema).
+func newFile(path string, t Table, o *Options, rows int) (*file, error) {
 	schema := t.Schema()
 	var dictCols []string
 	if dt, ok := t.(dictTable); ok {
@@ -96,7 +97,7 @@ func newFile(path string, t Table, o *Options) (*file, error) {
 	}
 	// A modest start (most files of a partitioned run stay small); full
 	// records are reserved at once from the second one on (see flush).
-	sizeBuilders(f.b, min(f.maxRows, initialRows))
+	sizeBuilders(f.b, min(f.maxRows, rows))
 	f.bind(t)
 	return f, nil
 }

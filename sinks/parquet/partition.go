@@ -85,26 +85,35 @@ func (w *tableWriter) fileFor(ts int64) (*file, error) {
 	}
 	f, ok := w.open[bk]
 	if !ok {
-		if len(w.open) >= w.o.MaxOpenFiles {
-			if err := w.retireOldest(); err != nil {
-				return nil, err
-			}
-		}
-		dir := filepath.Join(w.o.Dir, w.t.Name(), partitionDir(w.o.Partition, bk))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
-		n := w.seq[dir]
-		w.seq[dir] = n + 1
 		var err error
-		f, err = newFile(filepath.Join(dir, fmt.Sprintf("%s-%06d.parquet", w.o.Prefix, n)), w.t, w.o)
-		if err != nil {
+		if f, err = w.create(bk, initialRows); err != nil {
 			return nil, err
 		}
-		w.open[bk] = f
 	}
 	f.lastUse = w.clock
 	w.last, w.lastKey = f, bk
+	return f, nil
+}
+
+// create opens the next file of partition bk, its builders sized for
+// rows rows.
+func (w *tableWriter) create(bk int64, rows int) (*file, error) {
+	if len(w.open) >= w.o.MaxOpenFiles {
+		if err := w.retireOldest(); err != nil {
+			return nil, err
+		}
+	}
+	dir := filepath.Join(w.o.Dir, w.t.Name(), partitionDir(w.o.Partition, bk))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	n := w.seq[dir]
+	w.seq[dir] = n + 1
+	f, err := newFile(filepath.Join(dir, fmt.Sprintf("%s-%06d.parquet", w.o.Prefix, n)), w.t, w.o, rows)
+	if err != nil {
+		return nil, err
+	}
+	w.open[bk] = f
 	return f, nil
 }
 
@@ -141,7 +150,8 @@ func (w *tableWriter) finish() error {
 // partitioning it first starts one empty file, so the table always exists.
 func (w *tableWriter) seal() error {
 	if w.rows == 0 && len(w.open) == 0 && len(w.done) == 0 && w.o.Partition == PartitionNone {
-		if _, err := w.fileFor(0); err != nil {
+		// An empty table's one file: its builders need no room.
+		if _, err := w.create(bucketOf(w.o.Partition, 0), 0); err != nil {
 			return err
 		}
 	}
