@@ -30,7 +30,6 @@ type dictChunk struct {
 	raw     []byte
 	zbuf    bytes.Buffer
 	nonNull []int32
-	levels  []int16
 }
 
 // keep adds a record's index array col, whose dictionary is s.
@@ -109,7 +108,7 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 	}
 	raw := c.raw[:0]
 	if nullable {
-		raw = appendDefLevels(raw, idx, &c.levels)
+		raw = appendDefLevels(raw, idx)
 	}
 	enc := parquet.Encodings.Plain
 	if useDict {

@@ -233,9 +233,9 @@ func statLimits(enc metadata.EncodedStatistics, props *parquet.WriterProperties,
 
 // appendDefLevels appends the definition levels of flat nullable column
 // col as a V1 data page holds them: their length, then the levels (1 for
-// a value, 0 for a null) in the hybrid encoding, one bit wide. scratch
-// holds the levels of a column with both.
-func appendDefLevels(dst []byte, col arrow.Array, scratch *[]int16) []byte {
+// a value, 0 for a null) in the hybrid encoding, one bit wide, read from
+// its validity bitmap (see levels.go).
+func appendDefLevels(dst []byte, col arrow.Array) []byte {
 	at := len(dst)
 	dst = append(dst, 0, 0, 0, 0)
 	switch n := col.Len(); col.NullN() {
@@ -244,8 +244,7 @@ func appendDefLevels(dst []byte, col arrow.Array, scratch *[]int16) []byte {
 	case n:
 		dst = appendRLE(dst, 0, n, 1)
 	default:
-		*scratch = defLevels(*scratch, col)
-		dst = appendHybrid(dst, *scratch, 1)
+		dst = appendBitmapLevels(dst, col.NullBitmapBytes(), col.Data().Offset(), n)
 	}
 	binary.LittleEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
 	return dst

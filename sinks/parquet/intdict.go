@@ -62,39 +62,51 @@ func (d *intDict) index(ids, vals []int32, limit int) ([]int32, bool) {
 	}
 	ids = ids[:len(vals)]
 	before := len(d.vals)
+	direct := d.direct
 	for k, v := range vals {
-		u := uint32(v)
-		if u < uint32(len(d.direct)) {
-			if id := d.direct[u]; id != 0 {
+		if u := uint32(v); u < uint32(len(direct)) {
+			if id := direct[u]; id != 0 {
 				ids[k] = id - 1
 				continue
 			}
-		} else if u >= directDict {
-			if id, ok := d.big[u]; ok {
-				ids[k] = id
-				continue
-			}
 		}
-		if len(d.vals) >= limit {
+		id, ok := d.add(v, limit)
+		if !ok {
 			d.truncate(before)
 			return ids, false
 		}
-		id := int32(len(d.vals))
-		d.vals = append(d.vals, v)
-		if u < directDict {
-			if u >= uint32(len(d.direct)) {
-				d.grow(u)
-			}
-			d.direct[u] = id + 1
-		} else {
-			if d.big == nil {
-				d.big = make(map[uint32]int32)
-			}
-			d.big[u] = id
-		}
 		ids[k] = id
+		direct = d.direct
 	}
 	return ids, true
+}
+
+// add returns the id of v, a value not in the direct table, adding it
+// when new; false when the dictionary would outgrow limit values.
+func (d *intDict) add(v int32, limit int) (int32, bool) {
+	u := uint32(v)
+	if u >= directDict {
+		if id, ok := d.big[u]; ok {
+			return id, true
+		}
+	}
+	if len(d.vals) >= limit {
+		return 0, false
+	}
+	id := int32(len(d.vals))
+	d.vals = append(d.vals, v)
+	if u < directDict {
+		if u >= uint32(len(d.direct)) {
+			d.grow(u)
+		}
+		d.direct[u] = id + 1
+	} else {
+		if d.big == nil {
+			d.big = make(map[uint32]int32)
+		}
+		d.big[u] = id
+	}
+	return id, true
 }
 
 // grow makes the direct table hold value u (below directDict).

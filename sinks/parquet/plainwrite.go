@@ -40,11 +40,10 @@ func plainWidth(t arrow.DataType) int {
 
 // plainScratch is one integer column's scratch, reused from page to page.
 type plainScratch struct {
-	raw    []byte
-	zbuf   bytes.Buffer
-	levels []int16
-	v32    []int32
-	v64    []int64
+	raw  []byte
+	zbuf bytes.Buffer
+	v32  []int32
+	v64  []int64
 }
 
 // writeIntColumn writes col, a record's column i, as one data page of
@@ -60,7 +59,7 @@ func (p *parallelWriter) writeIntColumn(cc *columnChunk, i int, col arrow.Array)
 	s := &p.plain[i]
 	raw := s.raw[:0]
 	if p.nullable[i] {
-		raw = appendDefLevels(raw, col, &s.levels)
+		raw = appendDefLevels(raw, col)
 	}
 	st := cc.newPageStats(p.fw.props)
 	var err error

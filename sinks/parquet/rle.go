@@ -1,6 +1,10 @@
 package parquet
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+)
 
 // Parquet's RLE / bit-packing hybrid encoding, which carries definition
 // levels and dictionary indices: a sequence of runs, each headed by a
@@ -31,23 +35,21 @@ func bitWidth(n int) int {
 // values between them are bit-packed, a literal stretch taking the first
 // values of the run after it to end on a group of 8.
 func appendHybrid[T int16 | int32](dst []byte, vals []T, width int) []byte {
-	lit := 0 // start of the values not yet written
-	for i := 0; i < len(vals); {
-		j := i + 1
-		for j < len(vals) && vals[j] == vals[i] {
-			j++
-		}
-		if j-i >= minRLERun {
-			// The literals before the run must fill whole groups:
-			// lend them the first values of the run.
-			pad := (8 - (i-lit)%8) % 8
-			if j-i-pad >= minRLERun {
-				dst = appendPacked(dst, vals[lit:i+pad], width)
-				dst = appendRLE(dst, uint32(vals[i]), j-i-pad, width)
-				lit = j
+	lit, start := 0, 0 // the first value not written yet; the current run's
+	var cur T
+	if len(vals) > 0 {
+		cur = vals[0]
+	}
+	for k, v := range vals {
+		if v != cur {
+			if k-start >= minRLERun {
+				dst, lit = appendRun(dst, vals, lit, start, k, width)
 			}
+			start, cur = k, v
 		}
-		i = j
+	}
+	if len(vals)-start >= minRLERun {
+		dst, lit = appendRun(dst, vals, lit, start, len(vals), width)
 	}
 	// A last stretch of fewer than 8 equal values is a run too (as
 	// arrow-go ends its encodings).
@@ -55,6 +57,21 @@ func appendHybrid[T int16 | int32](dst []byte, vals []T, width int) []byte {
 		return appendRLE(dst, uint32(tail[0]), len(tail), width)
 	}
 	return appendPacked(dst, vals[lit:], width)
+}
+
+// appendRun writes vals[i:j], a run of at least minRLERun equal values,
+// as an RLE run after the literals vals[lit:i], unless the literals need
+// so many of its values to fill their last group that fewer than
+// minRLERun would be left. It returns the first value not written yet.
+func appendRun[T int16 | int32](dst []byte, vals []T, lit, i, j, width int) ([]byte, int) {
+	// The literals before the run must fill whole groups: lend them the
+	// first values of the run.
+	pad := (8 - (i-lit)%8) % 8
+	if j-i-pad < minRLERun {
+		return dst, lit
+	}
+	dst = appendPacked(dst, vals[lit:i+pad], width)
+	return appendRLE(dst, uint32(vals[i]), j-i-pad, width), j
 }
 
 // allEqual reports whether every value of vals equals the first.
@@ -83,24 +100,59 @@ func appendPacked[T int16 | int32](dst []byte, vals []T, width int) []byte {
 		groups := min((len(vals)+7)/8, maxPackedGroups)
 		dst = appendUvarint(dst, uint64(groups)<<1|1)
 		n := min(len(vals), groups*8)
+		// A group of 8 values takes width bytes exactly; the groups are
+		// stored 8 bytes at a time, hence the slack.
+		at := len(dst)
+		dst = slices.Grow(dst, groups*width+16)
+		buf := dst[at:cap(dst)]
+		o := 0
+		full := vals[:n&^7]
+		for g := 0; g < len(full); g += 8 {
+			o = packGroup(buf, o, (*[8]T)(full[g:g+8]), width)
+		}
+		if rest := vals[len(full):n]; len(rest) > 0 {
+			var last [8]T
+			copy(last[:], rest)
+			o = packGroup(buf, o, &last, width)
+		}
+		dst = dst[:at+o]
+		vals = vals[n:]
+	}
+	return dst
+}
+
+// packGroup packs the 8 values of v, width bits each, least significant
+// bit first, into buf at o, and returns the offset after them (o+width).
+// It may write up to 16 bytes from o.
+func packGroup[T int16 | int32](buf []byte, o int, v *[8]T, width int) int {
+	u := func(k int) uint64 { return uint64(uint32(v[k])) }
+	switch {
+	case width <= 8:
+		x := u(0) | u(1)<<width | u(2)<<(2*width) | u(3)<<(3*width) |
+			u(4)<<(4*width) | u(5)<<(5*width) | u(6)<<(6*width) | u(7)<<(7*width)
+		binary.LittleEndian.PutUint64(buf[o:], x)
+	case width <= 16:
+		// Two halves of 4w <= 64 bits each, joined into 128 bits.
+		lo := u(0) | u(1)<<width | u(2)<<(2*width) | u(3)<<(3*width)
+		hi := u(4) | u(5)<<width | u(6)<<(2*width) | u(7)<<(3*width)
+		half := uint(4 * width)
+		binary.LittleEndian.PutUint64(buf[o:], lo|hi<<half)
+		binary.LittleEndian.PutUint64(buf[o+8:], hi>>(64-half))
+	default:
 		var acc uint64
-		nbits := 0
-		for k := 0; k < groups*8; k++ {
-			var v uint64
-			if k < n {
-				v = uint64(uint32(vals[k]))
-			}
-			acc |= v << nbits
+		nbits, p := 0, o
+		for k := range 8 {
+			acc |= u(k) << nbits
 			nbits += width
 			for nbits >= 8 {
-				dst = append(dst, byte(acc))
+				buf[p] = byte(acc)
+				p++
 				acc >>= 8
 				nbits -= 8
 			}
 		}
-		vals = vals[n:]
 	}
-	return dst
+	return o + width
 }
 
 // appendUvarint appends v as a ULEB128 varint.
