@@ -1,8 +1,10 @@
 package parquet
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Parquet's DELTA_BINARY_PACKED encoding, laid out as arrow-go writes it:
@@ -61,6 +63,9 @@ func packMiniblock(dst []byte, deltas []int64, minDelta int64, width int) []byte
 	if width == 0 {
 		return dst
 	}
+	if width <= 32 {
+		return packMiniblock32(dst, deltas, minDelta, width)
+	}
 	var acc uint64
 	nbits := 0
 	for k := range deltaMini {
@@ -95,6 +100,34 @@ func packMiniblock(dst []byte, deltas []int64, minDelta int64, width int) []byte
 		acc >>= 8
 	}
 	return dst
+}
+
+// packMiniblock32 is packMiniblock for widths up to 32: each value fits
+// the 64-bit accumulator whole, which is stored 8 bytes at a time.
+func packMiniblock32(dst []byte, deltas []int64, minDelta int64, width int) []byte {
+	at := len(dst)
+	dst = slices.Grow(dst, 4*width+8)
+	buf := dst[at : at+4*width+8]
+	var acc uint64
+	nbits, o := 0, 0
+	for k := range deltaMini {
+		var v uint64 // below 1<<width
+		if k < len(deltas) {
+			v = uint64(deltas[k] - minDelta)
+		}
+		acc |= v << nbits
+		nbits += width
+		if nbits >= 64 {
+			binary.LittleEndian.PutUint64(buf[o:], acc)
+			o += 8
+			nbits -= 64
+			acc = v >> (width - nbits) // 0 when nbits is 0: v < 1<<width
+		}
+	}
+	if nbits > 0 { // 32 values of width bits end on a byte
+		binary.LittleEndian.PutUint64(buf[o:], acc)
+	}
+	return dst[:at+4*width]
 }
 
 // appendZigZag appends v zigzag-encoded as a ULEB128 varint.
