@@ -45,12 +45,12 @@ func TestFastStringAppendsEqualAppend(t *testing.T) {
 	}
 }
 
-// TestAppendPacketRoom checks the packets appender's own accounting of
-// its builders' room: rows appended to builders reserved for all of them
-// at once equal rows appended from no room at all, with records cut at
-// odd places (as a file cuts them, and as a caller may, without telling
-// the appender) and builders grown from outside in between.
-func TestAppendPacketRoom(t *testing.T) {
+// TestAppendPacketHeld checks the packets appender's held rows: rows
+// appended to builders reserved for all of them at once, synced once,
+// equal rows appended from no room at all with records cut at odd places
+// (after a Sync, as a file cuts them: within and across the held rows'
+// batches) and builders grown from outside in between.
+func TestAppendPacketHeld(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	pkts, pcs := dictRows(9000, 1000)
@@ -66,12 +66,15 @@ func TestAppendPacketRoom(t *testing.T) {
 			ca.AppendPacket(&pkts[i], nil, &pcs[i])
 			switch {
 			case i%1777 == 1776:
+				ca.Sync()
 				parts = append(parts, cut.NewRecordBatch())
 			case i%2500 == 7:
 				cut.Reserve(5000)
 			}
 		}
+		ca.Sync()
 		parts = append(parts, cut.NewRecordBatch())
+		wa.Sync()
 		want := whole.NewRecordBatch()
 		row := int64(0)
 		for _, p := range parts {

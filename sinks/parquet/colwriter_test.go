@@ -47,6 +47,7 @@ func packetRecords(t *testing.T, mem memory.Allocator, n, per int) []arrow.Recor
 		ctx := PacketContext{SourceFile: "a.pcap", FlowID: uint64(i % 7), CommunityID: fmt.Sprintf("1:%d", i%7)}
 		app.AppendPacket(&p, nil, &ctx)
 		if (i+1)%per == 0 || i == n-1 {
+			app.Sync()
 			recs = append(recs, b.NewRecordBatch())
 		}
 	}

@@ -136,6 +136,7 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 	for i := range pkts {
 		app.AppendPacket(&pkts[i], nil, &pcs[i])
 		if (i+1)%recordRows == 0 || i == rows-1 {
+			app.Sync()
 			want = append(want, b.NewRecordBatch())
 		}
 	}

@@ -205,6 +205,9 @@ func (f *file) flush(more bool) error {
 	if f.rows == 0 {
 		return nil
 	}
+	if f.packets != nil {
+		f.packets.Sync()
+	}
 	for i, fb := range f.b.Fields() {
 		if sb, ok := fb.(*array.StringBuilder); ok {
 			f.dataLen[i] = sb.DataLen()

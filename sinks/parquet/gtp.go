@@ -66,6 +66,9 @@ type gtpAppender struct {
 	scratch [64]byte
 }
 
+// Sync does nothing: the rows go to the builders as they are appended.
+func (a *gtpAppender) Sync() {}
+
 func (a *gtpAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
 	d := &p.Decoded
 	l := d.Layers

@@ -75,109 +75,106 @@ func (packetsTable) BindPackets(b *array.RecordBuilder) PacketAppender {
 	f := b.Fields()
 	n := 0
 	next := func() array.Builder { n++; return f[n-1] }
-	a.ts = next().(*array.TimestampBuilder)
-	a.sourceFile.bind(next(), nil, &a.dicts)
-	a.frame = next().(*array.Uint64Builder)
-	a.offset = next().(*array.Int64Builder)
-	a.caplen = next().(*array.Uint32Builder)
-	a.length = next().(*array.Uint32Builder)
-	a.linkType = next().(*array.Uint16Builder)
-	a.iface = next().(*array.Uint32Builder)
-	a.flags = next().(*array.Uint16Builder)
+	row := &a.held
+	a.ts.bind(next())
+	a.sourceFile.bind(next(), nil, &a.dicts, row)
+	a.frame.bind(next())
+	a.offset.bind(next())
+	a.caplen.bind(next())
+	a.length.bind(next())
+	a.linkType.bind(next())
+	a.iface.bind(next())
+	a.flags.bind(next())
 	// The columns of a pair share a dictionary: each address is
 	// formatted and stored once, and a flow's reply finds both of its
 	// addresses' indices in the flow cache (see appendFlowAddrs).
-	macs := a.ethSrc.bind(next(), nil, &a.dicts)
-	a.ethDst.bind(next(), macs, &a.dicts)
-	a.vlanOuter = next().(*array.Uint16Builder)
-	a.vlanInner = next().(*array.Uint16Builder)
-	a.ipVersion = next().(*array.Uint8Builder)
-	addrs := a.srcIP.bind(next(), nil, &a.dicts)
-	a.dstIP.bind(next(), addrs, &a.dicts)
-	a.proto = next().(*array.Uint8Builder)
-	a.ttl = next().(*array.Uint8Builder)
-	a.ipID = next().(*array.Uint32Builder)
-	a.fragment = next().(*array.BooleanBuilder)
-	a.srcPort = next().(*array.Uint16Builder)
-	a.dstPort = next().(*array.Uint16Builder)
-	a.tcpFlags = next().(*array.Uint16Builder)
-	a.tcpSeq = next().(*array.Uint32Builder)
-	a.tcpAck = next().(*array.Uint32Builder)
-	a.tcpWin = next().(*array.Uint16Builder)
-	a.payloadLen = next().(*array.Uint32Builder)
-	a.icmpType = next().(*array.Uint8Builder)
-	a.icmpCode = next().(*array.Uint8Builder)
-	a.flowID = next().(*array.Uint64Builder)
-	a.communityID.bind(next(), nil, &a.dicts)
-	a.direction.bind(next(), nil, &a.dicts)
-	a.gtpType = next().(*array.Uint8Builder)
-	a.teid = next().(*array.Uint32Builder)
-	inner := a.innerSrc.bind(next(), nil, &a.dicts)
-	a.innerDst.bind(next(), inner, &a.dicts)
-	a.innerProto = next().(*array.Uint8Builder)
-	a.innerSport = next().(*array.Uint16Builder)
-	a.innerDport = next().(*array.Uint16Builder)
-	a.innerFlowID = next().(*array.Uint64Builder)
-	a.pfcpType = next().(*array.Uint8Builder)
-	a.pfcpSEID = next().(*array.Uint64Builder)
-	a.pfcpSeq = next().(*array.Uint32Builder)
-	a.fields = f
+	macs := a.ethSrc.bind(next(), nil, &a.dicts, row)
+	a.ethDst.bind(next(), macs, &a.dicts, row)
+	a.vlanOuter.bind(next())
+	a.vlanInner.bind(next())
+	a.ipVersion.bind(next())
+	addrs := a.srcIP.bind(next(), nil, &a.dicts, row)
+	a.dstIP.bind(next(), addrs, &a.dicts, row)
+	a.proto.bind(next())
+	a.ttl.bind(next())
+	a.ipID.bind(next())
+	a.fragment.bind(next())
+	a.srcPort.bind(next())
+	a.dstPort.bind(next())
+	a.tcpFlags.bind(next())
+	a.tcpSeq.bind(next())
+	a.tcpAck.bind(next())
+	a.tcpWin.bind(next())
+	a.payloadLen.bind(next())
+	a.icmpType.bind(next())
+	a.icmpCode.bind(next())
+	a.flowID.bind(next())
+	a.communityID.bind(next(), nil, &a.dicts, row)
+	a.direction.bind(next(), nil, &a.dicts, row)
+	a.gtpType.bind(next())
+	a.teid.bind(next())
+	inner := a.innerSrc.bind(next(), nil, &a.dicts, row)
+	a.innerDst.bind(next(), inner, &a.dicts, row)
+	a.innerProto.bind(next())
+	a.innerSport.bind(next())
+	a.innerDport.bind(next())
+	a.innerFlowID.bind(next())
+	a.pfcpType.bind(next())
+	a.pfcpSEID.bind(next())
+	a.pfcpSeq.bind(next())
 	if a.communityID.d != nil && a.direction.d != nil {
 		a.flows = &flowCache{}
 	}
 	return a
 }
 
-// packetsAppender holds the typed column builders of one packets file.
+// packetsAppender holds the columns of one packets file: its numeric
+// columns, and the dictionary indices of its string columns, held for up
+// to heldRows rows before they go to their builders (see heldcol.go).
 type packetsAppender struct {
-	ts                                 *array.TimestampBuilder
+	ts                                 heldCol[arrow.Timestamp]
 	sourceFile, communityID, direction strColumn
 	ethSrc, ethDst                     macColumn
 	srcIP, dstIP, innerSrc, innerDst   addrColumn
 	dicts                              []dictColumn
 	flows                              *flowCache // nil unless the string columns are dictionaries
-	// fields are all the builders, ts first; room counts the rows they
-	// take.
-	fields                           []array.Builder
-	room                             rowRoom
-	frame, flowID, pfcpSEID          *array.Uint64Builder
-	offset                           *array.Int64Builder
-	caplen, length, iface, ipID      *array.Uint32Builder
-	tcpSeq, tcpAck, payloadLen, teid *array.Uint32Builder
-	pfcpSeq                          *array.Uint32Builder
-	linkType, flags, vlanOuter       *array.Uint16Builder
-	vlanInner, srcPort, dstPort      *array.Uint16Builder
-	tcpFlags, tcpWin                 *array.Uint16Builder
-	innerSport, innerDport           *array.Uint16Builder
-	innerFlowID                      *array.Uint64Builder
-	ipVersion, proto, ttl            *array.Uint8Builder
-	icmpType, icmpCode, gtpType      *array.Uint8Builder
-	innerProto, pfcpType             *array.Uint8Builder
-	fragment                         *array.BooleanBuilder
-	scratch                          [64]byte
+	// held is the number of rows held, and during AppendPacket the row
+	// being appended.
+	held                                      int
+	frame, flowID, pfcpSEID, innerFlowID      heldCol[uint64]
+	offset                                    heldCol[int64]
+	caplen, length, iface, ipID               heldCol[uint32]
+	tcpSeq, tcpAck, payloadLen, teid, pfcpSeq heldCol[uint32]
+	linkType, flags, vlanOuter, vlanInner     heldCol[uint16]
+	srcPort, dstPort, tcpFlags, tcpWin        heldCol[uint16]
+	innerSport, innerDport                    heldCol[uint16]
+	ipVersion, proto, ttl, icmpType, icmpCode heldCol[uint8]
+	gtpType, innerProto, pfcpType             heldCol[uint8]
+	fragment                                  heldCol[bool]
+	scratch                                   [64]byte
 }
 
 func (a *packetsAppender) dictionaries() []dictColumn { return a.dicts }
 
-// AppendPacket appends p's row. Every builder has room for it (see room),
-// so values go in with the builders' unchecked appends, which the
-// compiler inlines; nullable columns are filled in groups that share
-// their condition.
+// AppendPacket appends p's row, held until Sync (or until heldRows rows
+// are held); nullable columns are filled in groups that share their
+// condition.
 func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int {
-	if !a.room.take(a.ts.Len(), a.ts.Cap()) {
-		a.room.reserve(a.fields)
+	if a.held == heldRows {
+		a.Sync()
 	}
+	i := a.held
 	d := &p.Decoded
 	l := d.Layers
-	a.ts.UnsafeAppend(arrow.Timestamp(p.Timestamp))
+	a.ts.put(i, arrow.Timestamp(p.Timestamp))
 	a.sourceFile.append(ctx.SourceFile)
-	a.frame.UnsafeAppend(p.Frame)
-	a.offset.UnsafeAppend(p.Offset)
-	a.caplen.UnsafeAppend(p.CapLen)
-	a.length.UnsafeAppend(p.OrigLen)
-	a.linkType.UnsafeAppend(p.LinkType)
-	a.iface.UnsafeAppend(p.Interface)
-	a.flags.UnsafeAppend(uint16(d.Flags))
+	a.frame.put(i, p.Frame)
+	a.offset.put(i, p.Offset)
+	a.caplen.put(i, p.CapLen)
+	a.length.put(i, p.OrigLen)
+	a.linkType.put(i, p.LinkType)
+	a.iface.put(i, p.Interface)
+	a.flags.put(i, uint16(d.Flags))
 	var fe *flowEntry
 	side := sideOf(ctx.Dir)
 	if a.flows != nil && ctx.FlowID != 0 {
@@ -195,14 +192,14 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	}
 	switch {
 	case d.NumVLAN > 1:
-		a.vlanOuter.UnsafeAppend(d.VLAN[0])
-		a.vlanInner.UnsafeAppend(d.VLAN[1])
+		a.vlanOuter.set(i, d.VLAN[0])
+		a.vlanInner.set(i, d.VLAN[1])
 	case d.NumVLAN > 0:
-		a.vlanOuter.UnsafeAppend(d.VLAN[0])
-		a.vlanInner.UnsafeAppendBoolToBitmap(false)
+		a.vlanOuter.set(i, d.VLAN[0])
+		a.vlanInner.null(i)
 	default:
-		a.vlanOuter.UnsafeAppendBoolToBitmap(false)
-		a.vlanInner.UnsafeAppendBoolToBitmap(false)
+		a.vlanOuter.null(i)
+		a.vlanInner.null(i)
 	}
 
 	ip := l&(pipeline.LayerIPv4|pipeline.LayerIPv6) != 0 && d.IP.Src.IsValid()
@@ -211,117 +208,170 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		if l.Has(pipeline.LayerIPv6) {
 			ver = 6
 		}
-		a.ipVersion.UnsafeAppend(ver)
+		a.ipVersion.set(i, ver)
 		if fe != nil && a.srcIP.d != nil && a.dstIP.d != nil {
 			a.appendFlowAddrs(fe, side, d.IP.Src, d.IP.Dst)
 		} else {
 			a.srcIP.append(d.IP.Src, a.scratch[:])
 			a.dstIP.append(d.IP.Dst, a.scratch[:])
 		}
-		a.proto.UnsafeAppend(d.IP.Proto)
-		a.ttl.UnsafeAppend(d.TTL)
-		a.ipID.UnsafeAppend(d.IPID)
+		a.proto.set(i, d.IP.Proto)
+		a.ttl.set(i, d.TTL)
+		a.ipID.set(i, d.IPID)
 	} else {
-		a.ipVersion.UnsafeAppendBoolToBitmap(false)
+		a.ipVersion.null(i)
 		a.srcIP.appendNull()
 		a.dstIP.appendNull()
-		a.proto.UnsafeAppendBoolToBitmap(false)
-		a.ttl.UnsafeAppendBoolToBitmap(false)
-		a.ipID.UnsafeAppendBoolToBitmap(false)
+		a.proto.null(i)
+		a.ttl.null(i)
+		a.ipID.null(i)
 	}
-	a.fragment.UnsafeAppend(l.Has(pipeline.LayerFragment))
+	a.fragment.put(i, l.Has(pipeline.LayerFragment))
 	if ip && (d.IP.SrcPort != 0 || d.IP.DstPort != 0 || l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerSCTP) != 0) {
-		a.srcPort.UnsafeAppend(d.IP.SrcPort)
-		a.dstPort.UnsafeAppend(d.IP.DstPort)
+		a.srcPort.set(i, d.IP.SrcPort)
+		a.dstPort.set(i, d.IP.DstPort)
 	} else {
-		a.srcPort.UnsafeAppendBoolToBitmap(false)
-		a.dstPort.UnsafeAppendBoolToBitmap(false)
+		a.srcPort.null(i)
+		a.dstPort.null(i)
 	}
 	if l.Has(pipeline.LayerTCP) {
-		a.tcpFlags.UnsafeAppend(d.TCPFlags)
-		a.tcpSeq.UnsafeAppend(d.TCPSeq)
+		a.tcpFlags.set(i, d.TCPFlags)
+		a.tcpSeq.set(i, d.TCPSeq)
 		if d.TCPFlags&pipeline.TCPAck != 0 {
-			a.tcpAck.UnsafeAppend(d.TCPAck)
+			a.tcpAck.set(i, d.TCPAck)
 		} else {
-			a.tcpAck.UnsafeAppendBoolToBitmap(false)
+			a.tcpAck.null(i)
 		}
-		a.tcpWin.UnsafeAppend(d.TCPWindow)
+		a.tcpWin.set(i, d.TCPWindow)
 	} else {
-		a.tcpFlags.UnsafeAppendBoolToBitmap(false)
-		a.tcpSeq.UnsafeAppendBoolToBitmap(false)
-		a.tcpAck.UnsafeAppendBoolToBitmap(false)
-		a.tcpWin.UnsafeAppendBoolToBitmap(false)
+		a.tcpFlags.null(i)
+		a.tcpSeq.null(i)
+		a.tcpAck.null(i)
+		a.tcpWin.null(i)
 	}
 	if l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerICMPv4|pipeline.LayerICMPv6|pipeline.LayerSCTP) != 0 {
-		a.payloadLen.UnsafeAppend(d.PayloadLen)
+		a.payloadLen.set(i, d.PayloadLen)
 	} else {
-		a.payloadLen.UnsafeAppendBoolToBitmap(false)
+		a.payloadLen.null(i)
 	}
 	if l&(pipeline.LayerICMPv4|pipeline.LayerICMPv6) != 0 {
-		a.icmpType.UnsafeAppend(d.ICMPType)
-		a.icmpCode.UnsafeAppend(d.ICMPCode)
+		a.icmpType.set(i, d.ICMPType)
+		a.icmpCode.set(i, d.ICMPCode)
 	} else {
-		a.icmpType.UnsafeAppendBoolToBitmap(false)
-		a.icmpCode.UnsafeAppendBoolToBitmap(false)
+		a.icmpType.null(i)
+		a.icmpCode.null(i)
 	}
 	switch {
 	case fe != nil:
-		a.flowID.UnsafeAppend(ctx.FlowID)
+		a.flowID.set(i, ctx.FlowID)
 		a.appendFlowNames(fe, side, ctx.CommunityID, ctx.Dir)
 	case ctx.FlowID != 0:
-		a.flowID.UnsafeAppend(ctx.FlowID)
+		a.flowID.set(i, ctx.FlowID)
 		a.communityID.append(ctx.CommunityID)
 		a.direction.append(ctx.Dir.String())
 	default:
-		a.flowID.UnsafeAppendBoolToBitmap(false)
+		a.flowID.null(i)
 		a.communityID.appendNull()
 		a.direction.appendNull()
 	}
 	if l&(pipeline.LayerGTPU|pipeline.LayerGTPC) != 0 {
-		a.gtpType.UnsafeAppend(d.GTPType)
+		a.gtpType.set(i, d.GTPType)
 	} else {
-		a.gtpType.UnsafeAppendBoolToBitmap(false)
+		a.gtpType.null(i)
 	}
 	if l.Has(pipeline.LayerGTPU) {
-		a.teid.UnsafeAppend(d.TEID)
+		a.teid.set(i, d.TEID)
 	} else {
-		a.teid.UnsafeAppendBoolToBitmap(false)
+		a.teid.null(i)
 	}
 	if l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 && d.Inner.Src.IsValid() {
 		a.innerSrc.append(d.Inner.Src, a.scratch[:])
 		a.innerDst.append(d.Inner.Dst, a.scratch[:])
-		a.innerProto.UnsafeAppend(d.Inner.Proto)
+		a.innerProto.set(i, d.Inner.Proto)
 		if l&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0 {
-			a.innerSport.UnsafeAppend(d.Inner.SrcPort)
-			a.innerDport.UnsafeAppend(d.Inner.DstPort)
+			a.innerSport.set(i, d.Inner.SrcPort)
+			a.innerDport.set(i, d.Inner.DstPort)
 		} else {
-			a.innerSport.UnsafeAppendBoolToBitmap(false)
-			a.innerDport.UnsafeAppendBoolToBitmap(false)
+			a.innerSport.null(i)
+			a.innerDport.null(i)
 		}
 	} else {
 		a.innerSrc.appendNull()
 		a.innerDst.appendNull()
-		a.innerProto.UnsafeAppendBoolToBitmap(false)
-		a.innerSport.UnsafeAppendBoolToBitmap(false)
-		a.innerDport.UnsafeAppendBoolToBitmap(false)
+		a.innerProto.null(i)
+		a.innerSport.null(i)
+		a.innerDport.null(i)
 	}
 	if ctx.InnerFlowID != 0 {
-		a.innerFlowID.UnsafeAppend(ctx.InnerFlowID)
+		a.innerFlowID.set(i, ctx.InnerFlowID)
 	} else {
-		a.innerFlowID.UnsafeAppendBoolToBitmap(false)
+		a.innerFlowID.null(i)
 	}
 	if l.Has(pipeline.LayerPFCP) {
-		a.pfcpType.UnsafeAppend(d.PFCPType)
+		a.pfcpType.set(i, d.PFCPType)
 		if d.PFCPHasSEID {
-			a.pfcpSEID.UnsafeAppend(d.PFCPSEID)
+			a.pfcpSEID.set(i, d.PFCPSEID)
 		} else {
-			a.pfcpSEID.UnsafeAppendBoolToBitmap(false)
+			a.pfcpSEID.null(i)
 		}
-		a.pfcpSeq.UnsafeAppend(d.PFCPSeq)
+		a.pfcpSeq.set(i, d.PFCPSeq)
 	} else {
-		a.pfcpType.UnsafeAppendBoolToBitmap(false)
-		a.pfcpSEID.UnsafeAppendBoolToBitmap(false)
-		a.pfcpSeq.UnsafeAppendBoolToBitmap(false)
+		a.pfcpType.null(i)
+		a.pfcpSEID.null(i)
+		a.pfcpSeq.null(i)
 	}
+	a.held++
 	return 1
+}
+
+// Sync hands the held rows to the builders.
+func (a *packetsAppender) Sync() {
+	n := a.held
+	if n == 0 {
+		return
+	}
+	a.ts.sync(n)
+	a.sourceFile.sync(n)
+	a.frame.sync(n)
+	a.offset.sync(n)
+	a.caplen.sync(n)
+	a.length.sync(n)
+	a.linkType.sync(n)
+	a.iface.sync(n)
+	a.flags.sync(n)
+	a.ethSrc.sync(n)
+	a.ethDst.sync(n)
+	a.vlanOuter.sync(n)
+	a.vlanInner.sync(n)
+	a.ipVersion.sync(n)
+	a.srcIP.sync(n)
+	a.dstIP.sync(n)
+	a.proto.sync(n)
+	a.ttl.sync(n)
+	a.ipID.sync(n)
+	a.fragment.sync(n)
+	a.srcPort.sync(n)
+	a.dstPort.sync(n)
+	a.tcpFlags.sync(n)
+	a.tcpSeq.sync(n)
+	a.tcpAck.sync(n)
+	a.tcpWin.sync(n)
+	a.payloadLen.sync(n)
+	a.icmpType.sync(n)
+	a.icmpCode.sync(n)
+	a.flowID.sync(n)
+	a.communityID.sync(n)
+	a.direction.sync(n)
+	a.gtpType.sync(n)
+	a.teid.sync(n)
+	a.innerSrc.sync(n)
+	a.innerDst.sync(n)
+	a.innerProto.sync(n)
+	a.innerSport.sync(n)
+	a.innerDport.sync(n)
+	a.innerFlowID.sync(n)
+	a.pfcpType.sync(n)
+	a.pfcpSEID.sync(n)
+	a.pfcpSeq.sync(n)
+	a.held = 0
 }

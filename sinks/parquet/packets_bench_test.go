@@ -26,6 +26,7 @@ func BenchmarkAppendPacket(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if rows+len(batch.Packets) > recordRows {
+			a.Sync()
 			rb.NewRecordBatch().Release()
 			rb.Reserve(recordRows)
 			rows = 0

@@ -18,14 +18,18 @@ import (
 type dictCol[K dictKey] struct {
 	sb *array.StringBuilder
 	d  *keyedDict[K]
-	b  *array.Int32Builder
+	// h holds the indices of the rows not yet in the index builder; row
+	// is the appender's count of them, the row being appended.
+	h   heldCol[int32]
+	row *int
 }
 
 // bind binds c to builder b: a string builder, or an index builder whose
 // dictionary is shared (the other column of a pair such as src_ip and
 // dst_ip, which repeat the same addresses) or, when shared is nil, new.
-// A dictionary column is added to dicts. It returns c's dictionary.
-func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictColumn) *keyedDict[K] {
+// A dictionary column is added to dicts; its indices are held (see
+// heldCol) at the appender's row *row. It returns c's dictionary.
+func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictColumn, row *int) *keyedDict[K] {
 	switch b := b.(type) {
 	case *array.StringBuilder:
 		c.sb = b
@@ -33,7 +37,8 @@ func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictCo
 		if shared == nil {
 			shared = newKeyedDict[K]()
 		}
-		c.d, c.b = shared, b
+		c.d, c.row = shared, row
+		c.h.bind(b)
 		*dicts = append(*dicts, shared)
 	default:
 		panic("parquet: string column bound to a " + b.Type().String() + " builder")
@@ -41,16 +46,22 @@ func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictCo
 	return c.d
 }
 
-// appendIndex appends index i to the column, which must have room (the
-// packets appender reserves its builders ahead: see rowRoom).
-func (c *dictCol[K]) appendIndex(i int32) { c.b.UnsafeAppend(i) }
+// appendIndex sets the row's index to i (dictionary columns only).
+func (c *dictCol[K]) appendIndex(i int32) { c.h.set(*c.row, i) }
 
-// appendNull appends a null to the column, which must have room.
+// appendNull appends a null to the column.
 func (c *dictCol[K]) appendNull() {
 	if c.d == nil {
 		c.sb.AppendNull()
 	} else {
-		c.b.UnsafeAppendBoolToBitmap(false)
+		c.h.null(*c.row)
+	}
+}
+
+// sync hands the first n held indices to the index builder.
+func (c *dictCol[K]) sync(n int) {
+	if c.d != nil {
+		c.h.sync(n)
 	}
 }
 

@@ -48,6 +48,9 @@ type PacketAppender interface {
 	// AppendPacket appends p's rows and returns how many (0 when the
 	// packet has none in this table). It must not keep p or data.
 	AppendPacket(p *pipeline.Packet, data []byte, ctx *PacketContext) int
+	// Sync hands the rows the appender still holds to the builders: the
+	// sink calls it before it reads them (to cut a record).
+	Sync()
 }
 
 // FlowTable is a table with one row per finished flow.
