@@ -307,7 +307,7 @@ func (p *parallelWriter) closeRowGroup() error {
 		case p.dictPos[i] >= 0:
 			return p.writeDictColumn(p.rg.cols[i], i)
 		case p.dictInt[i]:
-			return p.writeIntDictColumn(p.rg.cols[i], &p.intDicts[i])
+			return p.writeIntDictColumn(p.rg.cols[i], &p.intDicts[i], &p.plain[i])
 		case p.isInt[i]:
 			return nil // written record by record
 		}

@@ -81,14 +81,12 @@ type columnChunk struct {
 	// pages go to pager as they are (see the fields below).
 	cw pqfile.ColumnChunkWriter
 	// A direct column's rows, bytes written (page headers included),
-	// whether a dictionary page was written and whether PLAIN pages
-	// follow some of its indices (fallback), and chunk statistics (nil
+	// whether a dictionary page was written, and chunk statistics (nil
 	// when the column has none).
-	rows     int64
-	written  int64
-	hasDict  bool
-	fallback bool
-	stats    metadata.TypedStatistics
+	rows    int64
+	written int64
+	hasDict bool
+	stats   metadata.TypedStatistics
 }
 
 // appendRowGroup opens a row group. The columns for which direct reports
@@ -153,7 +151,7 @@ func (rg *rowGroupWriter) close() error {
 				c.meta.SetStats(enc)
 			}
 		}
-		if err := c.pager.Close(c.hasDict, c.fallback); err != nil {
+		if err := c.pager.Close(c.hasDict, false); err != nil {
 			return err
 		}
 		written += c.written

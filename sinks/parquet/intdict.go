@@ -2,7 +2,7 @@ package parquet
 
 import (
 	"fmt"
-	"slices"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -30,11 +30,11 @@ import (
 // pages are compressed as their records arrive but held until the row
 // group closes (writeIntDictColumn). A column whose row group starts with
 // many distinct values (sequence numbers, IP ids) is written PLAIN
-// instead; one whose dictionary outgrows maxIntDict mid-chunk falls back
-// to PLAIN for its remaining pages, as arrow-go's writers do.
-
-// maxIntDict bounds a chunk's dictionary: 64Ki values, a 256 KiB page.
-const maxIntDict = 1 << 16
+// instead. The dictionary never fills up (it holds at most a row group's
+// values, a page of at most 4 MiB), so no chunk falls back to PLAIN
+// midway, as arrow-go's writers do past 1 MiB: a chunk's data pages have
+// one encoding, which keeps the files the same from run to run (arrow-go
+// lists a chunk's page encodings in map order).
 
 // minDictValues is the fewest values on a chunk's first page of values
 // for the chunk to get a dictionary.
@@ -131,19 +131,26 @@ func (d *intDict) truncate(n int) {
 }
 
 // intDictChunk is a dictionary integer column's share of the open row
-// group: its dictionary and its pages, compressed, held until the row
-// group closes.
+// group: its dictionary and its pages, held until the row group closes.
 type intDictChunk struct {
 	dict intDict
-	// plain is set when the chunk's pages are PLAIN: from its first page
-	// of values (too many distinct values: no dictionary, pages written at
-	// once), or from a later one (fallback: the pages still wait for the
-	// dictionary page of the ones before).
-	plain, fallback bool
-	sampled         bool // a page with values was seen
-	pages           []heldPage
-	data            []byte // the held pages' compressed bytes
-	ids             []int32
+	// plain is set when the chunk's first page of values had too many
+	// distinct values: its pages are PLAIN, written at once unless pages
+	// of nulls only came before them.
+	plain   bool
+	sampled bool // a page with values was seen
+	// nulls are the pages of nulls only that came before the first value:
+	// their encoding (dictionary indices, or PLAIN) is the chunk's, known
+	// at its first value, so they are kept uncompressed (they hold only
+	// their definition levels) and encoded at the close. Every data page
+	// of a chunk then has the same encoding: arrow-go lists a chunk's page
+	// encodings in map order, which would make the file differ from run
+	// to run.
+	nulls []nullPage
+	// pages are the pages of values, compressed, in data.
+	pages []heldPage
+	data  []byte
+	ids   []int32
 }
 
 // heldPage is a data page waiting for its chunk's dictionary page.
@@ -155,51 +162,68 @@ type heldPage struct {
 	stats    metadata.EncodedStatistics
 }
 
+// nullPage is a page of nulls only, before the chunk's first value.
+type nullPage struct {
+	levels []byte // the page's definition levels, as it holds them
+	rows   int
+	stats  metadata.TypedStatistics
+}
+
 // reset readies c for the next row group.
 func (c *intDictChunk) reset() {
 	c.dict.truncate(0)
-	c.plain, c.fallback, c.sampled = false, false, false
+	c.plain, c.sampled = false, false
+	clear(c.nulls)
+	c.nulls = c.nulls[:0]
 	c.pages = c.pages[:0]
 	c.data = c.data[:0]
 }
 
 // appendValues appends vals, the non-null values of a page, to raw, which
-// holds the page's definition levels: as dictionary indices while the
-// chunk has a dictionary, else PLAIN. It returns the page and its
-// encoding. (Pages of nulls only before the chunk's first value are PLAIN:
-// a chunk of nulls only gets no dictionary page.)
+// holds the page's definition levels: as dictionary indices unless the
+// chunk is PLAIN. It returns the page and its encoding. The chunk's first
+// page of values decides: it is PLAIN when that page has more distinct
+// values than a quarter of its values (indices would save little and the
+// dictionary page would repeat most of them) or fewer than minDictValues
+// values (the chunk is likely small: its dictionary page would cost more
+// than it saves). The dictionary never fills up: it holds at most a row
+// group's values.
 func (c *intDictChunk) appendValues(raw []byte, vals []int32) ([]byte, parquet.Encoding) {
-	if !c.plain && (len(vals) > 0 || len(c.dict.vals) > 0) {
-		limit := maxIntDict
-		first := !c.sampled && len(vals) > 0
-		if first {
-			// More distinct values than a quarter of the values:
-			// indices would save little, and the dictionary page
-			// would repeat most of them. A chunk that starts with
-			// a small page is likely small: its dictionary page
-			// would cost more than it saves.
-			limit = len(vals) / 4
-			if len(vals) < minDictValues {
-				limit = 0
-			}
+	if !c.sampled && len(vals) > 0 {
+		c.sampled = true
+		limit := len(vals) / 4
+		if len(vals) < minDictValues {
+			limit = 0
 		}
-		c.sampled = c.sampled || first
 		ids, ok := c.dict.index(c.ids, vals, limit)
 		c.ids = ids
-		if ok {
-			width := bitWidth(len(c.dict.vals))
-			raw = append(raw, byte(width))
-			return appendHybrid(raw, ids, width), parquet.Encodings.RLEDict
+		if !ok {
+			c.plain = true
+			return appendLE(raw, vals), parquet.Encodings.Plain
 		}
-		// Pages held before (of nulls only) still come first.
-		c.plain, c.fallback = true, !first || len(c.pages) > 0
+		return c.appendIndices(raw, ids), parquet.Encodings.RLEDict
 	}
-	return appendLE(raw, vals), parquet.Encodings.Plain
+	if c.plain {
+		return appendLE(raw, vals), parquet.Encodings.Plain
+	}
+	ids, _ := c.dict.index(c.ids, vals, math.MaxInt)
+	c.ids = ids
+	return c.appendIndices(raw, ids), parquet.Encodings.RLEDict
 }
 
-// held reports whether the chunk's pages wait for its close: unless it
-// is PLAIN from its first page of values on.
-func (c *intDictChunk) held() bool { return !c.plain || c.fallback }
+// appendIndices appends ids to raw as a dictionary page's values: the bit
+// width, then the hybrid encoding.
+func (c *intDictChunk) appendIndices(raw []byte, ids []int32) []byte {
+	width := bitWidth(len(c.dict.vals))
+	raw = append(raw, byte(width))
+	return appendHybrid(raw, ids, width)
+}
+
+// held reports whether a page goes to the chunk's held pages: unless the
+// chunk is PLAIN with nothing held before.
+func (c *intDictChunk) held() bool {
+	return !c.plain || len(c.nulls) > 0 || len(c.pages) > 0
+}
 
 // hold keeps a compressed page until the row group closes.
 func (c *intDictChunk) hold(data []byte, rawLen, rows int, enc parquet.Encoding, st metadata.EncodedStatistics) {
@@ -208,16 +232,21 @@ func (c *intDictChunk) hold(data []byte, rawLen, rows int, enc parquet.Encoding,
 	c.pages = append(c.pages, heldPage{from: from, to: len(c.data), rawLen: rawLen, rows: rows, enc: enc, stats: st})
 }
 
+// holdNulls keeps a page of nulls only, its definition levels levels,
+// which comes before the chunk's first value.
+func (c *intDictChunk) holdNulls(levels []byte, rows int, st metadata.TypedStatistics) {
+	c.nulls = append(c.nulls, nullPage{levels: append([]byte(nil), levels...), rows: rows, stats: st})
+}
+
 // writeIntDictColumn writes the held pages of dictionary integer column
 // cc, after its dictionary page, when its row group closes.
-func (p *parallelWriter) writeIntDictColumn(cc *columnChunk, c *intDictChunk) error {
+func (p *parallelWriter) writeIntDictColumn(cc *columnChunk, c *intDictChunk, s *plainScratch) error {
 	defer c.reset()
-	if len(c.pages) == 0 {
-		return nil
-	}
 	props := p.fw.props
-	if len(c.dict.vals) > 0 {
-		raw := appendLE(p.plain[0].raw[:0:0], c.dict.vals)
+	useDict := !c.plain && len(c.dict.vals) > 0
+	if useDict {
+		raw := appendLE(s.raw[:0], c.dict.vals)
+		s.raw = raw
 		page := pqfile.NewDictionaryPage(memory.NewBufferBytes(raw), int32(len(c.dict.vals)), props.DictionaryPageEncoding())
 		n, err := cc.pager.WriteDictionaryPage(page)
 		if err != nil {
@@ -225,7 +254,16 @@ func (p *parallelWriter) writeIntDictColumn(cc *columnChunk, c *intDictChunk) er
 		}
 		cc.written += n
 		cc.hasDict = true
-		cc.fallback = slices.ContainsFunc(c.pages, func(h heldPage) bool { return h.enc == parquet.Encodings.Plain })
+	}
+	for _, np := range c.nulls {
+		raw, enc := np.levels, parquet.Encodings.Plain
+		if useDict {
+			raw, enc = c.appendIndices(append(s.raw[:0], np.levels...), nil), parquet.Encodings.RLEDict
+			s.raw = raw
+		}
+		if err := cc.writePage(raw, np.rows, enc, np.stats, props, &s.zbuf); err != nil {
+			return fmt.Errorf("column %s: %w", cc.meta.Descr().Name(), err)
+		}
 	}
 	for _, h := range c.pages {
 		if err := cc.submitPage(c.data[h.from:h.to], h.rawLen, h.rows, h.enc, h.stats); err != nil {

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"bytes"
+	"math"
 	"context"
 	"slices"
 	"testing"
@@ -17,11 +18,11 @@ import (
 
 func TestIntDictIndex(t *testing.T) {
 	var d intDict
-	if _, ok := d.index(nil, []int32{3, 255, 3}, maxIntDict); !ok || len(d.direct) != 256 {
+	if _, ok := d.index(nil, []int32{3, 255, 3}, math.MaxInt); !ok || len(d.direct) != 256 {
 		t.Fatalf("small values: ok %v, direct table of %d", ok, len(d.direct))
 	}
 	d.truncate(0)
-	ids, ok := d.index(nil, []int32{7, 70000, 7, -1, 65535, 70000}, maxIntDict)
+	ids, ok := d.index(nil, []int32{7, 70000, 7, -1, 65535, 70000}, math.MaxInt)
 	if !ok || !slices.Equal(ids, []int32{0, 1, 0, 2, 3, 1}) || !slices.Equal(d.vals, []int32{7, 70000, -1, 65535}) {
 		t.Fatalf("ids %v ok %v dictionary %v", ids, ok, d.vals)
 	}
@@ -218,12 +219,12 @@ func readBytes(t *testing.T, file []byte) arrow.Table {
 
 // TestIntDictChunks writes several records per row group through the
 // cases pqarrow's writer has no counterpart of, and checks that the values
-// read back are those of the PLAIN file: a first page with many distinct
-// values or few values (PLAIN from the start), a dictionary that outgrows maxIntDict
-// (PLAIN pages after the indices), a first record of nulls only (held
-// until the dictionary page of the values after it).
+// read back are those of the PLAIN file, that every data page of a chunk
+// has one encoding and that writing them again makes the same bytes: a first page with many distinct values or few
+// values (PLAIN from the start), a dictionary that grows past 64Ki values,
+// records of nulls only before or after the first value (indices too).
 func TestIntDictChunks(t *testing.T) {
-	const dict, plain, fallback = "dictionary", "plain", "dictionary, then plain"
+	const dict, plain, mixed = "dictionary", "plain", "dictionary and plain pages"
 	tests := []struct {
 		name  string
 		sizes []int
@@ -233,15 +234,15 @@ func TestIntDictChunks(t *testing.T) {
 		{"many distinct", []int{4096, 4096}, func(col, row int) (int64, bool) {
 			return int64(splitmix.Mix(uint64(row))), true
 		}, [4]string{dict, plain, plain, plain}}, // a uint8 has 256 values at most
-		{"outgrows", []int{1024, 60000, 60000}, func(col, row int) (int64, bool) {
+		{"grows", []int{1024, 60000, 60000}, func(col, row int) (int64, bool) {
 			if row < 1024 {
 				return int64(row % 3), true
 			}
-			return int64(row), true // 65536 values fit a uint16's dictionary
-		}, [4]string{dict, dict, fallback, fallback}},
+			return int64(row), true // 120,000 distinct values past the first page
+		}, [4]string{dict, dict, dict, dict}},
 		{"nulls first", []int{2000, 2000, 2000}, func(col, row int) (int64, bool) {
 			return int64(row % 9), row >= 2000 && row%7 != 0
-		}, [4]string{fallback, dict, fallback, fallback}}, // the first page: PLAIN, of no values
+		}, [4]string{dict, dict, dict, dict}}, // the pages of nulls first: indices too
 		{"nulls after", []int{2000, 2000}, func(col, row int) (int64, bool) {
 			return int64(row % 9), row < 2000
 		}, [4]string{dict, dict, dict, dict}},
@@ -261,6 +262,11 @@ func TestIntDictChunks(t *testing.T) {
 				}
 			}()
 			ours := writeIntDict(t, recs, 1<<20, false)
+			for range 3 {
+				if again := writeIntDict(t, recs, 1<<20, false); !bytes.Equal(again, ours) {
+					t.Fatal("the same records make a different file")
+				}
+			}
 			got, want := readBytes(t, ours), readBytes(t, writeIntDict(t, recs, 1<<20, true))
 			for i := range int(want.NumCols()) {
 				if !array.ChunkedEqual(got.Column(i).Data(), want.Column(i).Data()) {
@@ -271,7 +277,7 @@ func TestIntDictChunks(t *testing.T) {
 				kind := plain
 				switch {
 				case hasDict && pages[parquet.Encodings.Plain]:
-					kind = fallback
+					kind = mixed
 				case hasDict:
 					kind = dict
 				}

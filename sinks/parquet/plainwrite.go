@@ -93,6 +93,13 @@ func (p *parallelWriter) writeIntColumn(cc *columnChunk, i int, col arrow.Array)
 			st.(*metadata.Int32Statistics).Update(s.v32, int64(nulls))
 		}
 		if d := &p.intDicts[i]; p.dictInt[i] {
+			if len(s.v32) == 0 && !d.sampled {
+				// Nulls before the chunk's first value: encoded
+				// when the chunk's encoding is known.
+				d.holdNulls(raw, rows, st)
+				s.raw = raw
+				return nil
+			}
 			raw, enc = d.appendValues(raw, s.v32)
 			s.raw = raw
 			if !d.held() {
