@@ -149,8 +149,13 @@ func (a *Assembler) ObserveHinted(p *pipeline.Packet, data []byte, hint *Hint) {
 // Hint is where a caller of ObserveHinted keeps a flow's connection; the
 // zero Hint names none.
 type Hint struct {
-	ref int32 // slab slot + 1
+	ref  int32 // slab slot + 1
+	lean bool  // the connection was lean after the last packet observed
 }
+
+// Lean reports whether the connection hint names was lean (see
+// leanSegment) after the last packet observed with it.
+func (h *Hint) Lean() bool { return h.lean }
 
 // Touch loads the first cache line of the connection hint names (its key
 // and lean segment counts), for a caller about to observe a batch of
@@ -225,6 +230,9 @@ func (a *Assembler) observe(p *pipeline.Packet, v *view, data []byte, hint *Hint
 		a.segment(c, dir, p, v, data)
 	}
 	a.cur = -1
+	if hint != nil {
+		hint.lean = c.lean != 0
+	}
 	if a.stats.Memory > a.opts.MaxTotal {
 		a.shed(i)
 	}

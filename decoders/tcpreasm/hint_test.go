@@ -110,3 +110,53 @@ func TestHintNoAllocs(t *testing.T) {
 		t.Errorf("%.1f allocations per connection, want 0", n)
 	}
 }
+
+// ignoreOnData ignores both directions of a connection at its first bytes
+// (as the HTTP parser does with a stream that is not HTTP).
+type ignoreOnData struct{}
+
+func (ignoreOnData) Open(*Conn) {}
+func (ignoreOnData) Data(c *Conn, _ Dir, _ []byte, _ Chunk) {
+	c.Ignore(ClientToServer)
+	c.Ignore(ServerToClient)
+}
+func (ignoreOnData) Gap(*Conn, Dir, uint64, Chunk) {}
+func (ignoreOnData) Close(*Conn)                   {}
+
+// TestHintLean checks that a hint reports its connection lean once the
+// handler ignores both directions (from the start, or at its first bytes),
+// and not for a connection that still wants bytes, nor for the new
+// connection of a reused tuple.
+func TestHintLean(t *testing.T) {
+	const c, s = 1000, 5000
+	first := append(handshake(c, s),
+		tseg{flags: ack, seq: c + 1, ack: s + 1, data: "abcd", t: 30},
+		tseg{fromServer: true, flags: ack, seq: s + 1, ack: c + 5, data: "1234", t: 31},
+	)
+	second := handshake(c+100_000, s+100_000) // the tuple again, a new ISN
+	tests := []struct {
+		name    string
+		handler Handler
+		segs    []tseg
+		want    []bool // Lean after each segment
+	}{
+		{"ignored from the start", &ignoreAll{}, first, []bool{true, true, true, true, true}},
+		{"ignored at the first bytes", ignoreOnData{}, first, []bool{false, false, false, true, true}},
+		{"reassembled", newRecorder(), first, []bool{false, false, false, false, false}},
+		{"reused", ignoreOnData{}, append(append([]tseg{}, first...), second...), []bool{false, false, false, true, true, false, false, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(Options{Handler: tt.handler})
+			var hint Hint
+			for i, sg := range tt.segs {
+				p, data := sg.packet(uint64(i + 1))
+				p.Timestamp = int64(i+1) * int64(time.Millisecond)
+				a.ObserveHinted(&p, data, &hint)
+				if hint.Lean() != tt.want[i] {
+					t.Errorf("after segment %d: Lean() = %v, want %v", i, hint.Lean(), tt.want[i])
+				}
+			}
+		})
+	}
+}

@@ -2,8 +2,8 @@ package parquet
 
 import (
 	"bytes"
-	"math"
 	"context"
+	"math"
 	"slices"
 	"testing"
 

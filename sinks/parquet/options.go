@@ -79,6 +79,10 @@ type Options struct {
 	// pcapflow's dictionaries (see intdict.go): tests compare those pages
 	// with arrow-go's.
 	plainInts bool
+	// httpAll gives the HTTP reassembler every TCP packet, also the plain
+	// segments of connections it found lean (see slotHint): tests compare
+	// the http table with and without them.
+	httpAll bool
 
 	// recycle serves the column builders: it keeps the buffers of the
 	// records the encoders have written for the next records (set by New,

@@ -88,3 +88,40 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestHTTPSkipsLeanConnections writes the http table of a generated mix
+// (HTTP/1.1 on port 80, random bytes on 443) twice: once with the plain
+// segments of the connections the reassembler found lean (the port-443
+// ones, not HTTP) kept from it, once with every packet given to it. The
+// files must be the same bytes, and packets must have been kept back.
+func TestHTTPSkipsLeanConnections(t *testing.T) {
+	var files [2][]string
+	var skipped [2]int64
+	for i, all := range []bool{false, true} {
+		dir := t.TempDir()
+		s, err := New(Options{Dir: dir, Tables: []string{"http"}, httpAll: all})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &pipeline.Graph{
+			Source:  generators.Mix{Packets: 30_000, Pairs: 300, Flows: 3_000, Rate: 2_000, Seed: 9},
+			Stages:  []pipeline.Stage{decoders.NewStage(decoders.Options{})},
+			Sinks:   []pipeline.Sink{s},
+			Workers: 2, BatchPackets: 256,
+		}
+		if _, err := g.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if s.Rows()["http"] == 0 {
+			t.Fatal("no HTTP exchanges")
+		}
+		files[i], skipped[i] = parquetFiles(t, dir), s.http.skipped
+	}
+	t.Logf("%d packets kept from the reassembler", skipped[0])
+	if skipped[0] == 0 || skipped[1] != 0 {
+		t.Fatalf("packets kept from the reassembler: %d and %d, want some and none", skipped[0], skipped[1])
+	}
+	if len(files[0]) != 1 || len(files[1]) != 1 || !bytes.Equal(mustRead(t, files[0][0]), mustRead(t, files[1][0])) {
+		t.Fatalf("http tables differ: %v, %v", files[0], files[1])
+	}
+}

@@ -19,9 +19,33 @@ type httpState struct {
 	cur *PacketContext // context of the packet being observed
 	w   worker         // runs observe, a batch at a time (see start)
 	// hints holds the reassembler's hint of each flow slot (see hint).
-	hints chunked.Array[tcpreasm.Hint]
+	hints chunked.Array[slotHint]
 	// touched keeps the loads of observe's first pass.
 	touched uint64
+	// skipped counts the packets not given to the reassembler (see
+	// slotHint); all gives it every packet (Options.httpAll).
+	skipped int64
+	all     bool
+}
+
+// slotHint is what the HTTP stage keeps for a flow slot: the reassembler's
+// hint, and the flow whose connection the reassembler found lean (no
+// bytes wanted in either direction, see tcpreasm.Hint.Lean), 0 for none.
+// Such a connection's plain segments (most packets of a TLS connection)
+// are not given to the reassembler: they can change nothing the http table
+// shows. Its SYN, FIN and RST segments still are, so that a reused tuple
+// starts a new connection and a closed one ends as before.
+type slotHint struct {
+	hint tcpreasm.Hint
+	lean uint64
+}
+
+// skip reports whether the packet p of flow flowID, in slot sh, is a plain
+// segment of a connection the reassembler found lean.
+func (sh *slotHint) skip(p *pipeline.Packet, flowID uint64) bool {
+	d := &p.Decoded
+	return flowID != 0 && sh.lean == flowID &&
+		d.TCPFlags&(pipeline.TCPSyn|pipeline.TCPFin|pipeline.TCPRst) == 0 && !d.Layers.Has(pipeline.LayerFragment)
 }
 
 // httpConn is what the sink attaches to each reassembled connection.
@@ -31,7 +55,7 @@ type httpConn struct {
 }
 
 func newHTTPState(s *Sink) (*httpState, error) {
-	h := &httpState{s: s}
+	h := &httpState{s: s, all: s.o.httpAll}
 	ro := s.o.Reassembly
 	if ro.History == 0 {
 		// The history of delivered bytes only serves to count conflicting
@@ -74,7 +98,9 @@ func (h *httpState) observe(b *pipeline.Batch, pcs []PacketContext) error {
 	var touched uint64
 	for i := range b.Packets {
 		if slot := pcs[i].FlowSlot; slot >= 0 && int(slot) < h.hints.Len() && b.Packets[i].Decoded.Layers.Has(pipeline.LayerTCP) {
-			touched += h.hs.Touch(h.hints.At(int(slot)))
+			if sh := h.hints.At(int(slot)); h.all || !sh.skip(&b.Packets[i], pcs[i].FlowID) {
+				touched += h.hs.Touch(&sh.hint)
+			}
 		}
 	}
 	h.touched += touched
@@ -84,19 +110,36 @@ func (h *httpState) observe(b *pipeline.Batch, pcs []PacketContext) error {
 			continue
 		}
 		pc := &pcs[i]
+		sh := h.slot(pc.FlowSlot)
+		if sh == nil {
+			h.cur = pc
+			if err := h.hs.ObserveHinted(p, b.Bytes(p), nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if !h.all && sh.skip(p, pc.FlowID) {
+			h.skipped++
+			continue
+		}
 		h.cur = pc
-		if err := h.hs.ObserveHinted(p, b.Bytes(p), h.hint(pc.FlowSlot)); err != nil {
+		if err := h.hs.ObserveHinted(p, b.Bytes(p), &sh.hint); err != nil {
 			return err
+		}
+		sh.lean = 0
+		if sh.hint.Lean() {
+			sh.lean = pc.FlowID
 		}
 	}
 	return nil
 }
 
-// hint returns the reassembler's hint for the flow in slot (see
+// slot returns what the stage keeps for the flow in slot (see
 // PacketContext.FlowSlot), nil for none. A slot passes from a finished flow
 // to a later one, whose first packet then finds its connection without
-// the hint; the reassembler checks every hint.
-func (h *httpState) hint(slot int32) *tcpreasm.Hint {
+// the hint (the reassembler checks every hint) and is not skipped (the
+// lean flow is another).
+func (h *httpState) slot(slot int32) *slotHint {
 	if slot < 0 {
 		return nil
 	}
