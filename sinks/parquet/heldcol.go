@@ -24,30 +24,38 @@ type valuesBuilder[T any] interface {
 }
 
 // heldCol holds the rows of one numeric (or boolean) column not yet in
-// its builder: the values, and for a nullable column their validity.
+// its builder: the values, and for a nullable column their validity (true
+// but where null marked a row). The arrays are indexed by the row masked
+// to their size, which the compiler needs no bounds check for.
 type heldCol[T any] struct {
 	b     valuesBuilder[T]
-	v     []T
-	ok    []bool
+	v     *[heldRows]T
+	ok    *[heldRows]bool
 	nulls int
 }
 
 // bind makes c hold rows for b, a builder of T values.
 func (c *heldCol[T]) bind(b array.Builder) {
 	c.b = b.(valuesBuilder[T])
-	c.v, c.ok = make([]T, heldRows), make([]bool, heldRows)
+	c.v, c.ok = new([heldRows]T), new([heldRows]bool)
+	*c.ok = allValid
 }
 
-// put sets row i of a column without nulls.
-func (c *heldCol[T]) put(i int, x T) { c.v[i] = x }
+// allValid is a held column's validity before any null.
+var allValid = func() (v [heldRows]bool) {
+	for i := range v {
+		v[i] = true
+	}
+	return v
+}()
 
-// set sets row i of a nullable column to x.
-func (c *heldCol[T]) set(i int, x T) { c.v[i], c.ok[i] = x, true }
+// put sets row i to x.
+func (c *heldCol[T]) put(i int, x T) { c.v[i&(heldRows-1)] = x }
 
-// null makes row i of a nullable column a null (its value slot keeps
-// whatever it held: null slots are never read).
+// null makes row i a null (its value slot keeps whatever it held: null
+// slots are never read).
 func (c *heldCol[T]) null(i int) {
-	c.ok[i] = false
+	c.ok[i&(heldRows-1)] = false
 	c.nulls++
 }
 
@@ -56,10 +64,12 @@ func (c *heldCol[T]) sync(n int) {
 	switch c.nulls {
 	case 0:
 		c.b.AppendValues(c.v[:n], nil)
+		return
 	case n:
 		c.b.AppendNulls(n)
 	default:
 		c.b.AppendValues(c.v[:n], c.ok[:n])
 	}
+	copy(c.ok[:n], allValid[:n])
 	c.nulls = 0
 }

@@ -192,10 +192,10 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	}
 	switch {
 	case d.NumVLAN > 1:
-		a.vlanOuter.set(i, d.VLAN[0])
-		a.vlanInner.set(i, d.VLAN[1])
+		a.vlanOuter.put(i, d.VLAN[0])
+		a.vlanInner.put(i, d.VLAN[1])
 	case d.NumVLAN > 0:
-		a.vlanOuter.set(i, d.VLAN[0])
+		a.vlanOuter.put(i, d.VLAN[0])
 		a.vlanInner.null(i)
 	default:
 		a.vlanOuter.null(i)
@@ -208,16 +208,16 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		if l.Has(pipeline.LayerIPv6) {
 			ver = 6
 		}
-		a.ipVersion.set(i, ver)
+		a.ipVersion.put(i, ver)
 		if fe != nil && a.srcIP.d != nil && a.dstIP.d != nil {
 			a.appendFlowAddrs(fe, side, d.IP.Src, d.IP.Dst)
 		} else {
 			a.srcIP.append(d.IP.Src, a.scratch[:])
 			a.dstIP.append(d.IP.Dst, a.scratch[:])
 		}
-		a.proto.set(i, d.IP.Proto)
-		a.ttl.set(i, d.TTL)
-		a.ipID.set(i, d.IPID)
+		a.proto.put(i, d.IP.Proto)
+		a.ttl.put(i, d.TTL)
+		a.ipID.put(i, d.IPID)
 	} else {
 		a.ipVersion.null(i)
 		a.srcIP.appendNull()
@@ -228,21 +228,21 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 	}
 	a.fragment.put(i, l.Has(pipeline.LayerFragment))
 	if ip && (d.IP.SrcPort != 0 || d.IP.DstPort != 0 || l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerSCTP) != 0) {
-		a.srcPort.set(i, d.IP.SrcPort)
-		a.dstPort.set(i, d.IP.DstPort)
+		a.srcPort.put(i, d.IP.SrcPort)
+		a.dstPort.put(i, d.IP.DstPort)
 	} else {
 		a.srcPort.null(i)
 		a.dstPort.null(i)
 	}
 	if l.Has(pipeline.LayerTCP) {
-		a.tcpFlags.set(i, d.TCPFlags)
-		a.tcpSeq.set(i, d.TCPSeq)
+		a.tcpFlags.put(i, d.TCPFlags)
+		a.tcpSeq.put(i, d.TCPSeq)
 		if d.TCPFlags&pipeline.TCPAck != 0 {
-			a.tcpAck.set(i, d.TCPAck)
+			a.tcpAck.put(i, d.TCPAck)
 		} else {
 			a.tcpAck.null(i)
 		}
-		a.tcpWin.set(i, d.TCPWindow)
+		a.tcpWin.put(i, d.TCPWindow)
 	} else {
 		a.tcpFlags.null(i)
 		a.tcpSeq.null(i)
@@ -250,23 +250,23 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		a.tcpWin.null(i)
 	}
 	if l&(pipeline.LayerTCP|pipeline.LayerUDP|pipeline.LayerICMPv4|pipeline.LayerICMPv6|pipeline.LayerSCTP) != 0 {
-		a.payloadLen.set(i, d.PayloadLen)
+		a.payloadLen.put(i, d.PayloadLen)
 	} else {
 		a.payloadLen.null(i)
 	}
 	if l&(pipeline.LayerICMPv4|pipeline.LayerICMPv6) != 0 {
-		a.icmpType.set(i, d.ICMPType)
-		a.icmpCode.set(i, d.ICMPCode)
+		a.icmpType.put(i, d.ICMPType)
+		a.icmpCode.put(i, d.ICMPCode)
 	} else {
 		a.icmpType.null(i)
 		a.icmpCode.null(i)
 	}
 	switch {
 	case fe != nil:
-		a.flowID.set(i, ctx.FlowID)
+		a.flowID.put(i, ctx.FlowID)
 		a.appendFlowNames(fe, side, ctx.CommunityID, ctx.Dir)
 	case ctx.FlowID != 0:
-		a.flowID.set(i, ctx.FlowID)
+		a.flowID.put(i, ctx.FlowID)
 		a.communityID.append(ctx.CommunityID)
 		a.direction.append(ctx.Dir.String())
 	default:
@@ -275,22 +275,22 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		a.direction.appendNull()
 	}
 	if l&(pipeline.LayerGTPU|pipeline.LayerGTPC) != 0 {
-		a.gtpType.set(i, d.GTPType)
+		a.gtpType.put(i, d.GTPType)
 	} else {
 		a.gtpType.null(i)
 	}
 	if l.Has(pipeline.LayerGTPU) {
-		a.teid.set(i, d.TEID)
+		a.teid.put(i, d.TEID)
 	} else {
 		a.teid.null(i)
 	}
 	if l&(pipeline.LayerInnerIPv4|pipeline.LayerInnerIPv6) != 0 && d.Inner.Src.IsValid() {
 		a.innerSrc.append(d.Inner.Src, a.scratch[:])
 		a.innerDst.append(d.Inner.Dst, a.scratch[:])
-		a.innerProto.set(i, d.Inner.Proto)
+		a.innerProto.put(i, d.Inner.Proto)
 		if l&(pipeline.LayerInnerTCP|pipeline.LayerInnerUDP) != 0 {
-			a.innerSport.set(i, d.Inner.SrcPort)
-			a.innerDport.set(i, d.Inner.DstPort)
+			a.innerSport.put(i, d.Inner.SrcPort)
+			a.innerDport.put(i, d.Inner.DstPort)
 		} else {
 			a.innerSport.null(i)
 			a.innerDport.null(i)
@@ -303,18 +303,18 @@ func (a *packetsAppender) AppendPacket(p *pipeline.Packet, data []byte, ctx *Pac
 		a.innerDport.null(i)
 	}
 	if ctx.InnerFlowID != 0 {
-		a.innerFlowID.set(i, ctx.InnerFlowID)
+		a.innerFlowID.put(i, ctx.InnerFlowID)
 	} else {
 		a.innerFlowID.null(i)
 	}
 	if l.Has(pipeline.LayerPFCP) {
-		a.pfcpType.set(i, d.PFCPType)
+		a.pfcpType.put(i, d.PFCPType)
 		if d.PFCPHasSEID {
-			a.pfcpSEID.set(i, d.PFCPSEID)
+			a.pfcpSEID.put(i, d.PFCPSEID)
 		} else {
 			a.pfcpSEID.null(i)
 		}
-		a.pfcpSeq.set(i, d.PFCPSeq)
+		a.pfcpSeq.put(i, d.PFCPSeq)
 	} else {
 		a.pfcpType.null(i)
 		a.pfcpSEID.null(i)

@@ -47,7 +47,7 @@ func (c *dictCol[K]) bind(b array.Builder, shared *keyedDict[K], dicts *[]dictCo
 }
 
 // appendIndex sets the row's index to i (dictionary columns only).
-func (c *dictCol[K]) appendIndex(i int32) { c.h.set(*c.row, i) }
+func (c *dictCol[K]) appendIndex(i int32) { c.h.put(*c.row, i) }
 
 // appendNull appends a null to the column.
 func (c *dictCol[K]) appendNull() {
