@@ -102,14 +102,7 @@ func TestParallelWriterMatchesPqarrow(t *testing.T) {
 					}
 					rw = &serialWriter{fw: fw, maxRows: tt.rg}
 				}
-				for _, r := range recs {
-					if err := rw.write(r, nil); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if err := rw.close(); err != nil {
-					t.Fatal(err)
-				}
+				writeRecords(t, rw, recs)
 				return buf.Bytes()
 			}
 			par, ser := write(true), write(false)

@@ -179,14 +179,7 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range want {
-		if err := pw.write(r, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := pw.close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecords(t, pw, want)
 	plain, err := pqfile.NewParquetReader(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)

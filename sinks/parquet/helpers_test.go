@@ -1,6 +1,7 @@
 package parquet
 
 import (
+	"bytes"
 	"context"
 	"net/netip"
 	"os"
@@ -70,6 +71,23 @@ func readTable(t *testing.T, path string) (arrow.Table, *pqfile.Reader) {
 		t.Fatalf("%s: %v", path, err)
 	}
 	t.Cleanup(func() { rdr.Close() })
+	return tableOf(t, rdr), rdr
+}
+
+// readBytes reads a whole Parquet file held in memory.
+func readBytes(t *testing.T, file []byte) arrow.Table {
+	t.Helper()
+	rdr, err := pqfile.NewParquetReader(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rdr.Close() })
+	return tableOf(t, rdr)
+}
+
+// tableOf reads every row of rdr.
+func tableOf(t *testing.T, rdr *pqfile.Reader) arrow.Table {
+	t.Helper()
 	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +96,20 @@ func readTable(t *testing.T, path string) (arrow.Table, *pqfile.Reader) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tbl, rdr
+	return tbl
+}
+
+// writeRecords writes recs with rw and closes it.
+func writeRecords(t *testing.T, rw recordWriter, recs []arrow.RecordBatch) {
+	t.Helper()
+	for _, r := range recs {
+		if err := rw.write(r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rw.close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // column returns the chunks of column name of tbl.

@@ -2,7 +2,6 @@ package parquet
 
 import (
 	"bytes"
-	"context"
 	"math"
 	"slices"
 	"testing"
@@ -101,14 +100,7 @@ func writeIntDict(t *testing.T, recs []arrow.RecordBatch, rg int, plain bool) []
 			t.Fatalf("column %d: dictionary %v", i, pw.dictInt[i])
 		}
 	}
-	for _, r := range recs {
-		if err := pw.write(r, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := pw.close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecords(t, pw, recs)
 	return buf.Bytes()
 }
 
@@ -196,25 +188,6 @@ func checkChunks(t *testing.T, file []byte, check func(rg, col int, hasDict bool
 			check(rg, col, cc.HasDictionaryPage(), pages)
 		}
 	}
-}
-
-// readBytes reads a whole Parquet file held in memory.
-func readBytes(t *testing.T, file []byte) arrow.Table {
-	t.Helper()
-	rdr, err := pqfile.NewParquetReader(bytes.NewReader(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdr.Close() })
-	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tbl
 }
 
 // TestIntDictChunks writes several records per row group through the

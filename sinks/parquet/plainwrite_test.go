@@ -139,12 +139,7 @@ func TestIntColumnsMatchPqarrow(t *testing.T) {
 			t.Fatalf("column %d is not written directly", i)
 		}
 	}
-	if err := pw.write(rec, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := pw.close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecords(t, pw, []arrow.RecordBatch{rec})
 	fw, err := pqarrow.NewFileWriter(schema, &theirs, props, arrProps)
 	if err != nil {
 		t.Fatal(err)
