@@ -45,7 +45,7 @@ const directDict = 1 << 16
 
 // intDict is a column chunk's dictionary of 4-byte integers.
 type intDict struct {
-	// direct maps value+1 to id+1 for values below its length (0:
+	// direct maps each value below its length to the value's id+1 (0:
 	// absent); it grows, up to directDict entries, to the largest value
 	// seen, so that a column of small values keeps a small table.
 	direct []int32
