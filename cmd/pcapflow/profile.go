@@ -9,6 +9,16 @@ import (
 	"runtime/trace"
 )
 
+// init turns the runtime's sampling of heap allocations off unless a heap
+// profile is asked for: each sample unwinds the allocating stack and files
+// it in the runtime's profile tables, whose first use faults their pages
+// in (perf: runtime.stkbucket among the write faults of a Parquet export).
+func init() {
+	if os.Getenv("PCAPFLOW_MEMPROFILE") == "" {
+		runtime.MemProfileRate = 0
+	}
+}
+
 // startProfiles writes a CPU profile to $PCAPFLOW_CPUPROFILE, an execution
 // trace to $PCAPFLOW_TRACE (how busy each core was, and when) and, when the
 // returned function runs, a heap profile to $PCAPFLOW_MEMPROFILE (each only

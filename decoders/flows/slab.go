@@ -1,5 +1,7 @@
 package flows
 
+import "github.com/pcapflow/pcapflow/internal/prefault"
+
 // slabShift and slabChunk size the chunks of a slab: 512 flows (about 36 KB
 // of hot states and links and 300 KB of the rest) each.
 const (
@@ -54,7 +56,9 @@ func (s *slab) link(i int32) *link { return &s.chunks[i>>slabShift].links[i&(sla
 // grow adds a zero flow and returns its index.
 func (s *slab) grow() int32 {
 	if int(s.n) == len(s.chunks)*slabChunk {
-		s.chunks = append(s.chunks, new(chunk))
+		c := new(chunk)
+		prefault.Pages(c)
+		s.chunks = append(s.chunks, c)
 	}
 	s.n++
 	return s.n - 1

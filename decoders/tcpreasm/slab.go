@@ -1,5 +1,7 @@
 package tcpreasm
 
+import "github.com/pcapflow/pcapflow/internal/prefault"
+
 // connShift and connChunk size the chunks of a connSlab: 256 connections
 // (about 210 KB) each.
 const (
@@ -23,7 +25,9 @@ func (s *connSlab) at(i int32) *conn { return &s.chunks[i>>connShift][i&(connChu
 // grow adds a zero connection and returns its index.
 func (s *connSlab) grow() int32 {
 	if int(s.n) == len(s.chunks)*connChunk {
-		s.chunks = append(s.chunks, new([connChunk]conn))
+		c := new([connChunk]conn)
+		prefault.Pages(c)
+		s.chunks = append(s.chunks, c)
 	}
 	s.n++
 	return s.n - 1

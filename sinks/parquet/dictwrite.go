@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	pqfile "github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/pcapflow/pcapflow/internal/prefault"
 )
 
 // dictChunk is a dictionary column's share of the open row group: the
@@ -162,6 +163,7 @@ func (c *dictChunk) collect(idx *array.Int32, distinct bool) error {
 	if distinct {
 		if c.stamp++; c.stamp == 0 || len(c.seen) < n {
 			c.seen = make([]uint32, max(n, 2*len(c.seen)))
+			prefault.Slice(c.seen) // read before written: see prefault
 			c.stamp = 1
 		}
 	}
