@@ -18,7 +18,7 @@ type httpState struct {
 	row HTTPExchange
 	cur *PacketContext // context of the packet being observed
 	w   worker         // runs observe, a batch at a time (see start)
-	// hints holds the reassembler's hint of each flow slot (see hint).
+	// hints holds what the stage keeps for each flow slot (see slot).
 	hints chunked.Array[slotHint]
 	// touched keeps the loads of observe's first pass.
 	touched uint64
