@@ -7,11 +7,12 @@ import (
 )
 
 // The Append methods of arrow-go's builders reserve room before every
-// value, through calls the compiler does not inline. The packets appender
+// value, through calls the compiler does not inline. The flows appender
 // reserves its builders ahead and appends with their unchecked appends
-// (see rowRoom); its plain string columns, whose value
-// bytes need room too, check for it inline and append without reserving,
-// or take the ordinary path, which grows the builder. The values and
+// (see rowRoom; the packets appender holds its numeric columns instead,
+// see heldcol.go); the plain string columns of both, whose value bytes
+// need room too, check for it inline and append without reserving, or
+// take the ordinary path, which grows the builder. The values and
 // validity bits are the same either way.
 
 // roomFor reports whether string column b takes one more value of n bytes
