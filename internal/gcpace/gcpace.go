@@ -28,8 +28,11 @@ import (
 )
 
 // DefaultHeadroom is the heap growth allowed between collections while the
-// live heap is smaller than it.
-const DefaultHeadroom = 64 << 20
+// live heap is smaller than it. At 160 MiB the Parquet export of a 100 MiB
+// capture (--tables all: ~190 MB allocated, 75-110 MB of it live at once)
+// runs without a collection, where 64 MiB took two: 4.4% fewer
+// instructions (cachegrind) for 24 MiB more peak RSS (154 -> 178 MiB).
+const DefaultHeadroom = 160 << 20
 
 // maxPercent bounds the GOGC value set while the live heap is tiny.
 const maxPercent = 10000
