@@ -94,7 +94,11 @@ type Graph struct {
 
 	// Workers is the number of goroutines for parallel stages (default GOMAXPROCS).
 	Workers int
-	// Batches is the number of batches in flight, the memory bound (default 4*Workers+4).
+	// Batches is the number of batches in flight, the memory bound (default
+	// 2*Workers+2: a batch being read, one per worker, and as many waiting
+	// for or in the ordered stages; more only spread the run over more
+	// memory, each batch's pages faulted in once and evicted from cache
+	// between uses).
 	Batches int
 	// BatchPackets and BatchBytes size each batch (defaults 1024 and 1 MiB).
 	BatchPackets, BatchBytes int
@@ -228,7 +232,7 @@ func (g *Graph) Run(ctx context.Context) (Stats, error) {
 	}
 	nb := g.Batches
 	if nb <= 0 {
-		nb = 4*workers + 4
+		nb = 2*workers + 2
 	}
 	if nb < workers+2 {
 		nb = workers + 2
