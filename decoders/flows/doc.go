@@ -72,4 +72,12 @@
 // filled (gaps). The definitions are those of decoders/tcpreasm's
 // per-connection timeline, computed here from sequence and acknowledgement
 // numbers alone, with fixed-size state and no allocation.
+//
+// # Batches
+//
+// A caller holding a batch of packets may give it to Table.Prepare before
+// observing its packets in order: Prepare computes their flow keys and
+// loads the table's index entries and flow states for the whole batch at
+// once, so that their cache misses overlap. The results are the same with
+// or without it.
 package flows

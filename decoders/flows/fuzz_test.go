@@ -44,15 +44,19 @@ func FuzzObserve(f *testing.F) {
 		var withFlow uint64
 		// The same frame three times, then a few mutations of it.
 		for i := 0; i < 6; i++ {
-			var p pipeline.Packet
+			var ps [1]pipeline.Packet
+			p := &ps[0]
 			p.Timestamp = int64(i) * 1e9
 			p.CapLen, p.OrigLen, p.LinkType = uint32(len(data)), uint32(len(data)), link
 			dec.Decode(data, link, p.OrigLen, &p.Decoded)
-			id, _ := tab.Observe(&p, data)
+			if i%2 == 1 {
+				tab.Prepare(ps[:]) // every other packet with its key prepared
+			}
+			id, _ := tab.Observe(p, data)
 			if id != 0 {
 				withFlow++
 			}
-			if in, _ := tab.ObserveInner(&p, data, id); in != 0 {
+			if in, _ := tab.ObserveInner(p, data, id); in != 0 {
 				withFlow++
 			}
 			if i >= 3 && len(data) > 0 {

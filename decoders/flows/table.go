@@ -61,6 +61,7 @@ type Table struct {
 	rec      Record
 	finished uint64
 	frags    fragTable
+	prep     preparedBatch // see Prepare
 }
 
 // NewTable returns an empty Table.
@@ -161,18 +162,16 @@ func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint
 	}
 
 	d := &p.Decoded
-	tu := s.tuple(d)
-	proto := tu.Proto
-	sport, dport := tu.SrcPort, tu.DstPort
-	switch {
-	case s.icmp:
-		typ, code := s.icmpTypeCode(d)
-		sport, dport, _ = icmpPorts(proto, typ, code)
-	case !hasPorts(proto):
-		sport, dport = 0, 0
+	var pk *prepared
+	if !s.tunnelled {
+		pk = t.preparedKey(p)
 	}
-	k, srcIsA := tuplekey.Make(tu.Src, tu.Dst, sport, dport, proto)
-	h := k.Hash(t.seed)
+	if pk == nil {
+		pk = &prepared{}
+		pk.k, pk.srcIsA, pk.proto = s.key(d)
+		pk.h = pk.k.Hash(t.seed)
+	}
+	k, h, srcIsA, proto := pk.k, pk.h, pk.srcIsA, pk.proto
 	var fl uint16
 	var seq uint32
 	if s.tcp {
@@ -373,4 +372,21 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, s 
 	t.ix.Insert(pos, h, i)
 	t.pushHead(i, hs.class)
 	return i
+}
+
+// key returns the flow key of segment s of the packet decoded as d, whether
+// the packet's source is the key's A side, and its IP protocol.
+func (s *segment) key(d *pipeline.Decoded) (key, bool, uint8) {
+	tu := s.tuple(d)
+	proto := tu.Proto
+	sport, dport := tu.SrcPort, tu.DstPort
+	switch {
+	case s.icmp:
+		typ, code := s.icmpTypeCode(d)
+		sport, dport, _ = icmpPorts(proto, typ, code)
+	case !hasPorts(proto):
+		sport, dport = 0, 0
+	}
+	k, srcIsA := tuplekey.Make(tu.Src, tu.Dst, sport, dport, proto)
+	return k, srcIsA, proto
 }

@@ -20,6 +20,8 @@ type flowTracker struct {
 	names map[pipeline.InputID]string
 	// staged counts the batches observed as the sink's stage.
 	staged int
+	// touched keeps the loads of flows.Table.Prepare.
+	touched uint64
 
 	mu    sync.Mutex
 	ready map[*pipeline.Batch]*packetNotes // observed, not yet consumed
@@ -98,6 +100,7 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 		n.pcs = make([]PacketContext, len(b.Packets))
 	}
 	n.pcs = n.pcs[:len(b.Packets)]
+	t.touched += t.tab.Prepare(b.Packets)
 	for i := range b.Packets {
 		p := &b.Packets[i]
 		data := b.Bytes(p)
