@@ -94,10 +94,9 @@ type parallelWriter struct {
 	maxRows  int
 	arrProps pqarrow.ArrowWriterProperties
 	workers  int
-	// defLevels are per-column scratch buffers of definition levels
-	// (nullable columns only), reused from record to record.
-	defLevels [][]int16
-	nullable  []bool
+	// scratch holds each worker's scratch (see forColumns).
+	scratch  []colScratch
+	nullable []bool
 	// dictPos gives each column's place among the dictionary columns
 	// (-1 for the others), whose indices wait in dicts for the row
 	// group's close.
@@ -105,8 +104,7 @@ type parallelWriter struct {
 	dicts   []dictChunk
 	// isInt marks the integer columns written directly (see
 	// plainwrite.go), delta those of them DELTA_BINARY_PACKED rather than
-	// PLAIN; plain is their scratch.
-	plain []plainScratch
+	// PLAIN.
 	isInt []bool
 	delta []bool
 	// intDicts are the dictionary integer columns' chunks (see
@@ -130,15 +128,13 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 	}
 	p := &parallelWriter{
 		fw: fw, maxRows: maxRows, arrProps: arrProps,
-		workers:   min(runtime.GOMAXPROCS(0), 4),
-		defLevels: make([][]int16, schema.NumFields()),
-		nullable:  make([]bool, schema.NumFields()),
-		dictPos:   make([]int, schema.NumFields()),
-		plain:     make([]plainScratch, schema.NumFields()),
-		isInt:     make([]bool, schema.NumFields()),
-		delta:     make([]bool, schema.NumFields()),
-		intDicts:  make([]intDictChunk, schema.NumFields()),
-		dictInt:   make([]bool, schema.NumFields()),
+		workers:  min(runtime.GOMAXPROCS(0), 4),
+		nullable: make([]bool, schema.NumFields()),
+		dictPos:  make([]int, schema.NumFields()),
+		isInt:    make([]bool, schema.NumFields()),
+		delta:    make([]bool, schema.NumFields()),
+		intDicts: make([]intDictChunk, schema.NumFields()),
+		dictInt:  make([]bool, schema.NumFields()),
 	}
 	for i, f := range schema.Fields() {
 		p.nullable[i] = f.Nullable
@@ -160,6 +156,7 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 			p.dicts = append(p.dicts, dictChunk{})
 		}
 	}
+	p.scratch = make([]colScratch, p.workers)
 	if len(p.dicts) != len(dictCols) {
 		return nil, fmt.Errorf("dictionary columns %v not all in the schema", dictCols)
 	}
@@ -212,26 +209,27 @@ func (p *parallelWriter) write(rec arrow.RecordBatch, dicts []dictSnap) error {
 // for the row group's close.
 func (p *parallelWriter) writeColumns(rec arrow.RecordBatch, dicts []dictSnap) error {
 	ctxs := make([]context.Context, rec.NumCols())
-	return p.forColumns(int(rec.NumCols()), func(i int) error {
+	return p.forColumns(int(rec.NumCols()), func(i int, s *colScratch) error {
 		if k := p.dictPos[i]; k >= 0 {
 			return p.dicts[k].keep(rec.Column(i), dicts[k])
 		}
 		if p.isInt[i] {
-			return p.writeIntColumn(p.rg.cols[i], i, rec.Column(i))
+			return p.writeIntColumn(p.rg.cols[i], i, rec.Column(i), s)
 		}
 		ctxs[i] = pqarrow.NewArrowWriteContext(context.Background(), &p.arrProps)
-		return p.writeColumn(ctxs[i], i, rec.Column(i))
+		return p.writeColumn(ctxs[i], i, rec.Column(i), s)
 	})
 }
 
-// writeColumn appends column i. A flat nullable column has definition
-// level 1 for a value and 0 for a null; a required one has none.
-func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array) error {
+// writeColumn appends column i, with scratch s. A flat nullable column
+// has definition level 1 for a value and 0 for a null; a required one has
+// none.
+func (p *parallelWriter) writeColumn(ctx context.Context, i int, col arrow.Array, s *colScratch) error {
 	cw := p.rg.cols[i].cw
 	var def []int16
 	if p.nullable[i] {
-		def = defLevels(p.defLevels[i], col)
-		p.defLevels[i] = def
+		def = defLevels(s.def, col)
+		s.def = def
 	}
 	if err := pqarrow.WriteArrowToColumn(ctx, cw, col, def, nil, p.nullable[i]); err != nil {
 		return err
@@ -302,12 +300,12 @@ func isDictEncoding(e parquet.Encoding) bool {
 // and compressed into pages, concurrently; Close then only writes the
 // buffered pages in column order.
 func (p *parallelWriter) closeRowGroup() error {
-	err := p.forColumns(len(p.rg.cols), func(i int) error {
+	err := p.forColumns(len(p.rg.cols), func(i int, s *colScratch) error {
 		switch {
 		case p.dictPos[i] >= 0:
-			return p.writeDictColumn(p.rg.cols[i], i)
+			return p.writeDictColumn(p.rg.cols[i], i, s)
 		case p.dictInt[i]:
-			return p.writeIntDictColumn(p.rg.cols[i], &p.intDicts[i], &p.plain[i])
+			return p.writeIntDictColumn(p.rg.cols[i], &p.intDicts[i], s)
 		case p.isInt[i]:
 			return nil // written record by record
 		}
@@ -333,15 +331,16 @@ func (p *parallelWriter) closeRowGroup() error {
 type pageFlusher interface{ FlushCurrentPage() error }
 
 // forColumns runs fn for columns 0..n-1, shared out among the workers, and
-// returns the first error.
-func (p *parallelWriter) forColumns(n int, fn func(i int) error) error {
+// returns the first error. Each worker passes fn its own scratch.
+func (p *parallelWriter) forColumns(n int, fn func(i int, s *colScratch) error) error {
 	var (
 		next     atomic.Int64
 		wg       sync.WaitGroup
 		errMu    sync.Mutex
 		firstErr error
 	)
-	for range min(p.workers, n) {
+	for w := range min(p.workers, n) {
+		s := &p.scratch[w]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -350,7 +349,7 @@ func (p *parallelWriter) forColumns(n int, fn func(i int) error) error {
 				if i >= n {
 					return
 				}
-				if err := fn(i); err != nil {
+				if err := fn(i, s); err != nil {
 					errMu.Lock()
 					if firstErr == nil {
 						firstErr = err

@@ -1,7 +1,6 @@
 package parquet
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -26,11 +25,6 @@ type dictChunk struct {
 	vals  []parquet.ByteArray // scratch: a part's values (plain) or distinct values (statistics)
 	seen  []uint32            // scratch: stamp of the values already in vals
 	stamp uint32
-	// Scratch of the page being written: its bytes before and after
-	// compression, and the indices of its non-null rows.
-	raw     []byte
-	zbuf    bytes.Buffer
-	nonNull []int32
 }
 
 // keep adds a record's index array col, whose dictionary is s.
@@ -67,15 +61,15 @@ func (c *dictChunk) release() {
 // its own hash table (its PutDictionary: 6% of the benchmark mix's CPU,
 // most of it growing tables of fresh memory) and then encode the indices
 // one call per value.
-func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
+func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int, s *colScratch) error {
 	c := &p.dicts[p.dictPos[i]]
 	defer c.release()
 	props := p.fw.props
 	descr := cc.meta.Descr()
 	useDict := !c.snap.dense && c.snap.len() > 0
 	if useDict && len(c.parts) > 0 {
-		c.raw = c.snap.appendPlain(c.raw[:0])
-		page := pqfile.NewDictionaryPage(memory.NewBufferBytes(c.raw), int32(c.snap.len()), props.DictionaryPageEncoding())
+		s.raw = c.snap.appendPlain(s.raw[:0])
+		page := pqfile.NewDictionaryPage(memory.NewBufferBytes(s.raw), int32(c.snap.len()), props.DictionaryPageEncoding())
 		n, err := cc.pager.WriteDictionaryPage(page)
 		if err != nil {
 			return err
@@ -88,7 +82,7 @@ func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
 		if !ok {
 			return fmt.Errorf("dictionary indices of type %s", part.DataType())
 		}
-		if err := c.writePage(cc, idx, p.nullable[i], useDict, props); err != nil {
+		if err := c.writePage(cc, idx, p.nullable[i], useDict, props, s); err != nil {
 			return fmt.Errorf("column %s: %w", descr.Name(), err)
 		}
 	}
@@ -98,8 +92,9 @@ func (p *parallelWriter) writeDictColumn(cc *columnChunk, i int) error {
 // writePage writes the indices idx as one V1 data page: the definition
 // levels (nullable columns), then the indices of the non-null rows in the
 // hybrid encoding behind their bit width (useDict), or the values they
-// refer to, plain, with the page's statistics when the column has them.
-func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDict bool, props *parquet.WriterProperties) error {
+// refer to, plain, with the page's statistics when the column has them;
+// s is the worker's scratch.
+func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDict bool, props *parquet.WriterProperties, s *colScratch) error {
 	rows, nulls := idx.Len(), idx.NullN()
 	if rows == 0 {
 		return nil
@@ -107,7 +102,7 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 	if nulls > 0 && !nullable {
 		return fmt.Errorf("%d nulls in a required column", nulls)
 	}
-	raw := c.raw[:0]
+	raw := s.raw[:0]
 	if nullable {
 		raw = appendDefLevels(raw, idx)
 	}
@@ -117,13 +112,13 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 		width := bitWidth(c.snap.len())
 		vals := idx.Int32Values()
 		if nulls > 0 {
-			c.nonNull = c.nonNull[:0]
+			s.nonNull = s.nonNull[:0]
 			for j, v := range vals {
 				if idx.IsValid(j) {
-					c.nonNull = append(c.nonNull, v)
+					s.nonNull = append(s.nonNull, v)
 				}
 			}
-			vals = c.nonNull
+			vals = s.nonNull
 		}
 		n := c.snap.len()
 		for _, v := range vals {
@@ -142,7 +137,7 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 			raw = append(raw, v...)
 		}
 	}
-	c.raw = raw
+	s.raw = raw
 	st := cc.newPageStats(props)
 	if st != nil {
 		if err := c.collect(idx, true); err != nil {
@@ -153,7 +148,7 @@ func (c *dictChunk) writePage(cc *columnChunk, idx *array.Int32, nullable, useDi
 		bs.Update(c.vals, int64(nulls))
 		bs.IncNumValues(int64(rows - nulls - len(c.vals)))
 	}
-	return cc.writePage(raw, rows, enc, st, props, &c.zbuf)
+	return cc.writePage(raw, rows, enc, st, props, &s.zbuf)
 }
 
 // collect puts the values of idx's non-null rows in c.vals, each once

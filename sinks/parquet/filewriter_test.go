@@ -57,7 +57,7 @@ func TestDictPageErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := &dictChunk{snap: snap}
-			err = c.writePage(rg.cols[1], tc.idx, false, true, props)
+			err = c.writePage(rg.cols[1], tc.idx, false, true, props, &colScratch{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}

@@ -240,7 +240,7 @@ func (c *intDictChunk) holdNulls(levels []byte, rows int, st metadata.TypedStati
 
 // writeIntDictColumn writes the held pages of dictionary integer column
 // cc, after its dictionary page, when its row group closes.
-func (p *parallelWriter) writeIntDictColumn(cc *columnChunk, c *intDictChunk, s *plainScratch) error {
+func (p *parallelWriter) writeIntDictColumn(cc *columnChunk, c *intDictChunk, s *colScratch) error {
 	defer c.reset()
 	props := p.fw.props
 	useDict := !c.plain && len(c.dict.vals) > 0
