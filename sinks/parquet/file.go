@@ -169,11 +169,12 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 			// pqarrow's FileWriter takes the table (see newRecordWriter).
 			wopts = append(wopts, parquet.WithDataPageSize(dataPageSize))
 		}
-		if flat && !o.plainInts && dictIntType(f.Type) && !deltaColumns[f.Name] {
+		delta := deltaColumns[f.Name] || (!o.plainInt64 && deltaEncoded(f, flat))
+		if flat && !o.plainInts && dictIntType(f.Type) && !delta {
 			// pcapflow's integer dictionaries (see intdict.go).
 			wopts = append(wopts, parquet.WithDictionaryFor(f.Name, true))
 		}
-		if deltaColumns[f.Name] {
+		if delta {
 			wopts = append(wopts, parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
 		}
 		if noStatistics[f.Name] {

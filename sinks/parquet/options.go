@@ -79,6 +79,9 @@ type Options struct {
 	// pcapflow's dictionaries (see intdict.go): tests compare those pages
 	// with arrow-go's.
 	plainInts bool
+	// plainInt64 writes the 8-byte integer columns other than
+	// deltaColumns PLAIN (see deltaEncoded): tests compare the tables.
+	plainInt64 bool
 	// httpAll gives the HTTP reassembler every TCP packet, also the plain
 	// segments of connections it found lean (see slotHint): tests compare
 	// the http table with and without them.

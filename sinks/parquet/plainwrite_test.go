@@ -94,7 +94,7 @@ func TestIntColumnsMatchPqarrow(t *testing.T) {
 		{Name: "session_id", Type: arrow.PrimitiveTypes.Uint32, Nullable: true}, // delta, INT32
 		{Name: "ts", Type: timestampNS, Nullable: false},                        // delta, INT64
 		{Name: "frame_no", Type: arrow.PrimitiveTypes.Uint64, Nullable: false},  // delta, INT64 unsigned
-		{Name: "n", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},          // plain
+		{Name: "n", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},          // plain (plainInt64)
 		{Name: "k", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},           // plain, widened
 	}, nil)
 	const rows = 1000
@@ -125,7 +125,9 @@ func TestIntColumnsMatchPqarrow(t *testing.T) {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	o := Options{plainInts: true} // dictionaries: see TestIntDictMatchesPqarrow
+	// Dictionaries: see TestIntDictMatchesPqarrow; delta-encoded 8-byte
+	// columns other than deltaColumns: ts and frame_no.
+	o := Options{plainInts: true, plainInt64: true}
 	o.fill()
 	props := writerProperties(schema, &o)
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())

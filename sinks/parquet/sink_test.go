@@ -354,7 +354,7 @@ func TestEncodeAllocs(t *testing.T) {
 	// per row.
 	delta := 0
 	for _, f := range packetsSchema.Fields() {
-		if deltaColumns[f.Name] {
+		if deltaEncoded(f, true) {
 			delta++
 		}
 	}
