@@ -146,7 +146,8 @@ func newParallelWriter(w io.Writer, schema *arrow.Schema, props *parquet.WriterP
 		case w == 4 && col.PhysicalType() == parquet.Types.Int32, w == 8 && col.PhysicalType() == parquet.Types.Int64:
 			p.isInt[i] = true
 			p.delta[i] = enc == parquet.Encodings.DeltaBinaryPacked
-			p.dictInt[i] = w == 4 && !p.delta[i] && props.DictionaryEnabledFor(col.Path())
+			p.dictInt[i] = w == 4 && props.DictionaryEnabledFor(col.Path())
+			p.intDicts[i].delta = p.delta[i] // a dictionary column's encoding without one
 		}
 		if slices.Contains(dictCols, f.Name) {
 			if f.Type.ID() != arrow.STRING {

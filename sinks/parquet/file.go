@@ -170,9 +170,11 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 			wopts = append(wopts, parquet.WithDataPageSize(dataPageSize))
 		}
 		delta := deltaColumns[f.Name] || (!o.plainInt64 && deltaEncoded(f, flat))
-		if flat && !o.plainInts && dictIntType(f.Type) && !delta {
-			// pcapflow's integer dictionaries (see intdict.go).
-			wopts = append(wopts, parquet.WithDictionaryFor(f.Name, true))
+		if flat && !o.plainInts && dictIntType(f.Type) && !delta && !plainColumns[f.Name] {
+			// pcapflow's integer dictionaries (see intdict.go), delta-
+			// encoded in a chunk without one.
+			wopts = append(wopts, parquet.WithDictionaryFor(f.Name, true),
+				parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
 		}
 		if delta {
 			wopts = append(wopts, parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))

@@ -185,6 +185,12 @@ func checkChunks(t *testing.T, file []byte, check func(rg, col int, hasDict bool
 					pages[st.Encoding] = true
 				}
 			}
+			// The chunk's list of encodings names its data pages'.
+			for e := range pages {
+				if !slices.Contains(cc.Encodings(), e) {
+					t.Errorf("row group %d, column %d: data pages %s, chunk encodings %v", rg, col, e, cc.Encodings())
+				}
+			}
 			check(rg, col, cc.HasDictionaryPage(), pages)
 		}
 	}
@@ -193,11 +199,14 @@ func checkChunks(t *testing.T, file []byte, check func(rg, col int, hasDict bool
 // TestIntDictChunks writes several records per row group through the
 // cases pqarrow's writer has no counterpart of, and checks that the values
 // read back are those of the PLAIN file, that every data page of a chunk
-// has one encoding and that writing them again makes the same bytes: a first page with many distinct values or few
-// values (PLAIN from the start), a dictionary that grows past 64Ki values,
-// records of nulls only before or after the first value (indices too).
+// has one encoding and that writing them again makes the same bytes: a
+// first page with many distinct values or few values (no dictionary from
+// the start: delta-encoded), a dictionary that grows past 64Ki values,
+// records of nulls only before or after the first value (indices, or
+// delta, too).
 func TestIntDictChunks(t *testing.T) {
-	const dict, plain, mixed = "dictionary", "plain", "dictionary and plain pages"
+	const dict, plain, delta, mixed = "dictionary", "plain", "delta", "mixed pages"
+	// (No chunk of these columns is PLAIN: see plainColumns.)
 	tests := []struct {
 		name  string
 		sizes []int
@@ -206,7 +215,7 @@ func TestIntDictChunks(t *testing.T) {
 	}{
 		{"many distinct", []int{4096, 4096}, func(col, row int) (int64, bool) {
 			return int64(splitmix.Mix(uint64(row))), true
-		}, [4]string{dict, plain, plain, plain}}, // a uint8 has 256 values at most
+		}, [4]string{dict, delta, delta, delta}}, // a uint8 has 256 values at most
 		{"grows", []int{1024, 60000, 60000}, func(col, row int) (int64, bool) {
 			if row < 1024 {
 				return int64(row % 3), true
@@ -221,10 +230,13 @@ func TestIntDictChunks(t *testing.T) {
 		}, [4]string{dict, dict, dict, dict}},
 		{"small first page", []int{200, 5000}, func(col, row int) (int64, bool) {
 			return int64(row % 3), true
-		}, [4]string{plain, plain, plain, plain}}, // too few values to pay for a dictionary page
+		}, [4]string{delta, delta, delta, delta}}, // too few values to pay for a dictionary page
+		{"nulls first, many distinct", []int{1000, 4096, 4096}, func(col, row int) (int64, bool) {
+			return int64(splitmix.Mix(uint64(row))), row >= 1000
+		}, [4]string{dict, delta, delta, delta}}, // the pages of nulls first: delta too
 		{"nulls only", []int{2000, 2000}, func(col, row int) (int64, bool) {
 			return 1, false
-		}, [4]string{plain, dict, plain, plain}},
+		}, [4]string{delta, dict, delta, delta}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,10 +261,12 @@ func TestIntDictChunks(t *testing.T) {
 			checkChunks(t, ours, func(rg, col int, hasDict bool, pages map[parquet.Encoding]bool) {
 				kind := plain
 				switch {
-				case hasDict && pages[parquet.Encodings.Plain]:
+				case len(pages) > 1 || hasDict && !pages[parquet.Encodings.RLEDict]:
 					kind = mixed
 				case hasDict:
 					kind = dict
+				case pages[parquet.Encodings.DeltaBinaryPacked]:
+					kind = delta
 				}
 				if kind != tt.want[col] || hasDict != pages[parquet.Encodings.RLEDict] {
 					t.Errorf("column %s: %s (data pages %v), want %s", intDictSchema.Field(col).Name, kind, pages, tt.want[col])

@@ -158,6 +158,15 @@ var deltaColumns = map[string]bool{
 	"flow_id": true, "inner_flow_id": true, "tunnel_parent": true, "stream_id": true, "session_id": true,
 }
 
+// plainColumns names the integer columns written PLAIN, without the
+// dictionary or delta encoding of the other integer columns (see
+// intdict.go): TCP sequence and acknowledgement numbers, random by design
+// (RFC 6528) and interleaved from flow to flow, which neither makes
+// smaller; a dictionary would be tried and dropped on every row group.
+var plainColumns = map[string]bool{
+	"tcp_seq": true, "tcp_ack": true,
+}
+
 // deltaEncoded reports whether column f of a table is written
 // DELTA_BINARY_PACKED: the columns of deltaColumns, and, in a flat table
 // (flat: no list columns), every other 8-byte integer column too (packet,

@@ -2,6 +2,7 @@ package parquet
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -13,12 +14,14 @@ import (
 	"github.com/pcapflow/pcapflow/pipeline"
 )
 
-// TestEightByteColumnsDelta exports a generated mix and a PFCP + GTP-U
-// capture with every table and checks each file's 8-byte integer columns:
-// in the flat tables their data pages are DELTA_BINARY_PACKED (see
-// deltaEncoded), and the tables read back with the same rows as an
-// export whose 8-byte columns are plain (Options.plainInt64).
-func TestEightByteColumnsDelta(t *testing.T) {
+// TestIntegerColumnEncodings exports a generated mix and a PFCP + GTP-U
+// capture with every table and checks the encodings of each file's
+// integer columns: in the flat tables, the 8-byte ones are
+// DELTA_BINARY_PACKED (see deltaEncoded), the 4-byte ones of plainColumns
+// PLAIN without a dictionary, and no other 4-byte one PLAIN (dictionary
+// or delta, see intdict.go); and the tables read back with the same rows
+// as an export whose 8-byte columns are plain (Options.plainInt64).
+func TestIntegerColumnEncodings(t *testing.T) {
 	for _, src := range []pipeline.Source{
 		generators.Mix{Packets: 20_000, Pairs: 300, Flows: 2_000, Rate: 2_000, Seed: 4},
 		generators.PFCPScenario{Sessions: 300, UserPlane: 4, Seed: 3},
@@ -55,17 +58,26 @@ func TestEightByteColumnsDelta(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
-						if cc.Type() != parquet.Types.Int64 || cc.NumValues() == 0 {
+						name := cc.PathInSchema().String()
+						if cc.NumValues() == 0 || !flat {
 							continue
 						}
-						delta := false
-						for _, e := range cc.Encodings() {
-							if e == parquet.Encodings.DeltaBinaryPacked {
-								delta = true
+						delta := slices.Contains(cc.Encodings(), parquet.Encodings.DeltaBinaryPacked)
+						plainPages := false
+						for _, st := range cc.EncodingStats() {
+							if st.PageType.String() == "DATA_PAGE" && st.Encoding == parquet.Encodings.Plain {
+								plainPages = true
 							}
 						}
-						if delta != flat && !deltaColumns[cc.PathInSchema().String()] {
-							t.Errorf("%s: column %s: encodings %v in a table flat=%v", path, cc.PathInSchema(), cc.Encodings(), flat)
+						switch cc.Type() {
+						case parquet.Types.Int64:
+							if !delta {
+								t.Errorf("%s: column %s: encodings %v", path, name, cc.Encodings())
+							}
+						case parquet.Types.Int32:
+							if plainPages != plainColumns[name] || (plainColumns[name] && cc.HasDictionaryPage()) {
+								t.Errorf("%s: column %s: encodings %v, dictionary %v", path, name, cc.Encodings(), cc.HasDictionaryPage())
+							}
 						}
 					}
 				}
