@@ -17,7 +17,8 @@ type prepared struct {
 type preparedBatch struct {
 	keys []prepared
 	next int
-	refs []int32 // each key's first index entry, between Prepare's passes
+	refs []int32  // each key's first index entry, between Prepare's passes
+	now  prepared // the key of a packet not prepared (see keyOf)
 }
 
 // Prepare computes the flow keys of the packets pkts (a batch, about to be
@@ -63,13 +64,17 @@ func (t *Table) Prepare(pkts []pipeline.Packet) uint64 {
 	return sum
 }
 
-// preparedKey returns what Prepare computed for p if p is the next
-// packet it prepared, else nil.
-func (t *Table) preparedKey(p *pipeline.Packet) *prepared {
+// keyOf returns the key of segment s of packet p: the one Prepare computed
+// if p is the next packet it prepared (and s its outer headers), else one
+// computed now (in pb.now, valid until the next call).
+func (t *Table) keyOf(p *pipeline.Packet, s *segment) *prepared {
 	pb := &t.prep
-	if pb.next < len(pb.keys) && pb.keys[pb.next].p == p {
+	if !s.tunnelled && pb.next < len(pb.keys) && pb.keys[pb.next].p == p {
 		pb.next++
 		return &pb.keys[pb.next-1]
 	}
-	return nil
+	pk := &pb.now // (without p: storing it would move every caller's packet to the heap)
+	pk.k, pk.srcIsA, pk.proto = s.key(&p.Decoded)
+	pk.h = pk.k.Hash(t.seed)
+	return pk
 }

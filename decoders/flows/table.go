@@ -162,15 +162,7 @@ func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint
 	}
 
 	d := &p.Decoded
-	var pk *prepared
-	if !s.tunnelled {
-		pk = t.preparedKey(p)
-	}
-	if pk == nil {
-		pk = &prepared{}
-		pk.k, pk.srcIsA, pk.proto = s.key(d)
-		pk.h = pk.k.Hash(t.seed)
-	}
+	pk := t.keyOf(p, s)
 	k, h, srcIsA, proto := pk.k, pk.h, pk.srcIsA, pk.proto
 	var fl uint16
 	var seq uint32

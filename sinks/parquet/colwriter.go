@@ -104,7 +104,7 @@ type parallelWriter struct {
 	dicts   []dictChunk
 	// isInt marks the integer columns written directly (see
 	// plainwrite.go), delta those of them DELTA_BINARY_PACKED rather than
-	// PLAIN.
+	// PLAIN (a dictionary column, in a chunk without its dictionary).
 	isInt []bool
 	delta []bool
 	// intDicts are the dictionary integer columns' chunks (see
