@@ -1,15 +1,17 @@
 package flows
 
-import "github.com/pcapflow/pcapflow/pipeline"
+import (
+	"github.com/pcapflow/pcapflow/internal/tuplekey"
+	"github.com/pcapflow/pcapflow/pipeline"
+)
 
 // prepared is what Prepare computed for one packet: its flow key, the
-// key's hash, whether its source is the key's A side, and its IP protocol.
+// key's hash, and whether its source is the key's A side.
 type prepared struct {
 	p      *pipeline.Packet
 	k      key
 	h      uint32
 	srcIsA bool
-	proto  uint8
 }
 
 // preparedBatch holds Prepare's results for the packets it was given, in
@@ -17,8 +19,7 @@ type prepared struct {
 type preparedBatch struct {
 	keys []prepared
 	next int
-	refs []int32  // each key's first index entry, between Prepare's passes
-	now  prepared // the key of a packet not prepared (see keyOf)
+	refs []int32 // each key's first index entry, between Prepare's passes
 }
 
 // Prepare computes the flow keys of the packets pkts (a batch, about to be
@@ -45,8 +46,10 @@ func (t *Table) Prepare(pkts []pipeline.Packet) uint64 {
 		}
 		var s segment
 		s.outer(p, nil) // no fragment: the packet's bytes are not read
-		k, srcIsA, proto := s.key(d)
-		pb.keys = append(pb.keys, prepared{p: p, k: k, h: k.Hash(t.seed), srcIsA: srcIsA, proto: proto})
+		tu := s.tuple(d)
+		sport, dport := s.ports(d, tu)
+		k, srcIsA := tuplekey.Make(tu.Src, tu.Dst, sport, dport, tu.Proto)
+		pb.keys = append(pb.keys, prepared{p: p, k: k, h: k.Hash(t.seed), srcIsA: srcIsA})
 	}
 	if cap(pb.refs) < len(pb.keys) {
 		pb.refs = make([]int32, cap(pb.keys))
@@ -64,17 +67,13 @@ func (t *Table) Prepare(pkts []pipeline.Packet) uint64 {
 	return sum
 }
 
-// keyOf returns the key of segment s of packet p: the one Prepare computed
-// if p is the next packet it prepared (and s its outer headers), else one
-// computed now (in pb.now, valid until the next call).
-func (t *Table) keyOf(p *pipeline.Packet, s *segment) *prepared {
+// preparedKey returns what Prepare computed for segment s of packet p if
+// p is the next packet it prepared and s its outer headers, else nil.
+func (t *Table) preparedKey(p *pipeline.Packet, s *segment) *prepared {
 	pb := &t.prep
-	if !s.tunnelled && pb.next < len(pb.keys) && pb.keys[pb.next].p == p {
-		pb.next++
-		return &pb.keys[pb.next-1]
+	if s.tunnelled || pb.next >= len(pb.keys) || pb.keys[pb.next].p != p {
+		return nil
 	}
-	pk := &pb.now // (without p: storing it would move every caller's packet to the heap)
-	pk.k, pk.srcIsA, pk.proto = s.key(&p.Decoded)
-	pk.h = pk.k.Hash(t.seed)
-	return pk
+	pb.next++
+	return &pb.keys[pb.next-1]
 }

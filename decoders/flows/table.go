@@ -162,8 +162,20 @@ func (t *Table) observe(p *pipeline.Packet, data []byte, s *segment, parent uint
 	}
 
 	d := &p.Decoded
-	pk := t.keyOf(p, s)
-	k, h, srcIsA, proto := pk.k, pk.h, pk.srcIsA, pk.proto
+	var (
+		k      key
+		h      uint32
+		srcIsA bool
+	)
+	tu := s.tuple(d)
+	proto := tu.Proto
+	if pk := t.preparedKey(p, s); pk != nil {
+		k, h, srcIsA = pk.k, pk.h, pk.srcIsA
+	} else {
+		sport, dport := s.ports(d, tu)
+		k, srcIsA = tuplekey.Make(tu.Src, tu.Dst, sport, dport, proto)
+		h = k.Hash(t.seed)
+	}
 	var fl uint16
 	var seq uint32
 	if s.tcp {
@@ -366,19 +378,17 @@ func (t *Table) create(k *key, h, pos uint32, posOK bool, p *pipeline.Packet, s 
 	return i
 }
 
-// key returns the flow key of segment s of the packet decoded as d, whether
-// the packet's source is the key's A side, and its IP protocol.
-func (s *segment) key(d *pipeline.Decoded) (key, bool, uint8) {
-	tu := s.tuple(d)
-	proto := tu.Proto
-	sport, dport := tu.SrcPort, tu.DstPort
+// ports returns the ports of segment s's flow key (tu its tuple in d):
+// its transport ports, ICMP's type and code mapped as Community ID maps
+// them, or zeros for a protocol without ports.
+func (s *segment) ports(d *pipeline.Decoded, tu *pipeline.Flow) (uint16, uint16) {
 	switch {
 	case s.icmp:
 		typ, code := s.icmpTypeCode(d)
-		sport, dport, _ = icmpPorts(proto, typ, code)
-	case !hasPorts(proto):
-		sport, dport = 0, 0
+		sport, dport, _ := icmpPorts(tu.Proto, typ, code)
+		return sport, dport
+	case !hasPorts(tu.Proto):
+		return 0, 0
 	}
-	k, srcIsA := tuplekey.Make(tu.Src, tu.Dst, sport, dport, proto)
-	return k, srcIsA, proto
+	return tu.SrcPort, tu.DstPort
 }
