@@ -169,7 +169,10 @@ func writerProperties(schema *arrow.Schema, o *Options) *parquet.WriterPropertie
 			// pqarrow's FileWriter takes the table (see newRecordWriter).
 			wopts = append(wopts, parquet.WithDataPageSize(dataPageSize))
 		}
-		delta := deltaColumns[f.Name] || (!o.plainInt64 && deltaEncoded(f, flat))
+		delta := deltaColumns[f.Name]
+		if !o.plainInt64 {
+			delta = deltaEncoded(f, flat)
+		}
 		if flat && !o.plainInts && dictIntType(f.Type) && !delta && !plainColumns[f.Name] {
 			// pcapflow's integer dictionaries (see intdict.go), delta-
 			// encoded in a chunk without one.

@@ -34,11 +34,11 @@ import (
 // so, where zstd took the 4-byte PLAIN slots of IP ids to ~19 bits at
 // 150 MB/s, the slowest column of the run (the packets table 6.40 ->
 // 6.36 MB). TCP sequence and acknowledgement numbers, random by design,
-// get no dictionary (see plainColumns). The dictionary never fills up (it holds at most a row group's
-// values, a page of at most 4 MiB), so no chunk falls back to PLAIN
-// midway, as arrow-go's writers do past 1 MiB: a chunk's data pages have
-// one encoding, which keeps the files the same from run to run (arrow-go
-// lists a chunk's page encodings in map order).
+// get no dictionary (see plainColumns). The dictionary never fills up
+// (it holds at most a row group's values, a page of at most 4 MiB), so no
+// chunk falls back midway, as arrow-go's writers do past 1 MiB: a chunk's
+// data pages have one encoding, which keeps the files the same from run to
+// run (arrow-go lists a chunk's page encodings in map order).
 
 // minDictValues is the fewest values on a chunk's first page of values
 // for the chunk to get a dictionary.
@@ -147,12 +147,12 @@ type intDictChunk struct {
 	delta   bool
 	sampled bool // a page with values was seen
 	// nulls are the pages of nulls only that came before the first value:
-	// their encoding (dictionary indices, or PLAIN) is the chunk's, known
-	// at its first value, so they are kept uncompressed (they hold only
-	// their definition levels) and encoded at the close. Every data page
-	// of a chunk then has the same encoding: arrow-go lists a chunk's page
-	// encodings in map order, which would make the file differ from run
-	// to run.
+	// their encoding (dictionary indices, delta or PLAIN) is the chunk's,
+	// known at its first value, so they are kept uncompressed (they hold
+	// only their definition levels) and encoded at the close. Every data
+	// page of a chunk then has the same encoding: arrow-go lists a chunk's
+	// page encodings in map order, which would make the file differ from
+	// run to run.
 	nulls []nullPage
 	// pages are the pages of values, compressed, in data.
 	pages []heldPage
