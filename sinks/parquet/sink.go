@@ -25,7 +25,7 @@ type Sink struct {
 	flows   *flowTracker
 	err     error // first error met while finishing the output
 	closed  bool
-	names   map[pipeline.InputID]string
+	names   inputNames
 	stale   []string // earlier files an overwrite removes after commit
 }
 
@@ -40,7 +40,7 @@ func New(opts Options) (*Sink, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("parquet: no output directory")
 	}
-	s := &Sink{o: opts, names: make(map[pipeline.InputID]string)}
+	s := &Sink{o: opts, names: newInputNames(opts.Inputs)}
 	s.o.recycle = newRecycler(s.o.Allocator)
 	seen := map[string]bool{}
 	var tables []string
@@ -97,15 +97,8 @@ func (s *Sink) Name() string { return "parquet" }
 // before. Without it Consume tracks the flows itself, with the same output.
 func (s *Sink) SinkStage() pipeline.Stage { return s.flows }
 
-// sourceName returns the name of input id, cached.
-func (s *Sink) sourceName(id pipeline.InputID) string {
-	if n, ok := s.names[id]; ok {
-		return n
-	}
-	n := s.o.Inputs.Name(id)
-	s.names[id] = n
-	return n
-}
+// sourceName returns the name of input id.
+func (s *Sink) sourceName(id pipeline.InputID) string { return s.names.name(id) }
 
 // Consume writes the rows of every packet of b. The flow table has seen
 // the packets (in capture order) in the sink's stage, or sees them here

@@ -17,7 +17,7 @@ type flowTracker struct {
 	s     *Sink
 	tab   *flows.Table
 	err   error // first error met while emitting flow rows
-	names map[pipeline.InputID]string
+	names inputNames
 	// staged counts the batches observed as the sink's stage.
 	staged int
 	// touched keeps the loads of flows.Table.Prepare.
@@ -36,7 +36,7 @@ type packetNotes struct {
 }
 
 func newFlowTracker(s *Sink, opts flows.Options) *flowTracker {
-	t := &flowTracker{s: s, names: make(map[pipeline.InputID]string), ready: make(map[*pipeline.Batch]*packetNotes)}
+	t := &flowTracker{s: s, names: newInputNames(s.o.Inputs), ready: make(map[*pipeline.Batch]*packetNotes)}
 	opts.Emit = t.emit
 	t.tab = flows.NewTable(opts)
 	return t
@@ -120,15 +120,8 @@ func (t *flowTracker) observe(b *pipeline.Batch, n *packetNotes) {
 	n.err = t.err
 }
 
-// sourceName returns the name of input id, cached.
-func (t *flowTracker) sourceName(id pipeline.InputID) string {
-	if n, ok := t.names[id]; ok {
-		return n
-	}
-	n := t.s.o.Inputs.Name(id)
-	t.names[id] = n
-	return n
-}
+// sourceName returns the name of input id.
+func (t *flowTracker) sourceName(id pipeline.InputID) string { return t.names.name(id) }
 
 // emit writes a finished flow's rows.
 func (t *flowTracker) emit(r *flows.Record) {
