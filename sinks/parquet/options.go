@@ -19,8 +19,9 @@ const (
 	// bench-parquet.sh): level 3 costs 13% more CPU for the whole run and
 	// saves 0.6% of the packets table (8.25 vs 8.30 MiB) while the flows
 	// table even grows 5%; page data here (plain values) leaves little for
-	// a stronger match finder.
-	DefaultZstdLevel = 1
+	// a stronger match finder. At this level pages are compressed by
+	// fastZstd (see zstd.go).
+	DefaultZstdLevel = fastZstdLevel
 	// DefaultMaxOpenFiles bounds the partitions written at once per table;
 	// the least recently used one is finished (footer written) first.
 	DefaultMaxOpenFiles = 8
