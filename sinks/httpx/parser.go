@@ -207,10 +207,14 @@ func (p *parser) feed(data []byte, at tcpreasm.Chunk) {
 // headEnd finds the blank line ending a head: the index where it starts
 // and its length, or -1.
 func headEnd(b []byte) (int, int) {
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\n' {
-			continue
+	for i := 0; ; i++ {
+		// From line end to line end (bytes.IndexByte scans a word or
+		// more at a time).
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1, 0
 		}
+		i += j
 		if i+1 < len(b) && b[i+1] == '\n' {
 			return i + 1, 1
 		}
@@ -218,7 +222,6 @@ func headEnd(b []byte) (int, int) {
 			return i + 1, 2
 		}
 	}
-	return -1, 0
 }
 
 // startBody chooses how the body of m ends.

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"strings"
 	"testing"
@@ -157,4 +158,40 @@ func FuzzParser(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHeadEnd checks headEnd against a byte-by-byte search on hand-picked
+// heads and on random strings of the bytes that matter.
+func TestHeadEnd(t *testing.T) {
+	ref := func(b []byte) (int, int) {
+		for i := range b {
+			if b[i] != '\n' {
+				continue
+			}
+			if i+1 < len(b) && b[i+1] == '\n' {
+				return i + 1, 1
+			}
+			if i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n' {
+				return i + 1, 2
+			}
+		}
+		return -1, 0
+	}
+	cases := []string{"", "\n", "\n\n", "\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\n\r\nbody", "a\nb\n\nc",
+		"\n\r\n", "\n\r", "x\r\n\r", "HTTP/1.1 200 OK\n\n", "no end\r\n"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = "ab\r\n"[rng.IntN(4)]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, c := range cases {
+		gotEnd, gotSkip := headEnd([]byte(c))
+		wantEnd, wantSkip := ref([]byte(c))
+		if gotEnd != wantEnd || gotSkip != wantSkip {
+			t.Errorf("headEnd(%q) = %d, %d, want %d, %d", c, gotEnd, gotSkip, wantEnd, wantSkip)
+		}
+	}
 }
