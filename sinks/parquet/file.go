@@ -112,6 +112,9 @@ func (f *file) bind(t Table) {
 		}
 	case FlowTable:
 		f.flows = t.BindFlows(f.b)
+		if da, ok := f.flows.(dictAppender); ok {
+			f.dicts = da.dictionaries()
+		}
 	case PFCPMessageTable:
 		f.pfcpMsgs = t.BindPFCPMessages(f.b)
 	case PFCPSessionTable:
@@ -213,6 +216,9 @@ func (f *file) flush(more bool) error {
 	}
 	if f.packets != nil {
 		f.packets.Sync()
+	}
+	if s, ok := f.flows.(interface{ Sync() }); ok {
+		s.Sync()
 	}
 	for i, fb := range f.b.Fields() {
 		if sb, ok := fb.(*array.StringBuilder); ok {

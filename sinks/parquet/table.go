@@ -56,7 +56,9 @@ type PacketAppender interface {
 // FlowTable is a table with one row per finished flow.
 type FlowTable interface {
 	Table
-	// BindFlows returns an appender writing into b, a builder of Schema.
+	// BindFlows returns an appender writing into b, a builder of Schema
+	// (for a table with dictionary columns, of indexSchema(Schema,
+	// dictColumns): those columns are built as int32 indices).
 	BindFlows(b *array.RecordBuilder) FlowAppender
 }
 

@@ -1,0 +1,168 @@
+package parquet
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	pqfile "github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/pcapflow/pcapflow/decoders/flows"
+)
+
+// TestFlowsDictColumnsMatchPlain writes flow rows through a file, as the
+// sink does (the flows table's dictionary columns, see
+// flowsTable.dictColumns), over three row groups, and checks that they
+// read back as the rows appended to plain string builders, with the same
+// statistics, column by column and row group by row group, as the file
+// those plain records make; and that the dictionary columns have
+// dictionary pages.
+func TestFlowsDictColumnsMatchPlain(t *testing.T) {
+	const rows, rg = 75000, 30000
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	o := Options{RowsPerRowGroup: rg, Allocator: mem}
+	o.fill()
+	services := []string{"", "dns", "http", "tls", "pfcp"}
+	states := []string{"SF", "S0", "REJ", "OTH", "RSTO"}
+	recs := make([]flows.Record, rows)
+	names := make([]string, rows)
+	for i := range recs {
+		r := &recs[i]
+		r.ID = uint64(i + 1)
+		r.CommunityID = fmt.Sprintf("1:%027d=", i)
+		r.First, r.Last = int64(i)*1000, int64(i)*1000+int64(i%977)
+		r.Orig = netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		r.Resp = netip.AddrFrom4([4]byte{192, 0, 2, byte(i % 7)})
+		r.OrigPort, r.RespPort, r.Proto = uint16(i), 443, 6
+		r.Service = services[i%len(services)]
+		r.ConnState = states[i%len(states)]
+		r.History = "ShAD"[:1+i%4]
+		r.EndReason = flows.EndIdle
+		r.SynAckRTT, r.AckRTT, r.HandshakeRTT = -1, int64(i), -1
+		names[i] = []string{"a.pcap", "b.pcapng"}[i/40000]
+	}
+
+	path := filepath.Join(t.TempDir(), "flows.parquet")
+	f, err := newFile(path, flowsTable{}, &o, initialRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.dicts) != len(flowsTable{}.dictColumns()) {
+		t.Fatalf("%d dictionary columns bound, want %d", len(f.dicts), len(flowsTable{}.dictColumns()))
+	}
+	for i := range recs {
+		f.flows.AppendFlow(&recs[i], names[i])
+		if err := f.added(1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.seal(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.enc.af.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same rows, plain, in records of recordRows.
+	b := array.NewRecordBuilder(mem, flowsSchema)
+	defer b.Release()
+	app := flowsTable{}.BindFlows(b)
+	if len(app.(dictAppender).dictionaries()) != 0 {
+		t.Fatal("dictionaries bound to string builders")
+	}
+	var want []arrow.RecordBatch
+	for i := range recs {
+		app.AppendFlow(&recs[i], names[i])
+		if (i+1)%recordRows == 0 || i == rows-1 {
+			app.(interface{ Sync() }).Sync()
+			want = append(want, b.NewRecordBatch())
+		}
+	}
+	defer func() {
+		for _, r := range want {
+			r.Release()
+		}
+	}()
+
+	got, rdr := readTable(t, path)
+	defer got.Release()
+	if !sameFields(got.Schema(), flowsSchema) || got.NumRows() != rows {
+		t.Fatalf("read back %d rows, schema %v", got.NumRows(), got.Schema())
+	}
+	for c, fld := range flowsSchema.Fields() {
+		var parts []arrow.Array
+		for _, r := range want {
+			parts = append(parts, r.Column(c))
+		}
+		w, err := array.Concatenate(parts, memory.DefaultAllocator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := array.Concatenate(column(t, got, fld.Name), memory.DefaultAllocator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !array.Equal(w, g) {
+			t.Errorf("column %s differs from the plain column", fld.Name)
+		}
+		w.Release()
+		g.Release()
+	}
+
+	var buf bytes.Buffer
+	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
+	pw, err := newParallelWriter(&buf, flowsSchema, writerProperties(flowsSchema, &o), arrProps, rg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeRecords(t, pw, want)
+	plain, err := pqfile.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if n := rdr.NumRowGroups(); n != plain.NumRowGroups() || n != (rows+rg-1)/rg {
+		t.Fatalf("%d row groups, plain file %d", n, plain.NumRowGroups())
+	}
+	isDict := map[string]bool{}
+	for _, c := range (flowsTable{}).dictColumns() {
+		isDict[c] = true
+	}
+	for g := range rdr.NumRowGroups() {
+		rgd, rgp := rdr.MetaData().RowGroup(g), plain.MetaData().RowGroup(g)
+		for c, fld := range flowsSchema.Fields() {
+			cd, err := rgd.ColumnChunk(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, err := rgp.ColumnChunk(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sd, _ := cd.StatsSet()
+			sp, _ := cp.StatsSet()
+			if sd != sp {
+				t.Errorf("row group %d column %s: statistics set %v, plain %v", g, fld.Name, sd, sp)
+			} else if sd {
+				a, _ := cd.Statistics()
+				b, _ := cp.Statistics()
+				ea, _ := a.Encode()
+				eb, _ := b.Encode()
+				if !bytes.Equal(ea.Min, eb.Min) || !bytes.Equal(ea.Max, eb.Max) || ea.NullCount != eb.NullCount || a.NumValues() != b.NumValues() {
+					t.Errorf("row group %d column %s: statistics %q..%q %d nulls %d values, plain %q..%q %d nulls %d values",
+						g, fld.Name, ea.Min, ea.Max, ea.NullCount, a.NumValues(), eb.Min, eb.Max, eb.NullCount, b.NumValues())
+				}
+			}
+			if isDict[fld.Name] && !cd.HasDictionaryPage() {
+				t.Errorf("row group %d column %s: no dictionary page (encodings %v)", g, fld.Name, cd.Encodings())
+			}
+		}
+	}
+}
