@@ -11,8 +11,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	pqfile "github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/pcapflow/pcapflow/decoders/flows"
 	"github.com/pcapflow/pcapflow/pipeline"
 )
@@ -146,93 +144,12 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 		}
 	}()
 
-	got, rdr := readTable(t, path)
-	defer got.Release()
-	if !sameFields(got.Schema(), packetsSchema) || got.NumRows() != rows {
-		t.Fatalf("read back %d rows, schema %v", got.NumRows(), got.Schema())
-	}
-	for c, fld := range packetsSchema.Fields() {
-		var parts []arrow.Array
-		for _, r := range want {
-			parts = append(parts, r.Column(c))
-		}
-		w, err := array.Concatenate(parts, memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := array.Concatenate(column(t, got, fld.Name), memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !array.Equal(w, g) {
-			t.Errorf("column %s differs from the plain column", fld.Name)
-		}
-		w.Release()
-		g.Release()
-	}
-
-	// The plain file of the same records: same statistics, column by
-	// column and row group by row group.
-	var buf bytes.Buffer
-	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
-	pw, err := newParallelWriter(&buf, packetsSchema, writerProperties(packetsSchema, &o), arrProps, rg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeRecords(t, pw, want)
-	plain, err := pqfile.NewParquetReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	if n := rdr.NumRowGroups(); n != plain.NumRowGroups() || n != (rows+rg-1)/rg {
-		t.Fatalf("%d row groups, plain file %d", n, plain.NumRowGroups())
-	}
-	isDict := map[string]bool{}
-	for _, c := range (packetsTable{}).dictColumns() {
-		isDict[c] = true
-	}
-	for g := range rdr.NumRowGroups() {
-		rgd, rgp := rdr.MetaData().RowGroup(g), plain.MetaData().RowGroup(g)
-		for c, fld := range packetsSchema.Fields() {
-			cd, err := rgd.ColumnChunk(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cp, err := rgp.ColumnChunk(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sd, _ := cd.StatsSet()
-			sp, _ := cp.StatsSet()
-			if sd != sp {
-				t.Errorf("row group %d column %s: statistics set %v, plain %v", g, fld.Name, sd, sp)
-			} else if sd {
-				a, _ := cd.Statistics()
-				b, _ := cp.Statistics()
-				ea, _ := a.Encode()
-				eb, _ := b.Encode()
-				if !bytes.Equal(ea.Min, eb.Min) || !bytes.Equal(ea.Max, eb.Max) || ea.NullCount != eb.NullCount || a.NumValues() != b.NumValues() {
-					t.Errorf("row group %d column %s: statistics %q..%q %d nulls %d values, plain %q..%q %d nulls %d values",
-						g, fld.Name, ea.Min, ea.Max, ea.NullCount, a.NumValues(), eb.Min, eb.Max, eb.NullCount, b.NumValues())
-				}
-			}
-			if !isDict[fld.Name] {
-				continue
-			}
-			dictPage := cd.HasDictionaryPage()
-			// The first row group's wide addresses fill more than a
-			// dictionary page, which src_ip and dst_ip share; the inner
-			// addresses are null there.
-			wantDict := !(g == 0 && (fld.Name == "src_ip" || fld.Name == "dst_ip" || fld.Name == "inner_src_ip" || fld.Name == "inner_dst_ip"))
-			if dictPage != wantDict {
-				t.Errorf("row group %d column %s: dictionary page %v, want %v (encodings %v)", g, fld.Name, dictPage, wantDict, cd.Encodings())
-			}
-			if dictPage && !hasEncoding(cd.Encodings(), parquet.Encodings.RLEDict) {
-				t.Errorf("row group %d column %s: encodings %v", g, fld.Name, cd.Encodings())
-			}
-		}
-	}
+	// The first row group's wide addresses fill more than a dictionary
+	// page, which src_ip and dst_ip share; the inner addresses are null
+	// there.
+	checkMatchesPlain(t, path, packetsSchema, want, &o, rows, rg, mem, packetsTable{}.dictColumns(), func(g int, name string) bool {
+		return !(g == 0 && (name == "src_ip" || name == "dst_ip" || name == "inner_src_ip" || name == "inner_dst_ip"))
+	})
 }
 
 func hasEncoding(es []parquet.Encoding, e parquet.Encoding) bool {

@@ -1,7 +1,6 @@
 package parquet
 
 import (
-	"bytes"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -10,8 +9,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	pqfile "github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/pcapflow/pcapflow/decoders/flows"
 )
@@ -91,78 +88,5 @@ func TestFlowsDictColumnsMatchPlain(t *testing.T) {
 		}
 	}()
 
-	got, rdr := readTable(t, path)
-	defer got.Release()
-	if !sameFields(got.Schema(), flowsSchema) || got.NumRows() != rows {
-		t.Fatalf("read back %d rows, schema %v", got.NumRows(), got.Schema())
-	}
-	for c, fld := range flowsSchema.Fields() {
-		var parts []arrow.Array
-		for _, r := range want {
-			parts = append(parts, r.Column(c))
-		}
-		w, err := array.Concatenate(parts, memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := array.Concatenate(column(t, got, fld.Name), memory.DefaultAllocator)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !array.Equal(w, g) {
-			t.Errorf("column %s differs from the plain column", fld.Name)
-		}
-		w.Release()
-		g.Release()
-	}
-
-	var buf bytes.Buffer
-	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
-	pw, err := newParallelWriter(&buf, flowsSchema, writerProperties(flowsSchema, &o), arrProps, rg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeRecords(t, pw, want)
-	plain, err := pqfile.NewParquetReader(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	if n := rdr.NumRowGroups(); n != plain.NumRowGroups() || n != (rows+rg-1)/rg {
-		t.Fatalf("%d row groups, plain file %d", n, plain.NumRowGroups())
-	}
-	isDict := map[string]bool{}
-	for _, c := range (flowsTable{}).dictColumns() {
-		isDict[c] = true
-	}
-	for g := range rdr.NumRowGroups() {
-		rgd, rgp := rdr.MetaData().RowGroup(g), plain.MetaData().RowGroup(g)
-		for c, fld := range flowsSchema.Fields() {
-			cd, err := rgd.ColumnChunk(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cp, err := rgp.ColumnChunk(c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sd, _ := cd.StatsSet()
-			sp, _ := cp.StatsSet()
-			if sd != sp {
-				t.Errorf("row group %d column %s: statistics set %v, plain %v", g, fld.Name, sd, sp)
-			} else if sd {
-				a, _ := cd.Statistics()
-				b, _ := cp.Statistics()
-				ea, _ := a.Encode()
-				eb, _ := b.Encode()
-				if !bytes.Equal(ea.Min, eb.Min) || !bytes.Equal(ea.Max, eb.Max) || ea.NullCount != eb.NullCount || a.NumValues() != b.NumValues() {
-					t.Errorf("row group %d column %s: statistics %q..%q %d nulls %d values, plain %q..%q %d nulls %d values",
-						g, fld.Name, ea.Min, ea.Max, ea.NullCount, a.NumValues(), eb.Min, eb.Max, eb.NullCount, b.NumValues())
-				}
-			}
-			if isDict[fld.Name] && !cd.HasDictionaryPage() {
-				t.Errorf("row group %d column %s: no dictionary page (encodings %v)", g, fld.Name, cd.Encodings())
-			}
-		}
-	}
+	checkMatchesPlain(t, path, flowsSchema, want, &o, rows, rg, mem, flowsTable{}.dictColumns(), func(int, string) bool { return true })
 }
