@@ -120,7 +120,7 @@ func (flowsTable) BindFlows(b *array.RecordBuilder) FlowAppender {
 
 // flowsAppender appends flow rows with the builders' unchecked appends:
 // the builders are bound once, by column, and reserved ahead (rowRoom);
-// the plain string column checks its data room inline (see putString).
+// the plain string columns check their data room inline (see putString).
 // The dictionary columns' indices are held for up to heldRows rows (see
 // heldCol) and handed to their builders by Sync.
 type flowsAppender struct {
