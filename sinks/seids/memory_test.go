@@ -41,6 +41,7 @@ func TestSessionsMemoryFlat(t *testing.T) {
 	heap := func() uint64 {
 		var m runtime.MemStats
 		runtime.GC()
+		runtime.GC() // what the first one's finalizers released
 		runtime.ReadMemStats(&m)
 		return m.HeapAlloc
 	}
@@ -54,7 +55,10 @@ func TestSessionsMemoryFlat(t *testing.T) {
 	}
 	after := heap()
 	t.Logf("live heap %d → %d bytes over %d messages", before, after, rounds*(2*sessions+2))
-	if after > before+64<<10 {
+	// The bound leaves room for the runtime's own small growth (steps
+	// of ~18 KB, up to 73 KB seen under the race detector on a CI
+	// machine): a leak of a byte per four messages would pass it.
+	if after > before+256<<10 {
 		t.Errorf("live heap grew from %d to %d bytes over %d messages", before, after, rounds*(2*sessions+2))
 	}
 	rows := f.rows()
