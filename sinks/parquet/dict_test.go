@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -104,40 +103,10 @@ func TestDictColumnsMatchPlain(t *testing.T) {
 	pkts, pcs := dictRows(rows, wide)
 
 	path := filepath.Join(t.TempDir(), "dict.parquet")
-	f, err := newFile(path, packetsTable{}, &o, initialRows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.dicts) != len(packetsTable{}.dictColumns()) {
-		t.Fatalf("%d dictionary columns bound, want %d", len(f.dicts), len(packetsTable{}.dictColumns()))
-	}
-	for i := range pkts {
-		if err := f.added(f.packets.AppendPacket(&pkts[i], nil, &pcs[i])); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.seal(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.enc.af.Commit(); err != nil {
-		t.Fatal(err)
-	}
-
-	// The same rows, plain, in records of recordRows.
-	b := array.NewRecordBuilder(mem, packetsSchema)
-	defer b.Release()
-	app := packetsTable{}.BindPackets(b)
-	if len(app.(dictAppender).dictionaries()) != 0 {
-		t.Fatal("dictionaries bound to string builders")
-	}
-	var want []arrow.RecordBatch
-	for i := range pkts {
-		app.AppendPacket(&pkts[i], nil, &pcs[i])
-		if (i+1)%recordRows == 0 || i == rows-1 {
-			app.Sync()
-			want = append(want, b.NewRecordBatch())
-		}
-	}
+	want := writeDictAndPlain(t, path, packetsTable{}, packetsSchema, &o, mem, rows,
+		func(f *file) any { return f.packets },
+		func(b *array.RecordBuilder) any { return packetsTable{}.BindPackets(b) },
+		func(app any, i int) int { return app.(PacketAppender).AppendPacket(&pkts[i], nil, &pcs[i]) })
 	defer func() {
 		for _, r := range want {
 			r.Release()

@@ -104,3 +104,48 @@ func checkMatchesPlain(t *testing.T, path string, schema *arrow.Schema, want []a
 		}
 	}
 }
+
+// writeDictAndPlain writes rows rows of table tbl through a file at path,
+// as the sink does (its dictionary columns as indices): add appends row i
+// to the appender of[f] gives and returns the rows it appended. It returns
+// the same rows appended by add to an appender of tbl bound to plain
+// builders by bind, in records of recordRows, which the caller releases.
+func writeDictAndPlain(t *testing.T, path string, tbl Table, schema *arrow.Schema, o *Options, mem memory.Allocator, rows int,
+	of func(f *file) any, bind func(b *array.RecordBuilder) any, add func(app any, i int) int) []arrow.RecordBatch {
+	t.Helper()
+	f, err := newFile(path, tbl, o, initialRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc := tbl.(dictTable).dictColumns(); len(f.dicts) != len(dc) {
+		t.Fatalf("%d dictionary columns bound, want %d", len(f.dicts), len(dc))
+	}
+	for i := range rows {
+		if err := f.added(add(of(f), i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.seal(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.enc.af.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same rows, plain, in records of recordRows.
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	app := bind(b)
+	if len(app.(dictAppender).dictionaries()) != 0 {
+		t.Fatal("dictionaries bound to string builders")
+	}
+	var want []arrow.RecordBatch
+	for i := range rows {
+		add(app, i)
+		if (i+1)%recordRows == 0 || i == rows-1 {
+			app.(interface{ Sync() }).Sync()
+			want = append(want, b.NewRecordBatch())
+		}
+	}
+	return want
+}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -47,41 +46,10 @@ func TestFlowsDictColumnsMatchPlain(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "flows.parquet")
-	f, err := newFile(path, flowsTable{}, &o, initialRows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.dicts) != len(flowsTable{}.dictColumns()) {
-		t.Fatalf("%d dictionary columns bound, want %d", len(f.dicts), len(flowsTable{}.dictColumns()))
-	}
-	for i := range recs {
-		f.flows.AppendFlow(&recs[i], names[i])
-		if err := f.added(1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := f.seal(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.enc.af.Commit(); err != nil {
-		t.Fatal(err)
-	}
-
-	// The same rows, plain, in records of recordRows.
-	b := array.NewRecordBuilder(mem, flowsSchema)
-	defer b.Release()
-	app := flowsTable{}.BindFlows(b)
-	if len(app.(dictAppender).dictionaries()) != 0 {
-		t.Fatal("dictionaries bound to string builders")
-	}
-	var want []arrow.RecordBatch
-	for i := range recs {
-		app.AppendFlow(&recs[i], names[i])
-		if (i+1)%recordRows == 0 || i == rows-1 {
-			app.(interface{ Sync() }).Sync()
-			want = append(want, b.NewRecordBatch())
-		}
-	}
+	want := writeDictAndPlain(t, path, flowsTable{}, flowsSchema, &o, mem, rows,
+		func(f *file) any { return f.flows },
+		func(b *array.RecordBuilder) any { return flowsTable{}.BindFlows(b) },
+		func(app any, i int) int { app.(FlowAppender).AppendFlow(&recs[i], names[i]); return 1 })
 	defer func() {
 		for _, r := range want {
 			r.Release()
